@@ -1,0 +1,81 @@
+"""The only place the applications service builds its engine, broker and app."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from fastapi import FastAPI
+from pydantic_settings import SettingsConfigDict
+
+from shared.consumer import IdempotentConsumer
+from shared.deadletter import DeadLetters
+from shared.eventstore import EventStore
+from shared.kafka import build_broker, subscribe
+from shared.publishing import BrokerPublisher
+from shared.relay import OutboxRelay
+from shared.runtime import database, health_router, lifespan, serve
+from shared.settings import KafkaSettings
+
+from .adapters.projections import project
+from .adapters.tables import backbone
+from .entrypoints.errors import install_error_handlers
+from .entrypoints.http import router
+from .handlers import ApplicationsService
+
+SOURCE = "applications"
+
+
+class ApplicationsSettings(KafkaSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    applications_database_url: str = (
+        "postgresql+asyncpg://qsfund:qsfund@127.0.0.1:5432/qsfund_applications"
+    )
+    applications_host: str = "127.0.0.1"
+    applications_port: int = 8000
+
+
+def build_app(settings: ApplicationsSettings) -> FastAPI:
+    engine, sessions = database(settings.applications_database_url)
+    broker = build_broker(settings.kafka_bootstrap_servers, client_id=SOURCE)
+    publisher = BrokerPublisher(broker)
+    topics = settings.topics
+    subscribe(
+        broker,
+        topics.scoring,
+        group_id=SOURCE,
+        consumer=IdempotentConsumer(
+            name=SOURCE,
+            sessions=sessions,
+            inbox=backbone.inbox,
+            apply=project,
+            dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
+        ),
+        description="Scores and allocation outcomes, folded into each application's status.",
+    )
+    relay = OutboxRelay(
+        engine=engine, table=backbone.event, publisher=publisher, topic=topics.applications
+    )
+    app = FastAPI(
+        title="qsfund applications",
+        version="1",
+        description="Funding rounds, intake and review of incentive-funding applications.",
+        lifespan=lifespan(broker, engine, [relay.run]),
+    )
+    app.state.service = ApplicationsService(
+        sessions=sessions,
+        store=EventStore(SOURCE, backbone.event),
+        clock=lambda: datetime.now(UTC),
+        new_id=lambda: str(uuid4()),
+    )
+    app.state.broker = broker
+    install_error_handlers(app)
+    app.include_router(router)
+    app.include_router(health_router())
+    return app
+
+
+def main() -> None:
+    settings = ApplicationsSettings()
+    serve(build_app(settings), settings.applications_host, settings.applications_port)

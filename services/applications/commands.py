@@ -1,0 +1,56 @@
+"""What program officers, applicants and reviewers ask the applications service to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shared.contracts.values import Claim, Contact, Enterprise, Evidence
+
+from .domain.application import Decision
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    name: str
+    year: int
+    opens_at: datetime
+    closes_at: datetime
+    period_start: date
+    period_end: date
+    budget_yuan: int
+    enterprise_cap_yuan: int
+    policy_version: str
+
+
+@dataclass(frozen=True)
+class SubmitApplication:
+    round_id: str
+    enterprise: Enterprise
+    claim: Claim
+    evidence: list[Evidence]
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class AmendApplication:
+    application_id: str
+    enterprise: Enterprise
+    claim: Claim
+    evidence: list[Evidence]
+    contact: Contact
+
+
+@dataclass(frozen=True)
+class ReviewApplication:
+    application_id: str
+    decision: Decision
+    reason_code: str | None
+    note: str
+    accept_credit_code: bool
+
+
+@dataclass(frozen=True)
+class WithdrawApplication:
+    application_id: str
+    reason: str

@@ -1,0 +1,1 @@
+"""The applications service's rules: rounds, intake, review. No I/O here."""

@@ -1,0 +1,65 @@
+"""Funding rounds: opening one, whether it takes a submission, closing it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shared.contracts.applications import RoundClosed, RoundOpened
+
+from .errors import InvalidInput, NotAllowedNow
+
+
+@dataclass(frozen=True)
+class FundingRound:
+    id: str
+    name: str
+    year: int
+    opens_at: datetime
+    closes_at: datetime
+    period_start: date
+    period_end: date
+    budget_yuan: int
+    enterprise_cap_yuan: int
+    policy_version: str
+    closed_at: datetime | None = None
+
+    def refuse_submission_at(self, now: datetime) -> None:
+        """Raise unless the round takes submissions at `now`."""
+        if self.closed_at is not None:
+            raise NotAllowedNow("round_id", "round_closed", f"round {self.id} is closed")
+        if now < self.opens_at:
+            raise NotAllowedNow(
+                "round_id", "window_not_open", f"round {self.id} opens at {self.opens_at}"
+            )
+        if now >= self.closes_at:
+            raise NotAllowedNow(
+                "round_id", "window_closed", f"round {self.id} closed at {self.closes_at}"
+            )
+
+    def close(self, now: datetime, application_ids: list[str]) -> RoundClosed:
+        if self.closed_at is not None:
+            raise NotAllowedNow("round_id", "round_closed", f"round {self.id} is already closed")
+        return RoundClosed(
+            round_id=self.id,
+            closed_at=now,
+            budget_yuan=self.budget_yuan,
+            enterprise_cap_yuan=self.enterprise_cap_yuan,
+            policy_version=self.policy_version,
+            application_ids=sorted(application_ids),
+        )
+
+
+def open_round(opened: RoundOpened) -> RoundOpened:
+    """Check a new round's figures hang together; the event as it will be recorded."""
+    if opened.closes_at <= opened.opens_at:
+        raise InvalidInput("closes_at", "after_opens_at", "the window must close after it opens")
+    if opened.period_end < opened.period_start:
+        raise InvalidInput(
+            "period_end", "after_period_start", "the period must end after it starts"
+        )
+    if opened.budget_yuan <= 0:
+        raise InvalidInput("budget_yuan", "positive", "the budget must be more than 0 yuan")
+    if opened.enterprise_cap_yuan <= 0:
+        raise InvalidInput("enterprise_cap_yuan", "positive", "the cap must be more than 0 yuan")
+    return opened

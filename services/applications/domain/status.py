@@ -1,0 +1,37 @@
+"""The status a reader sees, combining this service's events with scoring's."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Status = Literal[
+    "submitted",
+    "returned",
+    "eligible",
+    "ineligible",
+    "scored",
+    "awarded",
+    "not_awarded",
+    "withdrawn",
+]
+
+_FROM_EVENT: dict[str, Status] = {
+    "ApplicationSubmitted": "submitted",
+    "ApplicationAmended": "submitted",
+    "ApplicationWithdrawn": "withdrawn",
+    "ApplicationScored": "scored",
+    "ApplicationAwarded": "awarded",
+    "ApplicationNotAwarded": "not_awarded",
+}
+_FINAL: frozenset[Status] = frozenset({"awarded", "not_awarded", "ineligible"})
+
+
+def status_after(current: Status | None, event_type: str, decision: str | None = None) -> Status:
+    """Statuses only move forward: a late score does not undo a withdrawal, and nothing
+    undoes an allocation outcome."""
+    new: Status = decision if event_type == "ApplicationReviewed" else _FROM_EVENT[event_type]  # type: ignore[assignment]
+    if current in _FINAL:
+        return current
+    if current == "withdrawn" and new == "scored":
+        return current
+    return new

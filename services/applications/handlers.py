@@ -1,0 +1,125 @@
+"""Load, decide, save: each command in one transaction with the events it causes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.contracts import Contract, parse_payload
+from shared.contracts.applications import RoundOpened
+from shared.envelope import Envelope
+from shared.eventstore import Cause, EventStore, StreamHead
+
+from .adapters.projections import project
+from .adapters.tables import application, funding_round
+from .commands import (
+    AmendApplication,
+    OpenRound,
+    ReviewApplication,
+    SubmitApplication,
+    WithdrawApplication,
+)
+from .domain import application as intake
+from .domain.errors import NotFound
+from .domain.rounds import FundingRound, open_round
+
+
+@dataclass
+class ApplicationsService:
+    sessions: async_sessionmaker[AsyncSession]
+    store: EventStore
+    clock: Callable[[], datetime]
+    new_id: Callable[[], str]
+
+    async def open_round(self, command: OpenRound, cause: Cause) -> str:
+        round_id = self.new_id()
+        opened = open_round(RoundOpened(round_id=round_id, **command.__dict__))
+        async with self.sessions.begin() as session:
+            await self._save(session, StreamHead(), [opened], cause)
+        return round_id
+
+    async def close_round(self, round_id: str, cause: Cause) -> None:
+        async with self.sessions.begin() as session:
+            round_ = await _load_round(session, round_id, lock="update")
+            ids = await session.scalars(
+                select(application.c.id).where(application.c.round_id == round_id)
+            )
+            closed = round_.close(self.clock(), list(ids))
+            await self._save(session, await self.store.head(session, round_id), [closed], cause)
+
+    async def submit(self, command: SubmitApplication, cause: Cause) -> str:
+        application_id = self.new_id()
+        async with self.sessions.begin() as session:
+            # Shares the round's row lock with other submissions, excludes a closing.
+            round_ = await _load_round(session, command.round_id, lock="share")
+            round_.refuse_submission_at(self.clock())
+            submitted = intake.submit(
+                application_id,
+                round_,
+                command.enterprise,
+                command.claim,
+                command.evidence,
+                command.contact,
+            )
+            await self._save(session, StreamHead(), [submitted], cause)
+        return application_id
+
+    async def amend(self, command: AmendApplication, cause: Cause) -> None:
+        async with self.sessions.begin() as session:
+            stream = await self._stream(session, command.application_id)
+            current = intake.Application.replay(parse_payload(e) for e in stream)
+            round_ = await _load_round(session, current.round_id, lock="share")
+            amended = current.amend(
+                command.enterprise, command.claim, command.evidence, command.contact, round_
+            )
+            await self._save(session, _head(stream), [amended], cause)
+
+    async def review(self, command: ReviewApplication, cause: Cause) -> None:
+        async with self.sessions.begin() as session:
+            stream = await self._stream(session, command.application_id)
+            current = intake.Application.replay(parse_payload(e) for e in stream)
+            reviewed = current.review(
+                command.decision, command.reason_code, command.note, command.accept_credit_code
+            )
+            await self._save(session, _head(stream), [reviewed], cause)
+
+    async def withdraw(self, command: WithdrawApplication, cause: Cause) -> None:
+        async with self.sessions.begin() as session:
+            stream = await self._stream(session, command.application_id)
+            current = intake.Application.replay(parse_payload(e) for e in stream)
+            status = await session.scalar(
+                select(application.c.status).where(application.c.id == current.id)
+            )
+            withdrawn = current.withdraw(command.reason, awarded=status == "awarded")
+            await self._save(session, _head(stream), [withdrawn], cause)
+
+    async def _stream(self, session: AsyncSession, application_id: str) -> list[Envelope]:
+        stream = await self.store.stream(session, application_id)
+        if not stream:
+            raise NotFound("application_id", "exists", f"no application {application_id}")
+        return stream
+
+    async def _save(
+        self, session: AsyncSession, head: StreamHead, events: Sequence[Contract], cause: Cause
+    ) -> None:
+        for envelope, event in zip(
+            await self.store.append(session, head, events, cause), events, strict=True
+        ):
+            await project(session, envelope, event)
+
+
+def _head(stream: list[Envelope]) -> StreamHead:
+    return StreamHead(stream[-1].aggregate_version, stream[-1].hash)
+
+
+async def _load_round(session: AsyncSession, round_id: str, lock: str) -> FundingRound:
+    query = select(funding_round).where(funding_round.c.id == round_id)
+    query = query.with_for_update(read=lock == "share")
+    row = (await session.execute(query)).mappings().first()
+    if row is None:
+        raise NotFound("round_id", "exists", f"no funding round {round_id}")
+    return FundingRound(**{k: v for k, v in row.items() if k != "created_at"})

@@ -1,0 +1,1 @@
+"""Notification rules: which events an applicant hears of, and what they say. No I/O."""

@@ -1,0 +1,51 @@
+"""The scoring service's database: event store, inbox, claims and rounds as scoring sees them."""
+
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table
+from sqlalchemy.dialects.postgresql import JSONB
+
+from shared.db import backbone_tables, new_metadata
+
+metadata = new_metadata()
+backbone = backbone_tables(metadata)
+
+claim = Table(
+    "claim",
+    metadata,
+    Column("application_id", String(64), primary_key=True),
+    Column("round_id", String(64), nullable=False, index=True),
+    Column("credit_code", String(18), nullable=False),
+    Column("industry", String(500), nullable=False),
+    Column("claim", JSONB, nullable=False),
+    Column("policy_version", String(40), nullable=False),
+    # submitted, returned, ineligible, withdrawn, scored
+    Column("state", String(20), nullable=False),
+    Column("achievement_key", String(300)),
+    Column("claimed_amount_yuan", BigInteger),
+    Column("score", Integer),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# One row per round, created by whichever event about it arrives first; its row lock
+# serialises the allocation decision across scoring instances.
+scoring_round = Table(
+    "scoring_round",
+    metadata,
+    Column("round_id", String(64), primary_key=True),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("budget_yuan", BigInteger),
+    Column("enterprise_cap_yuan", BigInteger),
+    Column("policy_version", String(40)),
+    Column("application_ids", JSONB),
+    Column("allocated_at", DateTime(timezone=True)),
+)
+
+allocation_outcome = Table(
+    "allocation_outcome",
+    metadata,
+    Column("application_id", String(64), primary_key=True),
+    Column("round_id", String(64), nullable=False, index=True),
+    Column("rank", Integer, nullable=False),
+    Column("claimed_amount_yuan", BigInteger, nullable=False),
+    Column("awarded_yuan", BigInteger, nullable=False),
+    Column("reason_code", String(40)),
+)

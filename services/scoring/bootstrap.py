@@ -1,0 +1,70 @@
+"""The only place the scoring service builds its engine, broker and app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from pydantic_settings import SettingsConfigDict
+
+from shared.consumer import IdempotentConsumer
+from shared.deadletter import DeadLetters
+from shared.envelope import Actor
+from shared.eventstore import EventStore
+from shared.kafka import build_broker, subscribe
+from shared.publishing import BrokerPublisher
+from shared.relay import OutboxRelay
+from shared.runtime import database, health_router, lifespan, serve
+from shared.settings import KafkaSettings
+
+from .adapters.tables import backbone
+from .handlers import ScoringHandlers
+
+SOURCE = "scoring"
+
+
+class ScoringSettings(KafkaSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    scoring_database_url: str = "postgresql+asyncpg://qsfund:qsfund@127.0.0.1:5432/qsfund_scoring"
+    scoring_host: str = "127.0.0.1"
+    scoring_port: int = 8001
+    scoring_instance: str = "scoring-1"
+
+
+def build_app(settings: ScoringSettings) -> FastAPI:
+    engine, sessions = database(settings.scoring_database_url)
+    broker = build_broker(settings.kafka_bootstrap_servers, client_id=settings.scoring_instance)
+    publisher = BrokerPublisher(broker)
+    topics = settings.topics
+    handlers = ScoringHandlers(
+        store=EventStore(SOURCE, backbone.event), actor=Actor(id=SOURCE, role="service")
+    )
+    subscribe(
+        broker,
+        topics.applications,
+        group_id=SOURCE,
+        consumer=IdempotentConsumer(
+            name=SOURCE,
+            sessions=sessions,
+            inbox=backbone.inbox,
+            apply=handlers.on_event,
+            dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
+        ),
+        description="Reviews to score, and closed rounds to allocate.",
+    )
+    relay = OutboxRelay(
+        engine=engine, table=backbone.event, publisher=publisher, topic=topics.scoring
+    )
+    app = FastAPI(
+        title="qsfund scoring",
+        version="1",
+        description="Scores eligible applications and allocates closed rounds.",
+        lifespan=lifespan(broker, engine, [relay.run]),
+    )
+    app.state.broker = broker
+    app.include_router(health_router())
+    return app
+
+
+def main() -> None:
+    settings = ScoringSettings()
+    serve(build_app(settings), settings.scoring_host, settings.scoring_port)

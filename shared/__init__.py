@@ -1,0 +1,1 @@
+"""What the qsfund services share: event contracts and the event backbone."""

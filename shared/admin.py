@@ -1,0 +1,79 @@
+"""Operator commands: migrate the databases, create the topics, write the AsyncAPI document."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.migrations import upgrade
+from shared.settings import KafkaSettings
+
+SERVICES = ("applications", "scoring", "notifications")
+
+# The log is the audit record: nothing is ever deleted or compacted away.
+UNLIMITED_RETENTION = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
+
+
+def migrate_main() -> None:
+    """Upgrade each service's database whose URL is configured (all three by default)."""
+    parser = argparse.ArgumentParser(description=migrate_main.__doc__)
+    parser.add_argument("services", nargs="*", default=list(SERVICES), choices=SERVICES)
+    for service in parser.parse_args().services:
+        url = os.environ.get(f"{service.upper()}_DATABASE_URL") or (
+            f"postgresql+asyncpg://qsfund:qsfund@127.0.0.1:5432/qsfund_{service}"
+        )
+        upgrade(service, url)
+        print(f"migrated {service}")
+
+
+async def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> list[str]:
+    """Create the topics that do not exist yet; the names of those created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [
+            NewTopic(
+                name,
+                num_partitions=partitions,
+                replication_factor=1,
+                topic_configs=UNLIMITED_RETENTION,
+            )
+            for name in topics
+            if name not in existing
+        ]
+        if wanted:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(wanted)
+        return [t.name for t in wanted]
+    finally:
+        await admin.close()
+
+
+def topics_main() -> None:
+    """Create the event and dead-letter topics, keyed by aggregate id, retained forever."""
+    parser = argparse.ArgumentParser(description=topics_main.__doc__)
+    parser.add_argument(
+        "--partitions", type=int, default=int(os.environ.get("QSFUND_PARTITIONS", "12"))
+    )
+    args = parser.parse_args()
+    settings = KafkaSettings()
+    created = asyncio.run(
+        ensure_topics(settings.kafka_bootstrap_servers, settings.topics.all(), args.partitions)
+    )
+    print(f"topics created: {', '.join(created) or 'none (all exist)'}")
+
+
+def asyncapi_main() -> None:
+    """Print the AsyncAPI document of all three services' events."""
+    from services.asyncapi import asyncapi_document
+
+    json.dump(asyncapi_document(), sys.stdout, indent=2, sort_keys=True)
+    print()

@@ -1,0 +1,111 @@
+"""Events the applications service emits: rounds opened and closed, applications
+submitted, amended, reviewed and withdrawn."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.base import Contract
+from shared.contracts.values import Claim, Contact, Enterprise, Evidence
+
+Yuan = Annotated[int, Field(ge=0)]
+
+
+class RoundOpened(Contract):
+    """A funding round was created with its window, budget, cap and pinned policy."""
+
+    aggregate_type: ClassVar[str] = "round"
+
+    round_id: str
+    name: str
+    year: int
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    period_start: date
+    period_end: date
+    budget_yuan: Yuan
+    enterprise_cap_yuan: Yuan
+    policy_version: str
+
+    def aggregate_id(self) -> str:
+        return self.round_id
+
+
+class RoundClosed(Contract):
+    """Intake ended; carries what allocation needs, including every application in it."""
+
+    aggregate_type: ClassVar[str] = "round"
+
+    round_id: str
+    closed_at: datetime
+    budget_yuan: Yuan
+    enterprise_cap_yuan: Yuan
+    policy_version: str
+    application_ids: list[str]
+
+    def aggregate_id(self) -> str:
+        return self.round_id
+
+
+class ApplicationSubmitted(Contract):
+    """An enterprise applied for a reward in a round under the round's pinned policy."""
+
+    aggregate_type: ClassVar[str] = "application"
+
+    application_id: str
+    round_id: str
+    policy_version: str
+    enterprise: Enterprise
+    claim: Claim
+    evidence: list[Evidence]
+    contact: Contact
+
+    def aggregate_id(self) -> str:
+        return self.application_id
+
+
+class ApplicationAmended(Contract):
+    """The applicant corrected an application that was returned to them."""
+
+    aggregate_type: ClassVar[str] = "application"
+
+    application_id: str
+    enterprise: Enterprise
+    claim: Claim
+    evidence: list[Evidence]
+    contact: Contact
+
+    def aggregate_id(self) -> str:
+        return self.application_id
+
+
+class ApplicationReviewed(Contract):
+    """A reviewer decided on eligibility, with a reason code where not eligible."""
+
+    aggregate_type: ClassVar[str] = "application"
+
+    application_id: str
+    round_id: str
+    decision: Literal["eligible", "ineligible", "returned"]
+    reason_code: str | None = None
+    note: str = ""
+    credit_code_exception_accepted: bool = False
+
+    def aggregate_id(self) -> str:
+        return self.application_id
+
+
+class ApplicationWithdrawn(Contract):
+    """The applicant withdrew an application before it was awarded."""
+
+    aggregate_type: ClassVar[str] = "application"
+
+    application_id: str
+    round_id: str
+    reason: str = ""
+
+    def aggregate_id(self) -> str:
+        return self.application_id

@@ -1,0 +1,83 @@
+"""Value types the contracts share: the enterprise, its claim, evidence and contact."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Category = Literal["quality_brand", "standard", "pilot_project", "standard_adoption"]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Enterprise(Value):
+    """The applying enterprise, identified by its unified social credit code."""
+
+    credit_code: str = Field(min_length=18, max_length=18)
+    name: Text
+    industry: Text
+
+
+class Evidence(Value):
+    """A supporting document, referenced by name, size and content hash."""
+
+    name: Text
+    size_bytes: int = Field(ge=1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Contact(Value):
+    """Where the applicant is told of each step; a municipal platform's webhook if any."""
+
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    webhook_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
+
+
+class QualityBrandClaim(Value):
+    """A quality-brand title the enterprise won or was nominated for."""
+
+    category: Literal["quality_brand"]
+    award: Literal["china_quality_award", "mayor_quality_award", "district_quality_award"]
+    tier: Literal["winner", "nominee"]
+    year: int = Field(ge=1990, le=2100)
+
+
+class StandardClaim(Value):
+    """A standard the enterprise led or joined the drafting of."""
+
+    category: Literal["standard"]
+    level: Literal["international", "national", "industry", "local", "group"]
+    standard_number: Annotated[str, Field(min_length=2, max_length=80)]
+    title: Text
+    work: Literal["formulation", "revision"]
+    role: Literal["lead", "participant"]
+    published_on: date
+
+
+class PilotProjectClaim(Value):
+    """A standardization pilot or demonstration project that passed acceptance."""
+
+    category: Literal["pilot_project"]
+    level: Literal["national", "municipal"]
+    project_name: Text
+    accepted_on: date
+
+
+class StandardAdoptionClaim(Value):
+    """An international or advanced foreign standard adopted in products or services."""
+
+    category: Literal["standard_adoption"]
+    international_standard: Annotated[str, Field(min_length=2, max_length=80)]
+    products: Text
+    adopted_on: date
+
+
+Claim = Annotated[
+    QualityBrandClaim | StandardClaim | PilotProjectClaim | StandardAdoptionClaim,
+    Field(discriminator="category"),
+]

@@ -1,0 +1,120 @@
+"""Appending a service's events in the same transaction as its state change.
+
+The event table is the service's event store and its outbox at once: a row is written
+with the state change, and the relay publishes it later. A unique (aggregate id,
+version) makes a stale writer fail instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from shared.contracts import Contract
+from shared.envelope import GENESIS_HASH, Actor, Envelope, seal
+
+
+class ConcurrencyError(Exception):
+    """Another writer appended to this aggregate since it was read."""
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why events are being written: who decided, and what they answer to."""
+
+    actor: Actor
+    correlation_id: UUID
+    causation_id: UUID | None = None
+
+    @classmethod
+    def following(cls, envelope: Envelope, actor: Actor) -> Cause:
+        """The cause of events written in reaction to another event."""
+        return cls(
+            actor=actor, correlation_id=envelope.correlation_id, causation_id=envelope.event_id
+        )
+
+
+@dataclass(frozen=True)
+class StreamHead:
+    version: int = 0
+    hash: str = GENESIS_HASH
+
+
+Connectable = AsyncSession | AsyncConnection
+
+
+class EventStore:
+    def __init__(self, source: str, table: Table) -> None:
+        self.source = source
+        self.table = table
+
+    async def stream(self, db: Connectable, aggregate_id: str) -> list[Envelope]:
+        rows = await db.execute(
+            select(self.table.c.body)
+            .where(self.table.c.aggregate_id == aggregate_id)
+            .order_by(self.table.c.aggregate_version)
+        )
+        return [Envelope.decode(body) for (body,) in rows]
+
+    async def head(self, db: Connectable, aggregate_id: str) -> StreamHead:
+        row = (
+            await db.execute(
+                select(self.table.c.aggregate_version, self.table.c.hash)
+                .where(self.table.c.aggregate_id == aggregate_id)
+                .order_by(self.table.c.aggregate_version.desc())
+                .limit(1)
+            )
+        ).first()
+        return StreamHead(row.aggregate_version, row.hash) if row else StreamHead()
+
+    async def append(
+        self, db: Connectable, head: StreamHead, events: Sequence[Contract], cause: Cause
+    ) -> list[Envelope]:
+        """Seal the events after `head` and insert them; ConcurrencyError if head is stale."""
+        sealed: list[Envelope] = []
+        previous = head
+        for event in events:
+            envelope = seal(
+                event_type=event.event_type,
+                schema_version=event.schema_version,
+                source=self.source,
+                aggregate_type=event.aggregate_type,
+                aggregate_id=event.aggregate_id(),
+                aggregate_version=previous.version + 1,
+                payload=event.model_dump(mode="json"),
+                actor=cause.actor,
+                correlation_id=cause.correlation_id,
+                causation_id=cause.causation_id,
+                previous_hash=previous.hash,
+            )
+            sealed.append(envelope)
+            previous = StreamHead(envelope.aggregate_version, envelope.hash)
+        if not sealed:
+            return sealed
+        try:
+            await db.execute(insert(self.table), [_row(e) for e in sealed])
+        except IntegrityError as error:
+            raise ConcurrencyError(
+                f"{sealed[0].aggregate_type} {sealed[0].aggregate_id} changed since version "
+                f"{head.version} was read"
+            ) from error
+        return sealed
+
+
+def _row(envelope: Envelope) -> dict[str, object]:
+    return {
+        "event_id": envelope.event_id,
+        "aggregate_type": envelope.aggregate_type,
+        "aggregate_id": envelope.aggregate_id,
+        "aggregate_version": envelope.aggregate_version,
+        "event_type": envelope.event_type,
+        "schema_version": envelope.schema_version,
+        "occurred_at": envelope.occurred_at,
+        "hash": envelope.hash,
+        "body": envelope.encode().decode("utf-8"),
+    }

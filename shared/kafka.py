@@ -1,0 +1,54 @@
+"""Building the faststream broker and subscribing idempotent consumers to it."""
+
+from __future__ import annotations
+
+import logging
+
+from aiokafka.errors import CommitFailedError, IllegalStateError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from shared.consumer import IdempotentConsumer
+
+log = logging.getLogger(__name__)
+
+
+def build_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+    # Idempotent producer, acks from every in-sync replica: what the outbox relay and the
+    # dead-letter publisher rely on for no loss and no reordering on retry.
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        graceful_timeout=20.0,
+    )
+
+
+def subscribe(
+    broker: KafkaBroker,
+    topic: str,
+    *,
+    group_id: str,
+    consumer: IdempotentConsumer,
+    description: str,
+) -> None:
+    """Feed `topic` to `consumer`, committing each offset only after its database commit."""
+
+    async def on_record(message: KafkaMessage) -> None:
+        await consumer.consume(message.raw_message)
+        try:
+            await message.ack()
+        except (CommitFailedError, IllegalStateError) as error:
+            # A rebalance took the partition away: the new owner re-reads from the last
+            # commit and the inbox absorbs what this instance already applied.
+            log.warning("offset commit lost to a rebalance: %s", error)
+
+    broker.subscriber(
+        topic,
+        group_id=group_id,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        description=description,
+    )(on_record)

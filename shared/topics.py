@@ -1,0 +1,36 @@
+"""Topic names: one topic per producing service, keyed by aggregate id, and dead letters.
+
+The namespace prefix lets a test run or a second environment share one broker without
+sharing a single topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+APPLICATIONS_EVENTS = "applications.events"
+SCORING_EVENTS = "scoring.events"
+DEAD_LETTERS = "dead-letters"
+
+
+@dataclass(frozen=True)
+class Topics:
+    namespace: str = "qsfund"
+
+    def name(self, suffix: str) -> str:
+        return f"{self.namespace}.{suffix}"
+
+    @property
+    def applications(self) -> str:
+        return self.name(APPLICATIONS_EVENTS)
+
+    @property
+    def scoring(self) -> str:
+        return self.name(SCORING_EVENTS)
+
+    @property
+    def dead_letters(self) -> str:
+        return self.name(DEAD_LETTERS)
+
+    def all(self) -> list[str]:
+        return [self.applications, self.scoring, self.dead_letters]
