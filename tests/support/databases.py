@@ -1,0 +1,24 @@
+"""A fresh, migrated database per service per test: no test sees another's rows."""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import uuid4
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from shared.migrations import upgrade
+
+
+async def fresh_database(server_url: str, service: str) -> str:
+    """Create an empty database, migrate it as `service`, and return its URL."""
+    name = f"t_{service}_{uuid4().hex[:10]}"
+    admin = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    await asyncio.to_thread(upgrade, service, url)
+    return url

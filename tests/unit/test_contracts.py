@@ -1,0 +1,46 @@
+from typing import Any, ClassVar
+
+import pytest
+
+from shared.contracts import UnknownEventType, UnknownSchemaVersion, parse_payload
+from shared.contracts.applications import ApplicationWithdrawn
+from shared.contracts.registry import REGISTRY
+from shared.envelope import Envelope
+from tests.support.events import stream
+
+
+def _as(event: Envelope, **changes: Any) -> Envelope:
+    return Envelope.model_validate({**event.model_dump(), **changes})
+
+
+def test_unknown_event_type_is_refused_by_name() -> None:
+    [event] = stream([ApplicationWithdrawn(application_id="a", round_id="r")])
+    with pytest.raises(UnknownEventType, match="ApplicationTeleported"):
+        parse_payload(_as(event, event_type="ApplicationTeleported"))
+
+
+def test_a_newer_schema_version_than_the_code_knows_is_refused() -> None:
+    [event] = stream([ApplicationWithdrawn(application_id="a", round_id="r")])
+    with pytest.raises(UnknownSchemaVersion, match="version 2"):
+        parse_payload(_as(event, schema_version=2))
+
+
+def test_an_old_schema_version_is_upcast(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Withdrawn(ApplicationWithdrawn):
+        schema_version: ClassVar[int] = 2
+        upcasters: ClassVar[dict[int, Any]] = {
+            1: lambda v1: {**v1, "reason": v1.get("reason") or "not stated (v1)"}
+        }
+
+    monkeypatch.setitem(REGISTRY, "ApplicationWithdrawn", Withdrawn)
+    [event] = stream([ApplicationWithdrawn(application_id="a", round_id="r")])
+    upcast = parse_payload(event)
+    assert isinstance(upcast, Withdrawn)
+    assert upcast.reason == "not stated (v1)"
+
+
+def test_every_contract_names_a_schema_version_and_an_aggregate() -> None:
+    for name, contract in REGISTRY.items():
+        assert contract.event_type == name
+        assert contract.schema_version >= 1
+        assert contract.aggregate_type in {"application", "round"}
