@@ -50,5 +50,6 @@ def subscribe(
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        title=f"{topic}:{group_id}",
         description=description,
     )(on_record)

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
 from shared.consumer import IdempotentConsumer
+from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
 from shared.kafka import build_broker, subscribe
@@ -53,6 +54,12 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
         ),
         description="Scores and allocation outcomes, folded into each application's status.",
+    )
+    # Published by the outbox relay; declared here so the AsyncAPI document shows it.
+    broker.publisher(
+        topics.applications,
+        schema=ApplicationsTopicEvent,
+        description="Rounds opened and closed; applications submitted, amended, reviewed.",
     )
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.applications

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
 from shared.consumer import IdempotentConsumer
+from shared.contracts.documentation import ScoringTopicEvent
 from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
@@ -50,6 +51,12 @@ def build_app(settings: ScoringSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
         ),
         description="Reviews to score, and closed rounds to allocate.",
+    )
+    # Published by the outbox relay; declared here so the AsyncAPI document shows it.
+    broker.publisher(
+        topics.scoring,
+        schema=ScoringTopicEvent,
+        description="Applications scored, awarded and not awarded.",
     )
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.scoring

@@ -24,7 +24,7 @@ from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
 
 from .adapters.tables import allocation_outcome, claim, scoring_round
-from .domain.allocation import Outcome, ScoredClaim, allocate
+from .domain.allocation import Mode, Outcome, ScoredClaim, allocate
 from .domain.pricing import assess
 
 SETTLED = frozenset({"scored", "ineligible", "withdrawn"})
@@ -201,7 +201,7 @@ class ScoringHandlers:
 
 
 def _outcome_event(
-    outcome: Outcome, round_id: str, mode: str, version: str, sha256: str
+    outcome: Outcome, round_id: str, mode: Mode, version: str, sha256: str
 ) -> Contract:
     if outcome.reason_code is None:
         return ApplicationAwarded(
@@ -210,7 +210,7 @@ def _outcome_event(
             amount_yuan=outcome.awarded_yuan,
             claimed_amount_yuan=outcome.claimed_amount_yuan,
             rank=outcome.rank,
-            allocation_mode=mode,  # type: ignore[arg-type]
+            allocation_mode=mode,
             policy_version=version,
             policy_sha256=sha256,
             basis=outcome.basis,

@@ -19,34 +19,51 @@ EVIDENCE = [{"name": "certificate.pdf", "size_bytes": 48_213, "sha256": "3" * 64
 def application(round_id: str, credit_code: str, claim: dict[str, Any]) -> dict[str, Any]:
     return {
         "round_id": round_id,
-        "enterprise": {"credit_code": credit_code, "name": "Yuzhong Quality Co.", "industry": "retail"},
+        "enterprise": {
+            "credit_code": credit_code,
+            "name": "Yuzhong Quality Co.",
+            "industry": "retail",
+        },
         "claim": claim,
         "evidence": EVIDENCE,
         "contact": {"email": "office@yuzhong-quality.example.cn"},
     }
 
 
-CLAIMS = {
+CLAIMS: dict[str, dict[str, Any]] = {
     "national_standard": {
-        "category": "standard", "level": "national", "standard_number": "GB/T 45678-2026",
-        "title": "Service quality of cold-chain logistics", "work": "formulation", "role": "lead",
+        "category": "standard",
+        "level": "national",
+        "standard_number": "GB/T 45678-2026",
+        "title": "Service quality of cold-chain logistics",
+        "work": "formulation",
+        "role": "lead",
         "published_on": "2026-02-10",
     },
     "quality_award": {
-        "category": "quality_brand", "award": "china_quality_award", "tier": "nominee", "year": 2026,
+        "category": "quality_brand",
+        "award": "china_quality_award",
+        "tier": "nominee",
+        "year": 2026,
     },
     "pilot": {
-        "category": "pilot_project", "level": "municipal", "project_name": "Smart property services",
+        "category": "pilot_project",
+        "level": "municipal",
+        "project_name": "Smart property services",
         "accepted_on": "2026-05-20",
     },
     "adoption": {
-        "category": "standard_adoption", "international_standard": "ISO 22000:2018",
-        "products": "Catering services", "adopted_on": "2026-04-01",
+        "category": "standard_adoption",
+        "international_standard": "ISO 22000:2018",
+        "products": "Catering services",
+        "adopted_on": "2026-04-01",
     },
 }
 
 
-async def wait_for_status(api: httpx.AsyncClient, ids: list[str], wanted: set[str]) -> dict[str, Any]:
+async def wait_for_status(
+    api: httpx.AsyncClient, ids: list[str], wanted: set[str]
+) -> dict[str, Any]:
     views: dict[str, Any] = {}
     for _ in range(240):
         views = {i: (await api.get(f"/v1/applications/{i}")).json() for i in ids}
@@ -59,7 +76,7 @@ async def wait_for_status(api: httpx.AsyncClient, ids: list[str], wanted: set[st
 async def query(url: str, sql: str) -> list[Any]:
     engine = create_async_engine(url)
     async with engine.connect() as conn:
-        rows = (await conn.execute(text(sql))).all()
+        rows = list((await conn.execute(text(sql))).all())
     await engine.dispose()
     return rows
 
@@ -67,13 +84,20 @@ async def query(url: str, sql: str) -> list[Any]:
 async def test_applications_go_from_submission_to_award_through_all_services(stack: Stack) -> None:
     now = datetime.now(UTC)
     async with httpx.AsyncClient(base_url=stack.applications.url, timeout=10) as api:
-        created = await api.post("/v1/rounds", json={
-            "name": "2026 Quality and Standardization Incentives", "year": 2026,
-            "opens_at": (now - timedelta(hours=1)).isoformat(),
-            "closes_at": (now + timedelta(days=30)).isoformat(),
-            "period_start": "2025-07-01", "period_end": "2026-06-30",
-            "budget_yuan": 1_000_000, "enterprise_cap_yuan": 1_000_000,
-        }, headers={"X-Actor-Id": "officer-li"})
+        created = await api.post(
+            "/v1/rounds",
+            json={
+                "name": "2026 Quality and Standardization Incentives",
+                "year": 2026,
+                "opens_at": (now - timedelta(hours=1)).isoformat(),
+                "closes_at": (now + timedelta(days=30)).isoformat(),
+                "period_start": "2025-07-01",
+                "period_end": "2026-06-30",
+                "budget_yuan": 1_000_000,
+                "enterprise_cap_yuan": 1_000_000,
+            },
+            headers={"X-Actor-Id": "officer-li"},
+        )
         assert created.status_code == 201, created.text
         round_id = created.json()["id"]
 
@@ -89,36 +113,51 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
             response = await api.post("/v1/applications", json=application(round_id, code, claim))
             assert response.status_code == 201, response.text
             ids[name] = response.json()["id"]
-        dishonest = (await api.post(
-            "/v1/applications", json=application(round_id, VALID_CREDIT_CODES[0], CLAIMS["pilot"])
-        )).json()["id"]
+        dishonest = (
+            await api.post(
+                "/v1/applications",
+                json=application(round_id, VALID_CREDIT_CODES[0], CLAIMS["pilot"]),
+            )
+        ).json()["id"]
 
         for application_id in ids.values():
             reviewed = await api.post(
-                f"/v1/applications/{application_id}/review", json={"decision": "eligible"},
+                f"/v1/applications/{application_id}/review",
+                json={"decision": "eligible"},
                 headers={"X-Actor-Id": "reviewer-wang"},
             )
             assert reviewed.status_code == 202, reviewed.text
         await api.post(
             f"/v1/applications/{dishonest}/review",
-            json={"decision": "ineligible", "reason_code": "dishonesty_list", "note": "listed 2025"},
+            json={
+                "decision": "ineligible",
+                "reason_code": "dishonesty_list",
+                "note": "listed 2025",
+            },
             headers={"X-Actor-Id": "reviewer-wang"},
         )
         scored = await wait_for_status(api, list(ids.values()), {"scored"})
         assert scored[ids["national_standard"]]["claimed_amount_yuan"] == 300_000
         assert scored[ids["quality_award"]]["claimed_amount_yuan"] == 500_000
 
-        closed = await api.post(f"/v1/rounds/{round_id}/close", headers={"X-Actor-Id": "officer-li"})
+        closed = await api.post(
+            f"/v1/rounds/{round_id}/close", headers={"X-Actor-Id": "officer-li"}
+        )
         assert closed.status_code == 202
-        late = await api.post("/v1/applications", json=application(round_id, VALID_CREDIT_CODES[1], CLAIMS["pilot"]))
-        assert late.status_code == 409 and late.json()["errors"][0]["rule"] == "round_closed"
+        late = await api.post(
+            "/v1/applications", json=application(round_id, VALID_CREDIT_CODES[1], CLAIMS["pilot"])
+        )
+        assert late.status_code == 409
+        assert late.json()["errors"][0]["rule"] == "round_closed"
 
         final = await wait_for_status(api, list(ids.values()), {"awarded", "not_awarded"})
         # Rank mode: 110 points (300k) and 100 points (500k) fit in 1,000,000; the
         # 300k pilot at rank 3 does not, and funding stops there.
         assert {name: final[i]["status"] for name, i in ids.items()} == {
-            "national_standard": "awarded", "quality_award": "awarded",
-            "pilot": "not_awarded", "adoption": "not_awarded",
+            "national_standard": "awarded",
+            "quality_award": "awarded",
+            "pilot": "not_awarded",
+            "adoption": "not_awarded",
         }
         assert final[ids["quality_award"]]["awarded_amount_yuan"] == 500_000
         assert (await api.get(f"/v1/applications/{dishonest}")).json()["status"] == "ineligible"
@@ -147,12 +186,20 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
         stack.databases["scoring"],
         "select event_type, count(*) from event group by event_type order by event_type",
     )
-    assert dict(events) == {"ApplicationAwarded": 2, "ApplicationNotAwarded": 2, "ApplicationScored": 4}
+    assert dict(events) == {
+        "ApplicationAwarded": 2,
+        "ApplicationNotAwarded": 2,
+        "ApplicationScored": 4,
+    }
 
     url = stack.notifications.url
     async with httpx.AsyncClient(base_url=url, timeout=10) as notices:
         for _ in range(120):
-            sent = (await notices.get("/v1/notifications", params={"application_id": ids["national_standard"]})).json()
+            sent = (
+                await notices.get(
+                    "/v1/notifications", params={"application_id": ids["national_standard"]}
+                )
+            ).json()
             if len(sent) == 4:
                 break
             await asyncio.sleep(0.25)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -20,7 +22,7 @@ async def notifications_db(infra: Infrastructure) -> str:
 
 
 @pytest.fixture
-async def applications_engine(applications_db: str) -> AsyncEngine:
+async def applications_engine(applications_db: str) -> AsyncIterator[AsyncEngine]:
     engine = create_async_engine(applications_db)
-    yield engine  # type: ignore[misc]
+    yield engine
     await engine.dispose()

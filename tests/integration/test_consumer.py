@@ -20,7 +20,9 @@ from tests.support.kafka import produce, read_all
 from tests.support.processes import ServiceProcess
 
 
-def notifications_service(infra: Infrastructure, topics: Topics, db: str, tmp: Path) -> ServiceProcess:
+def notifications_service(
+    infra: Infrastructure, topics: Topics, db: str, tmp: Path
+) -> ServiceProcess:
     return ServiceProcess.service(
         "notifications",
         {
@@ -51,8 +53,8 @@ async def counts(db: str) -> tuple[int, int]:
     return int(applied or 0), int(sent or 0)
 
 
-async def wait_for(db: str, applied: int, timeout: float = 90) -> tuple[int, int]:
-    for _ in range(int(timeout / 0.25)):
+async def wait_for(db: str, applied: int) -> tuple[int, int]:
+    for _ in range(360):  # up to 90 s
         now = await counts(db)
         if now[0] >= applied:
             return now
@@ -88,7 +90,10 @@ async def test_killing_the_consumer_anywhere_loses_and_duplicates_nothing(
         service.kill()
     service.start()
     try:
-        assert await wait_for(notifications_db, applied=len(records)) == (len(records), len(records))
+        assert await wait_for(notifications_db, applied=len(records)) == (
+            len(records),
+            len(records),
+        )
     finally:
         # uvicorn re-raises SIGTERM once drained; SIGKILL (-9) would mean it hung.
         assert service.stop() in (0, -signal.SIGTERM), "SIGTERM should drain and exit"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.applications.adapters.tables import backbone
+from services.applications.domain.application import Decision
 from shared.envelope import Actor
 from shared.eventstore import Cause, ConcurrencyError, EventStore, StreamHead
 from shared.hashchain import verify_chain
@@ -46,7 +47,9 @@ async def test_a_stale_writer_gets_a_concurrency_error_not_an_overwrite(
         await STORE.append(db, read_by_both, [reviewed(app.application_id, "eligible")], CAUSE)
     with pytest.raises(ConcurrencyError, match="changed since version 1"):
         async with applications_engine.begin() as db:
-            await STORE.append(db, read_by_both, [reviewed(app.application_id, "ineligible")], CAUSE)
+            await STORE.append(
+                db, read_by_both, [reviewed(app.application_id, "ineligible")], CAUSE
+            )
 
     async with applications_engine.connect() as db:
         stream = await STORE.stream(db, app.application_id)
@@ -61,7 +64,7 @@ async def test_concurrent_writers_one_wins_the_other_loses_cleanly(
         await STORE.append(db, StreamHead(), [app], CAUSE)
         head = await STORE.head(db, app.application_id)
 
-    async def write(decision: str) -> str:
+    async def write(decision: Decision) -> str:
         try:
             async with applications_engine.begin() as db:
                 await STORE.append(db, head, [reviewed(app.application_id, decision)], CAUSE)

@@ -39,13 +39,17 @@ async def fill_outbox(engine: AsyncEngine) -> int:
 async def unpublished(engine: AsyncEngine) -> int:
     async with engine.connect() as db:
         return int(
-            await db.scalar(select(func.count()).where(backbone.event.c.published_at.is_(None))) or 0
+            await db.scalar(select(func.count()).where(backbone.event.c.published_at.is_(None)))
+            or 0
         )
 
 
 async def test_killing_the_relay_anywhere_loses_and_reorders_nothing(
-    infra: Infrastructure, topics: Topics, applications_db: str,
-    applications_engine: AsyncEngine, tmp_path: Path,
+    infra: Infrastructure,
+    topics: Topics,
+    applications_db: str,
+    applications_engine: AsyncEngine,
+    tmp_path: Path,
 ) -> None:
     total = await fill_outbox(applications_engine)
     relay = ServiceProcess(

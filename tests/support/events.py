@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import uuid4
 
+from services.applications.domain.application import Decision
 from shared.contracts import Contract
 from shared.contracts.applications import ApplicationReviewed, ApplicationSubmitted
 from shared.contracts.values import Contact, Enterprise, Evidence, StandardClaim
@@ -19,11 +20,17 @@ def submitted(application_id: str | None = None, round_id: str = "round-1") -> A
         round_id=round_id,
         policy_version="2026.1",
         enterprise=Enterprise(
-            credit_code=VALID_CREDIT_CODES[0], name="Chongqing Jinyu Testing Co.", industry="inspection and testing"
+            credit_code=VALID_CREDIT_CODES[0],
+            name="Chongqing Jinyu Testing Co.",
+            industry="inspection and testing",
         ),
         claim=StandardClaim(
-            category="standard", level="national", standard_number="GB/T 43210-2026",
-            title="Cold-chain logistics service quality", work="formulation", role="lead",
+            category="standard",
+            level="national",
+            standard_number="GB/T 43210-2026",
+            title="Cold-chain logistics service quality",
+            work="formulation",
+            role="lead",
             published_on=date(2026, 3, 1),
         ),
         evidence=[Evidence(name="standard.pdf", size_bytes=1024, sha256="a" * 64)],
@@ -31,8 +38,8 @@ def submitted(application_id: str | None = None, round_id: str = "round-1") -> A
     )
 
 
-def reviewed(application_id: str, decision: str = "eligible") -> ApplicationReviewed:
-    return ApplicationReviewed(application_id=application_id, round_id="round-1", decision=decision)  # type: ignore[arg-type]
+def reviewed(application_id: str, decision: Decision = "eligible") -> ApplicationReviewed:
+    return ApplicationReviewed(application_id=application_id, round_id="round-1", decision=decision)
 
 
 def stream(events: list[Contract], source: str = "applications") -> list[Envelope]:
@@ -42,11 +49,17 @@ def stream(events: list[Contract], source: str = "applications") -> list[Envelop
     correlation = uuid4()
     for version, event in enumerate(events, 1):
         envelope = seal(
-            event_type=event.event_type, schema_version=event.schema_version, source=source,
-            aggregate_type=event.aggregate_type, aggregate_id=event.aggregate_id(),
-            aggregate_version=version, payload=event.model_dump(mode="json"),
-            actor=Actor(id="officer-7", role="reviewer"), correlation_id=correlation,
-            causation_id=sealed[-1].event_id if sealed else None, previous_hash=previous,
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            source=source,
+            aggregate_type=event.aggregate_type,
+            aggregate_id=event.aggregate_id(),
+            aggregate_version=version,
+            payload=event.model_dump(mode="json"),
+            actor=Actor(id="officer-7", role="reviewer"),
+            correlation_id=correlation,
+            causation_id=sealed[-1].event_id if sealed else None,
+            previous_hash=previous,
         )
         sealed.append(envelope)
         previous = envelope.hash

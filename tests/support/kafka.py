@@ -8,7 +8,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 
-async def read_all(bootstrap: str, topic: str, expect: int, timeout: float = 60) -> list[Any]:
+async def read_all(bootstrap: str, topic: str, expect: int, within: float = 60) -> list[Any]:
     """Every record on the topic from the beginning, once at least `expect` have arrived."""
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
@@ -16,7 +16,7 @@ async def read_all(bootstrap: str, topic: str, expect: int, timeout: float = 60)
     await consumer.start()
     records: list[Any] = []
     try:
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while len(records) < expect and asyncio.get_running_loop().time() < deadline:
             batch = await consumer.getmany(timeout_ms=500)
             for partition_records in batch.values():

@@ -25,7 +25,9 @@ def free_port() -> int:
 class ServiceProcess:
     """One service process; `port` is where its health endpoint answers, if it has one."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], log: Path, port: int | None = None) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], log: Path, port: int | None = None
+    ) -> None:
         self.argv = argv
         self.env = {**os.environ, **env}
         self.log = log
@@ -44,7 +46,9 @@ class ServiceProcess:
 
     def start(self, timeout: float = 60) -> ServiceProcess:
         with self.log.open("ab") as out:
-            self.process = subprocess.Popen(self.argv, env=self.env, stdout=out, stderr=out, cwd=REPO)
+            self.process = subprocess.Popen(
+                self.argv, env=self.env, stdout=out, stderr=out, cwd=REPO
+            )
         if self.port is not None:
             self._wait_healthy(timeout)
         return self

@@ -11,12 +11,16 @@ def claims() -> list[ScoredClaim]:
 
 
 def test_rank_mode_funds_in_full_from_the_top_until_a_claim_does_not_fit() -> None:
-    outcomes = {o.application_id: o for o in allocate(claims(), budget=900_000, cap=1_000_000, mode="rank")}
+    outcomes = {
+        o.application_id: o for o in allocate(claims(), budget=900_000, cap=1_000_000, mode="rank")
+    }
     assert [outcomes[i].rank for i in "bacd"] == [1, 2, 3, 4]
     assert outcomes["b"].awarded_yuan == 500_000
     assert outcomes["a"].awarded_yuan == 300_000
-    assert outcomes["c"].awarded_yuan == 0 and outcomes["c"].reason_code == "budget_exhausted"
-    assert outcomes["d"].awarded_yuan == 0 and outcomes["d"].reason_code == "budget_exhausted"
+    assert outcomes["c"].awarded_yuan == 0
+    assert outcomes["c"].reason_code == "budget_exhausted"
+    assert outcomes["d"].awarded_yuan == 0
+    assert outcomes["d"].reason_code == "budget_exhausted"
 
 
 def test_pro_rata_spends_exactly_the_budget_in_whole_yuan() -> None:
@@ -38,7 +42,10 @@ def test_the_enterprise_cap_applies_before_the_budget() -> None:
         ScoredClaim("y", "E1", 500_000, 100),
         ScoredClaim("z", "E1", 300_000, 80),
     ]
-    outcomes = {o.application_id: o for o in allocate(same_enterprise, 10_000_000, 1_000_000, "rank")}
+    outcomes = {
+        o.application_id: o for o in allocate(same_enterprise, 10_000_000, 1_000_000, "rank")
+    }
     assert outcomes["x"].awarded_yuan == 800_000
     assert outcomes["y"].awarded_yuan == 200_000
-    assert outcomes["z"].awarded_yuan == 0 and outcomes["z"].reason_code == "enterprise_cap_reached"
+    assert outcomes["z"].awarded_yuan == 0
+    assert outcomes["z"].reason_code == "enterprise_cap_reached"

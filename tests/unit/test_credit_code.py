@@ -17,13 +17,19 @@ def test_a_wrong_check_character_names_the_right_one() -> None:
 
 def test_an_early_pilot_code_fails_the_check() -> None:
     problem = credit_code_problem("91350100M0001TGQXM")
-    assert problem is not None and problem.startswith("checksum")
+    assert problem is not None
+    assert problem.startswith("checksum")
 
 
 @pytest.mark.parametrize(
     ("code", "rule"),
-    [("9111010855138508", "length"), ("9111010855138508IQ", "alphabet"), ("911A0108551385082Q", "region")],
+    [
+        ("9111010855138508", "length"),
+        ("9111010855138508IQ", "alphabet"),
+        ("911A0108551385082Q", "region"),
+    ],
 )
 def test_malformed_codes_name_the_rule(code: str, rule: str) -> None:
     problem = credit_code_problem(code)
-    assert problem is not None and problem.startswith(rule)
+    assert problem is not None
+    assert problem.startswith(rule)

@@ -40,7 +40,9 @@ def test_an_altered_payload_breaks_the_chain_at_that_event() -> None:
 
 def test_a_removed_event_breaks_the_chain() -> None:
     app = submitted()
-    first, _, third = stream([app, reviewed(app.application_id, "returned"), reviewed(app.application_id)])
+    first, _, third = stream(
+        [app, reviewed(app.application_id, "returned"), reviewed(app.application_id)]
+    )
     breaks = verify_chain([first, third])
     assert {b.event_id for b in breaks} == {str(third.event_id)}
     assert any("version 3 where 2" in b.reason for b in breaks)

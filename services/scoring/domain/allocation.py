@@ -40,6 +40,7 @@ def allocate(claims: Iterable[ScoredClaim], budget: int, cap: int, mode: Mode) -
     fund = _by_rank if mode == "rank" else _pro_rata
     granted = fund([amount for _, amount in capped], budget)
     outcomes = []
+    reason: Literal["budget_exhausted", "enterprise_cap_reached"] | None
     for rank, ((claim, cap_amount), amount) in enumerate(zip(capped, granted, strict=True), 1):
         if cap_amount == 0:
             reason, basis = "enterprise_cap_reached", f"enterprise cap of {cap} yuan already used"

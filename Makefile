@@ -1,0 +1,63 @@
+# qsfund: `make up` runs the system, `make test` runs the tests (each installs what it needs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCAL := deploy/local
+
+.PHONY: install up down test unit lint format bench demo asyncapi clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+up: install
+	$(LOCAL)/kafka.sh start
+	$(LOCAL)/postgres.sh start
+	$(BIN)/qsfund-migrate
+	$(BIN)/qsfund-topics
+	$(LOCAL)/services.sh start
+	@echo
+	@echo "qsfund is up."
+	@echo "  applications API   http://127.0.0.1:8000/v1   (OpenAPI page: http://127.0.0.1:8000/docs)"
+	@echo "  scoring            http://127.0.0.1:8001/health"
+	@echo "  notifications API  http://127.0.0.1:8002/v1/notifications?application_id=..."
+	@echo "  Kafka 127.0.0.1:9092, PostgreSQL 127.0.0.1:5432; data and logs under .qsfund/"
+	@echo "  stop it all with: make down"
+
+down:
+	-$(LOCAL)/services.sh stop
+	-$(LOCAL)/kafka.sh stop
+	-$(LOCAL)/postgres.sh stop
+
+# The suite finds or starts its own Kafka and PostgreSQL (see tests/support/infrastructure.py).
+test: install
+	$(BIN)/pytest -q --durations=10
+
+unit: install
+	$(BIN)/pytest -q tests/unit
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared services tests bench
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m bench
+
+# The published contracts, checked in so a change to either shows in review.
+asyncapi: install
+	$(BIN)/qsfund-asyncapi > docs/asyncapi.json
+	$(BIN)/python -c "import json; from services.applications.bootstrap import *; \
+	print(json.dumps(build_app(ApplicationsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi.json
+
+clean: down
+	rm -rf .qsfund

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The three qsfund services as background processes of the local stack.
+#
+# Usage: deploy/local/services.sh {start|stop|status}
+# Environment (defaults): QSFUND_HOME=<repo>/.qsfund (pids in run/, logs in logs/),
+#   VENV=<repo>/.venv, and whatever the services read (KAFKA_BOOTSTRAP_SERVERS,
+#   *_DATABASE_URL, *_PORT).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+QSFUND_HOME="$(realpath -m -- "${QSFUND_HOME:-$REPO_ROOT/.qsfund}")"
+VENV="${VENV:-$REPO_ROOT/.venv}"
+RUN_DIR="$QSFUND_HOME/run"
+LOG_DIR="$QSFUND_HOME/logs"
+SERVICES=(applications scoring notifications)
+declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}")
+
+say() { printf '[services] %s\n' "$*"; }
+
+running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+start() {
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  for service in "${SERVICES[@]}"; do
+    if running "$service"; then say "$service already running"; continue; fi
+    nohup "$VENV/bin/qsfund-$service" >>"$LOG_DIR/$service.log" 2>&1 &
+    echo $! >"$RUN_DIR/$service.pid"
+  done
+  for service in "${SERVICES[@]}"; do
+    local port="${PORTS[$service]}" waited=0
+    until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
+      if ! running "$service" || (( waited >= 60 )); then
+        say "$service did not come up; the end of $LOG_DIR/$service.log:"
+        tail -n 30 "$LOG_DIR/$service.log" >&2
+        exit 1
+      fi
+      sleep 0.5; waited=$((waited + 1))
+    done
+    say "$service up on http://127.0.0.1:$port (log $LOG_DIR/$service.log)"
+  done
+}
+
+stop() {
+  for service in "${SERVICES[@]}"; do
+    running "$service" || { rm -f "$RUN_DIR/$service.pid"; continue; }
+    local pid; pid="$(cat "$RUN_DIR/$service.pid")"
+    kill -TERM "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    rm -f "$RUN_DIR/$service.pid"
+    say "$service stopped"
+  done
+}
+
+status() {
+  local code=0
+  for service in "${SERVICES[@]}"; do
+    if running "$service"; then say "$service running (pid $(cat "$RUN_DIR/$service.pid"))"; else say "$service stopped"; code=3; fi
+  done
+  return $code
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 {start|stop|status}" >&2; exit 2 ;;
+esac

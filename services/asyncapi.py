@@ -1,0 +1,34 @@
+"""The AsyncAPI document of every topic the three services publish and consume."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faststream.specification import AsyncAPI
+
+from services.applications.bootstrap import ApplicationsSettings
+from services.applications.bootstrap import build_app as build_applications
+from services.notifications.bootstrap import NotificationsSettings
+from services.notifications.bootstrap import build_app as build_notifications
+from services.scoring.bootstrap import ScoringSettings
+from services.scoring.bootstrap import build_app as build_scoring
+
+
+def asyncapi_document() -> dict[str, Any]:
+    brokers = [
+        build_applications(ApplicationsSettings()).state.broker,
+        build_scoring(ScoringSettings()).state.broker,
+        build_notifications(NotificationsSettings()).state.broker,
+    ]
+    spec = AsyncAPI(
+        *brokers,
+        title="qsfund events",
+        version="1",
+        description=(
+            "Events of the Quality Brand and Standardization incentive-funding program. "
+            "Every message is a hash-chained envelope in canonical JSON, keyed by aggregate id."
+        ),
+    ).to_specification()
+    document: dict[str, Any] = json.loads(spec.to_json())
+    return document

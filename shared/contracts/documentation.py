@@ -1,0 +1,37 @@
+"""Models that exist only to describe each topic's messages in the AsyncAPI document."""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+from pydantic import create_model
+
+from shared.contracts import applications, scoring
+from shared.envelope import Envelope
+
+
+def _envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
+    payload = Union[contracts]  # type: ignore[valid-type]  # noqa: UP007
+    model: type[Envelope] = create_model(name, __base__=Envelope, payload=(payload, ...))
+    model.__doc__ = (
+        "An event envelope; event_type names the payload's contract and schema_version its "
+        "version. Keyed by aggregate_id, so one aggregate's events stay in order."
+    )
+    return model
+
+
+ApplicationsTopicEvent = _envelope_of(
+    "ApplicationsTopicEvent",
+    applications.RoundOpened,
+    applications.RoundClosed,
+    applications.ApplicationSubmitted,
+    applications.ApplicationAmended,
+    applications.ApplicationReviewed,
+    applications.ApplicationWithdrawn,
+)
+ScoringTopicEvent = _envelope_of(
+    "ScoringTopicEvent",
+    scoring.ApplicationScored,
+    scoring.ApplicationAwarded,
+    scoring.ApplicationNotAwarded,
+)
