@@ -1,0 +1,1 @@
+"""Benchmarks: figures next to their ceilings, measured in one run on one machine."""

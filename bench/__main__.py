@@ -1,0 +1,111 @@
+"""`make bench`: the event backbone's rates next to what the bare tools do.
+
+1. sealing and verifying envelopes (CPU only);
+2. the outbox relay draining PostgreSQL into Kafka, next to a bare aiokafka producer
+   sending the same records to the same broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from uuid import uuid4
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from services.applications.adapters.tables import backbone
+from shared.admin import ensure_topics
+from shared.envelope import Envelope
+from shared.hashchain import verify_chain
+from shared.kafka import build_broker
+from shared.publishing import BrokerPublisher
+from shared.relay import OutboxRelay
+from shared.topics import Topics
+from tests.support.databases import fresh_database
+from tests.support.events import reviewed, stream, submitted
+from tests.support.infrastructure import infrastructure
+
+EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
+PER_AGGREGATE = 10
+
+
+def make_events() -> list[Envelope]:
+    envelopes: list[Envelope] = []
+    for _ in range(EVENTS // PER_AGGREGATE):
+        app = submitted()
+        rest = [reviewed(app.application_id, "returned") for _ in range(PER_AGGREGATE - 1)]
+        envelopes.extend(stream([app, *rest]))
+    return envelopes
+
+
+def report(name: str, count: int, seconds: float, ceiling: float | None = None) -> float:
+    rate = count / seconds
+    ratio = f"  ({rate / ceiling:.2f} of the ceiling)" if ceiling else ""
+    print(f"{name:<48} {rate:>12,.0f} /s{ratio}")
+    return rate
+
+
+async def bench_relay(bootstrap: str, server_url: str, envelopes: list[Envelope]) -> None:
+    topics = Topics(f"bench{uuid4().hex[:8]}")
+    await ensure_topics(bootstrap, [topics.applications, topics.name("raw")], partitions=12)
+    records = [(e.aggregate_id.encode(), e.encode()) for e in envelopes]
+
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    started = time.perf_counter()
+    sent = [await producer.send(topics.name("raw"), value=v, key=k) for k, v in records]
+    await asyncio.gather(*sent)
+    raw = report("bare aiokafka producer (idempotent, acks=all)", len(records), time.perf_counter() - started)
+    await producer.stop()
+
+    url = await fresh_database(server_url, "applications")
+    engine = create_async_engine(url)
+    async with engine.begin() as db:
+        await db.execute(
+            insert(backbone.event),
+            [
+                {
+                    "event_id": e.event_id, "aggregate_type": e.aggregate_type,
+                    "aggregate_id": e.aggregate_id, "aggregate_version": e.aggregate_version,
+                    "event_type": e.event_type, "schema_version": e.schema_version,
+                    "occurred_at": e.occurred_at, "hash": e.hash, "body": e.encode().decode(),
+                }
+                for e in envelopes
+            ],
+        )
+    broker = build_broker(bootstrap, client_id="bench")
+    await broker.start()
+    relay = OutboxRelay(engine=engine, table=backbone.event, publisher=BrokerPublisher(broker),
+                        topic=topics.applications)
+    started = time.perf_counter()
+    while await relay.publish_pending():
+        pass
+    report("outbox relay, PostgreSQL to Kafka", len(records), time.perf_counter() - started, raw)
+    await broker.stop()
+    await engine.dispose()
+
+
+def bench_envelopes(envelopes: list[Envelope]) -> None:
+    started = time.perf_counter()
+    make_events()
+    report("seal envelopes (hash chain)", EVENTS, time.perf_counter() - started)
+    started = time.perf_counter()
+    for i in range(0, len(envelopes), PER_AGGREGATE):
+        assert verify_chain(envelopes[i : i + PER_AGGREGATE]) == []
+    report("verify hash chains", len(envelopes), time.perf_counter() - started)
+
+
+async def main() -> None:
+    envelopes = make_events()
+    print(f"qsfund backbone benchmark, {EVENTS:,} events\n")
+    bench_envelopes(envelopes)
+    with infrastructure() as infra:
+        print(f"(Kafka and PostgreSQL from {infra.origin})")
+        await bench_relay(infra.kafka_bootstrap, infra.postgres_url, envelopes)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
