@@ -58,7 +58,9 @@ async def bench_relay(bootstrap: str, server_url: str, envelopes: list[Envelope]
     started = time.perf_counter()
     sent = [await producer.send(topics.name("raw"), value=v, key=k) for k, v in records]
     await asyncio.gather(*sent)
-    raw = report("bare aiokafka producer (idempotent, acks=all)", len(records), time.perf_counter() - started)
+    raw = report(
+        "bare aiokafka producer (idempotent, acks=all)", len(records), time.perf_counter() - started
+    )
     await producer.stop()
 
     url = await fresh_database(server_url, "applications")
@@ -68,18 +70,27 @@ async def bench_relay(bootstrap: str, server_url: str, envelopes: list[Envelope]
             insert(backbone.event),
             [
                 {
-                    "event_id": e.event_id, "aggregate_type": e.aggregate_type,
-                    "aggregate_id": e.aggregate_id, "aggregate_version": e.aggregate_version,
-                    "event_type": e.event_type, "schema_version": e.schema_version,
-                    "occurred_at": e.occurred_at, "hash": e.hash, "body": e.encode().decode(),
+                    "event_id": e.event_id,
+                    "aggregate_type": e.aggregate_type,
+                    "aggregate_id": e.aggregate_id,
+                    "aggregate_version": e.aggregate_version,
+                    "event_type": e.event_type,
+                    "schema_version": e.schema_version,
+                    "occurred_at": e.occurred_at,
+                    "hash": e.hash,
+                    "body": e.encode().decode(),
                 }
                 for e in envelopes
             ],
         )
     broker = build_broker(bootstrap, client_id="bench")
     await broker.start()
-    relay = OutboxRelay(engine=engine, table=backbone.event, publisher=BrokerPublisher(broker),
-                        topic=topics.applications)
+    relay = OutboxRelay(
+        engine=engine,
+        table=backbone.event,
+        publisher=BrokerPublisher(broker),
+        topic=topics.applications,
+    )
     started = time.perf_counter()
     while await relay.publish_pending():
         pass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import sys
@@ -24,8 +23,12 @@ UNLIMITED_RETENTION = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.p
 def migrate_main() -> None:
     """Upgrade each service's database whose URL is configured (all three by default)."""
     parser = argparse.ArgumentParser(description=migrate_main.__doc__)
-    parser.add_argument("services", nargs="*", default=list(SERVICES), choices=SERVICES)
-    for service in parser.parse_args().services:
+    parser.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(SERVICES))
+    chosen = parser.parse_args().services or list(SERVICES)
+    unknown = sorted(set(chosen) - set(SERVICES))
+    if unknown:
+        parser.error(f"unknown service {', '.join(unknown)}; choose from {', '.join(SERVICES)}")
+    for service in chosen:
         url = os.environ.get(f"{service.upper()}_DATABASE_URL") or (
             f"postgresql+asyncpg://qsfund:qsfund@127.0.0.1:5432/qsfund_{service}"
         )
@@ -49,9 +52,18 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> l
             for name in topics
             if name not in existing
         ]
-        if wanted:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(wanted)
+        if not wanted:
+            return []
+        response = await admin.create_topics(wanted)
+        # aiokafka reports per-topic failures in the response instead of raising.
+        failures = [
+            (name, code, message)
+            for name, code, *rest in response.topic_errors
+            for message in [rest[0] if rest else ""]
+            if code not in (0, TopicAlreadyExistsError.errno)
+        ]
+        if failures:
+            raise RuntimeError(f"could not create topics: {failures}")
         return [t.name for t in wanted]
     finally:
         await admin.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiokafka.errors import CommitFailedError, IllegalStateError
@@ -37,7 +38,15 @@ def subscribe(
     """Feed `topic` to `consumer`, committing each offset only after its database commit."""
 
     async def on_record(message: KafkaMessage) -> None:
-        await consumer.consume(message.raw_message)
+        try:
+            await consumer.consume(message.raw_message)
+        except Exception:
+            # Only a dead-letter topic that cannot be reached gets here. Seek back so the
+            # record is read again, rather than letting the next commit skip past it.
+            log.exception("could not settle a record; it will be read again")
+            await message.nack()
+            await asyncio.sleep(1)
+            return
         try:
             await message.ack()
         except (CommitFailedError, IllegalStateError) as error:

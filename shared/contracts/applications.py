@@ -40,6 +40,7 @@ class RoundClosed(Contract):
     aggregate_type: ClassVar[str] = "round"
 
     round_id: str
+    year: int
     closed_at: datetime
     budget_yuan: Yuan
     enterprise_cap_yuan: Yuan
@@ -62,6 +63,9 @@ class ApplicationSubmitted(Contract):
     claim: Claim
     evidence: list[Evidence]
     contact: Contact
+    # The applicant says the credit code is genuine though it fails the checksum (some
+    # early codes do); only a reviewer's explicit acceptance makes it eligible.
+    credit_code_exception_requested: bool = False
 
     def aggregate_id(self) -> str:
         return self.application_id
@@ -77,6 +81,7 @@ class ApplicationAmended(Contract):
     claim: Claim
     evidence: list[Evidence]
     contact: Contact
+    credit_code_exception_requested: bool = False
 
     def aggregate_id(self) -> str:
         return self.application_id

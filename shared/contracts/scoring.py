@@ -51,6 +51,9 @@ class ApplicationAwarded(Contract):
     policy_version: str
     policy_sha256: str
     basis: str
+    # What earlier rounds had already paid, which this award took into account.
+    prior_achievement_reward_yuan: int = Field(default=0, ge=0)
+    prior_enterprise_year_yuan: int = Field(default=0, ge=0)
 
     def aggregate_id(self) -> str:
         return self.application_id
@@ -68,6 +71,8 @@ class ApplicationNotAwarded(Contract):
     rank: int | None = None
     policy_version: str
     policy_sha256: str
+    prior_achievement_reward_yuan: int = Field(default=0, ge=0)
+    prior_enterprise_year_yuan: int = Field(default=0, ge=0)
 
     def aggregate_id(self) -> str:
         return self.application_id

@@ -42,6 +42,7 @@ class FundingRound:
             raise NotAllowedNow("round_id", "round_closed", f"round {self.id} is already closed")
         return RoundClosed(
             round_id=self.id,
+            year=self.year,
             closed_at=now,
             budget_yuan=self.budget_yuan,
             enterprise_cap_yuan=self.enterprise_cap_yuan,
