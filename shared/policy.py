@@ -4,8 +4,11 @@ its version and the SHA-256 of its exact bytes."""
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Literal
 
 import yaml
@@ -86,13 +89,37 @@ def load_policy(document: bytes) -> Policy:
 
 
 class UnknownPolicy(LookupError):
-    """No policy document of that version ships with this code."""
+    """No policy document of that version is shipped or installed."""
+
+
+def _documents() -> dict[str, Traversable]:
+    """Policy documents by version: those shipped with the code, and those the office
+    installed in QSFUND_POLICY_DIR (every service of a deployment must see the same)."""
+    places: list[Traversable] = [files("shared") / "policies"]
+    if extra := os.environ.get("QSFUND_POLICY_DIR"):
+        places.append(Path(extra))
+    return {
+        document.name.removesuffix(".yaml"): document
+        for place in places
+        if place.is_dir()
+        for document in place.iterdir()
+        if document.name.endswith(".yaml")
+    }
 
 
 @cache
 def policy_version(version: str) -> Policy:
-    """The shipped policy document of `version`, loaded and hashed once."""
-    resource = files("shared") / "policies" / f"{version}.yaml"
-    if not resource.is_file():
+    """The policy document of `version`, loaded and hashed once."""
+    document = _documents().get(version)
+    if document is None:
         raise UnknownPolicy(f"no reward policy version {version!r}")
-    return load_policy(resource.read_bytes())
+    policy = load_policy(document.read_bytes())
+    if policy.version != version:
+        raise UnknownPolicy(f"{document.name} declares version {policy.version!r}")
+    return policy
+
+
+def latest_policy_version() -> str:
+    """The newest numbered version (2026.10 after 2026.9)."""
+    numbered = [v for v in _documents() if v.replace(".", "").isdigit()]
+    return max(numbered, key=lambda v: tuple(int(part) for part in v.split(".")))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from shared.contracts.values import Claim, Contact, Enterprise, Evidence
-
-from .domain.application import Decision
+from .domain.application import Decision, Filing
 
 
 @dataclass(frozen=True)
@@ -19,26 +17,20 @@ class OpenRound:
     period_start: date
     period_end: date
     budget_yuan: int
-    enterprise_cap_yuan: int
-    policy_version: str
+    enterprise_cap_yuan: int | None
+    policy_version: str | None
 
 
 @dataclass(frozen=True)
 class SubmitApplication:
     round_id: str
-    enterprise: Enterprise
-    claim: Claim
-    evidence: list[Evidence]
-    contact: Contact
+    filing: Filing
 
 
 @dataclass(frozen=True)
 class AmendApplication:
     application_id: str
-    enterprise: Enterprise
-    claim: Claim
-    evidence: list[Evidence]
-    contact: Contact
+    filing: Filing
 
 
 @dataclass(frozen=True)

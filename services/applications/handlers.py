@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts import Contract, parse_payload
-from shared.contracts.applications import RoundOpened
 from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
 
@@ -37,7 +36,7 @@ class ApplicationsService:
 
     async def open_round(self, command: OpenRound, cause: Cause) -> str:
         round_id = self.new_id()
-        opened = open_round(RoundOpened(round_id=round_id, **command.__dict__))
+        opened = open_round(round_id, command)
         async with self.sessions.begin() as session:
             await self._save(session, StreamHead(), [opened], cause)
         return round_id
@@ -49,7 +48,10 @@ class ApplicationsService:
                 select(application.c.id).where(application.c.round_id == round_id)
             )
             closed = round_.close(self.clock(), list(ids))
-            await self._save(session, await self.store.head(session, round_id), [closed], cause)
+            [closing] = await self._save(
+                session, await self.store.head(session, round_id), [closed], cause
+            )
+            await self._lapse_returned(session, round_id, Cause.following(closing, cause.actor))
 
     async def submit(self, command: SubmitApplication, cause: Cause) -> str:
         application_id = self.new_id()
@@ -57,14 +59,7 @@ class ApplicationsService:
             # Shares the round's row lock with other submissions, excludes a closing.
             round_ = await _load_round(session, command.round_id, lock="share")
             round_.refuse_submission_at(self.clock())
-            submitted = intake.submit(
-                application_id,
-                round_,
-                command.enterprise,
-                command.claim,
-                command.evidence,
-                command.contact,
-            )
+            submitted = intake.submit(application_id, round_, command.filing)
             await self._save(session, StreamHead(), [submitted], cause)
         return application_id
 
@@ -73,9 +68,8 @@ class ApplicationsService:
             stream = await self._stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             round_ = await _load_round(session, current.round_id, lock="share")
-            amended = current.amend(
-                command.enterprise, command.claim, command.evidence, command.contact, round_
-            )
+            round_.refuse_submission_at(self.clock())
+            amended = current.amend(command.filing, round_)
             await self._save(session, _head(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause) -> None:
@@ -94,8 +88,22 @@ class ApplicationsService:
             status = await session.scalar(
                 select(application.c.status).where(application.c.id == current.id)
             )
-            withdrawn = current.withdraw(command.reason, awarded=status == "awarded")
+            withdrawn = current.withdraw(
+                command.reason, decided=status in ("awarded", "not_awarded")
+            )
             await self._save(session, _head(stream), [withdrawn], cause)
+
+    async def _lapse_returned(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
+        returned = await session.scalars(
+            select(application.c.id).where(
+                application.c.round_id == round_id, application.c.status == "returned"
+            )
+        )
+        for application_id in list(returned):
+            stream = await self._stream(session, application_id)
+            lapsed = intake.Application.replay(parse_payload(e) for e in stream).lapse()
+            if lapsed is not None:
+                await self._save(session, _head(stream), [lapsed], cause)
 
     async def _stream(self, session: AsyncSession, application_id: str) -> list[Envelope]:
         stream = await self.store.stream(session, application_id)
@@ -105,11 +113,11 @@ class ApplicationsService:
 
     async def _save(
         self, session: AsyncSession, head: StreamHead, events: Sequence[Contract], cause: Cause
-    ) -> None:
-        for envelope, event in zip(
-            await self.store.append(session, head, events, cause), events, strict=True
-        ):
+    ) -> list[Envelope]:
+        sealed = await self.store.append(session, head, events, cause)
+        for envelope, event in zip(sealed, events, strict=True):
             await project(session, envelope, event)
+        return sealed
 
 
 def _head(stream: list[Envelope]) -> StreamHead:

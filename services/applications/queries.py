@@ -44,24 +44,33 @@ async def round_view(session: AsyncSession, round_id: str) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("round_id", "exists", f"no funding round {round_id}")
-    counts = await session.execute(
-        select(
-            application.c.status,
-            func.count(),
-            func.coalesce(func.sum(application.c.awarded_amount_yuan), 0),
+    in_round = application.c.round_id == round_id
+
+    async def counts_by(column: Any) -> dict[str, int]:
+        rows = await session.execute(
+            select(column, func.count()).where(in_round).group_by(column).order_by(column)
         )
-        .where(application.c.round_id == round_id)
-        .group_by(application.c.status)
-    )
-    by_status = {status: count for status, count, _ in counts}
+        return {str(key): int(count) for key, count in rows.tuples()}
+
     awarded = await session.scalar(
         select(func.coalesce(func.sum(application.c.awarded_amount_yuan), 0)).where(
-            application.c.round_id == round_id, application.c.status == "awarded"
+            in_round, application.c.status == "awarded"
         )
     )
     return {
         **dict(row),
         "status": "closed" if row["closed_at"] else "open",
-        "applications_by_status": by_status,
+        "applications_by_status": await counts_by(application.c.status),
+        "applications_by_category": await counts_by(application.c.category),
+        "applications_by_industry": await counts_by(application.c.industry),
         "awarded_total_yuan": int(awarded or 0),
     }
+
+
+async def enterprise_applications(session: AsyncSession, credit_code: str) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(application)
+        .where(application.c.credit_code == credit_code)
+        .order_by(application.c.submitted_at)
+    )
+    return [dict(row) for row in rows.mappings()]

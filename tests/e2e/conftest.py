@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
+import httpx
 import pytest
 
+from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
 from tests.support.processes import ServiceProcess
 
 pytestmark = pytest.mark.e2e
+TEST_POLICIES = Path(__file__).resolve().parents[1] / "support" / "policies"
 
 
 @dataclass
@@ -22,7 +28,14 @@ class Stack:
     databases: dict[str, str]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+async def stack_topics(infra: Infrastructure) -> Topics:
+    namespace = Topics(f"e{uuid4().hex[:10]}")
+    await ensure_topics(infra.kafka_bootstrap, namespace.all(), partitions=4)
+    return namespace
+
+
+@pytest.fixture(scope="module")
 async def database_urls(infra: Infrastructure) -> dict[str, str]:
     return {
         service: await fresh_database(infra.postgres_url, service)
@@ -30,23 +43,29 @@ async def database_urls(infra: Infrastructure) -> dict[str, str]:
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def stack(
-    infra: Infrastructure, topics: Topics, database_urls: dict[str, str], tmp_path: Path
+    infra: Infrastructure,
+    stack_topics: Topics,
+    database_urls: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Stack]:
-    """All three services as processes, with two scoring instances in one consumer group."""
+    """All three services as processes, with two scoring instances in one consumer group;
+    one stack per test module, each test in rounds of its own."""
+    logs = tmp_path_factory.mktemp("stack")
     env = {
         "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
-        "QSFUND_TOPIC_NAMESPACE": topics.namespace,
+        "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
+        "QSFUND_POLICY_DIR": str(TEST_POLICIES),
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
     }
     running = Stack(
-        applications=ServiceProcess.service("applications", env, tmp_path),
+        applications=ServiceProcess.service("applications", env, logs),
         scoring=[
-            ServiceProcess.service("scoring", {**env, "SCORING_INSTANCE": f"scoring-{i}"}, tmp_path)
+            ServiceProcess.service("scoring", {**env, "SCORING_INSTANCE": f"scoring-{i}"}, logs)
             for i in (1, 2)
         ],
-        notifications=ServiceProcess.service("notifications", env, tmp_path),
+        notifications=ServiceProcess.service("notifications", env, logs),
         databases=database_urls,
     )
     processes = [running.applications, *running.scoring, running.notifications]
@@ -57,3 +76,16 @@ def stack(
     finally:
         for process in processes:
             process.stop()
+
+
+async def wait_for_status(
+    api: httpx.AsyncClient, ids: list[str], wanted: set[str]
+) -> dict[str, Any]:
+    """Poll until every application has one of the wanted statuses (at most 60 s)."""
+    views: dict[str, Any] = {}
+    for _ in range(240):
+        views = {i: (await api.get(f"/v1/applications/{i}")).json() for i in ids}
+        if all(view["status"] in wanted for view in views.values()):
+            return views
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"not all {wanted}: {[v['status'] for v in views.values()]}")

@@ -10,67 +10,9 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.events import VALID_CREDIT_CODES
-
-EVIDENCE = [{"name": "certificate.pdf", "size_bytes": 48_213, "sha256": "3" * 64}]
-
-
-def application(round_id: str, credit_code: str, claim: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "round_id": round_id,
-        "enterprise": {
-            "credit_code": credit_code,
-            "name": "Yuzhong Quality Co.",
-            "industry": "retail",
-        },
-        "claim": claim,
-        "evidence": EVIDENCE,
-        "contact": {"email": "office@yuzhong-quality.example.cn"},
-    }
-
-
-CLAIMS: dict[str, dict[str, Any]] = {
-    "national_standard": {
-        "category": "standard",
-        "level": "national",
-        "standard_number": "GB/T 45678-2026",
-        "title": "Service quality of cold-chain logistics",
-        "work": "formulation",
-        "role": "lead",
-        "published_on": "2026-02-10",
-    },
-    "quality_award": {
-        "category": "quality_brand",
-        "award": "china_quality_award",
-        "tier": "nominee",
-        "year": 2026,
-    },
-    "pilot": {
-        "category": "pilot_project",
-        "level": "municipal",
-        "project_name": "Smart property services",
-        "accepted_on": "2026-05-20",
-    },
-    "adoption": {
-        "category": "standard_adoption",
-        "international_standard": "ISO 22000:2018",
-        "products": "Catering services",
-        "adopted_on": "2026-04-01",
-    },
-}
-
-
-async def wait_for_status(
-    api: httpx.AsyncClient, ids: list[str], wanted: set[str]
-) -> dict[str, Any]:
-    views: dict[str, Any] = {}
-    for _ in range(240):
-        views = {i: (await api.get(f"/v1/applications/{i}")).json() for i in ids}
-        if all(view["status"] in wanted for view in views.values()):
-            return views
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"not all {wanted}: {[v['status'] for v in views.values()]}")
+from tests.support.program import CLAIMS, application
 
 
 async def query(url: str, sql: str) -> list[Any]:

@@ -1,26 +1,30 @@
-from services.scoring.domain.allocation import ScoredClaim, allocate
+from services.scoring.domain.allocation import PriorRewards, ScoredClaim, allocate
+
+
+def claim(app: str, enterprise: str, amount: int, score: int, achievement: str = "") -> ScoredClaim:
+    return ScoredClaim(app, enterprise, achievement or f"{enterprise}/{app}", amount, score)
 
 
 def claims() -> list[ScoredClaim]:
     return [
-        ScoredClaim("a", "E1", 300_000, 110),
-        ScoredClaim("b", "E2", 500_000, 130),
-        ScoredClaim("c", "E3", 200_000, 90),
-        ScoredClaim("d", "E4", 100_000, 90),
+        claim("a", "E1", 300_000, 110),
+        claim("b", "E2", 500_000, 130),
+        claim("c", "E3", 200_000, 90),
+        claim("d", "E4", 100_000, 90),
     ]
 
 
+def by_id(outcomes: list) -> dict:  # type: ignore[type-arg]
+    return {o.application_id: o for o in outcomes}
+
+
 def test_rank_mode_funds_in_full_from_the_top_until_a_claim_does_not_fit() -> None:
-    outcomes = {
-        o.application_id: o for o in allocate(claims(), budget=900_000, cap=1_000_000, mode="rank")
-    }
+    outcomes = by_id(allocate(claims(), budget=900_000, cap=1_000_000, mode="rank"))
     assert [outcomes[i].rank for i in "bacd"] == [1, 2, 3, 4]
     assert outcomes["b"].awarded_yuan == 500_000
     assert outcomes["a"].awarded_yuan == 300_000
-    assert outcomes["c"].awarded_yuan == 0
-    assert outcomes["c"].reason_code == "budget_exhausted"
-    assert outcomes["d"].awarded_yuan == 0
-    assert outcomes["d"].reason_code == "budget_exhausted"
+    assert (outcomes["c"].awarded_yuan, outcomes["c"].reason_code) == (0, "budget_exhausted")
+    assert (outcomes["d"].awarded_yuan, outcomes["d"].reason_code) == (0, "budget_exhausted")
 
 
 def test_pro_rata_spends_exactly_the_budget_in_whole_yuan() -> None:
@@ -28,6 +32,15 @@ def test_pro_rata_spends_exactly_the_budget_in_whole_yuan() -> None:
     assert sum(o.awarded_yuan for o in outcomes) == 777_777
     shares = {o.application_id: o.awarded_yuan for o in outcomes}
     assert shares["b"] > shares["a"] > shares["c"] > shares["d"] > 0
+    # Each share is the claim scaled by budget/total, within a yuan of exact.
+    total = sum(c.claimed_amount_yuan for c in claims())
+    for c in claims():
+        assert abs(shares[c.application_id] - c.claimed_amount_yuan * 777_777 / total) < 1
+
+
+def test_pro_rata_pays_in_full_when_the_budget_covers_every_claim() -> None:
+    outcomes = allocate(claims(), budget=5_000_000, cap=1_000_000, mode="pro_rata")
+    assert [o.awarded_yuan for o in outcomes] == [500_000, 300_000, 200_000, 100_000]
 
 
 def test_the_result_does_not_depend_on_arrival_order() -> None:
@@ -38,14 +51,49 @@ def test_the_result_does_not_depend_on_arrival_order() -> None:
 
 def test_the_enterprise_cap_applies_before_the_budget() -> None:
     same_enterprise = [
-        ScoredClaim("x", "E1", 800_000, 120),
-        ScoredClaim("y", "E1", 500_000, 100),
-        ScoredClaim("z", "E1", 300_000, 80),
+        claim("x", "E1", 800_000, 120),
+        claim("y", "E1", 500_000, 100),
+        claim("z", "E1", 300_000, 80),
     ]
-    outcomes = {
-        o.application_id: o for o in allocate(same_enterprise, 10_000_000, 1_000_000, "rank")
-    }
+    outcomes = by_id(allocate(same_enterprise, 10_000_000, 1_000_000, "rank"))
     assert outcomes["x"].awarded_yuan == 800_000
     assert outcomes["y"].awarded_yuan == 200_000
-    assert outcomes["z"].awarded_yuan == 0
-    assert outcomes["z"].reason_code == "enterprise_cap_reached"
+    assert (outcomes["z"].awarded_yuan, outcomes["z"].reason_code) == (0, "enterprise_cap_reached")
+
+
+def test_the_cap_counts_what_earlier_rounds_of_the_year_paid() -> None:
+    prior = PriorRewards(by_enterprise_this_year={"E1": 900_000})
+    outcomes = by_id(
+        allocate([claim("x", "E1", 300_000, 100)], 10_000_000, 1_000_000, "rank", prior)
+    )
+    assert outcomes["x"].awarded_yuan == 100_000
+    assert outcomes["x"].prior_enterprise_year_yuan == 900_000
+
+
+def test_an_achievement_rewarded_before_at_the_same_or_a_higher_level_is_not_paid_again() -> None:
+    prior = PriorRewards(by_achievement={"E1/gbt1": 300_000})
+    outcomes = by_id(
+        allocate([claim("x", "E1", 300_000, 100, "E1/gbt1")], 10**7, 10**6, "rank", prior)
+    )
+    assert (outcomes["x"].awarded_yuan, outcomes["x"].reason_code) == (0, "already_rewarded")
+
+
+def test_a_higher_level_of_a_rewarded_achievement_is_paid_the_difference() -> None:
+    prior = PriorRewards(by_achievement={"E1/cqa-2026": 500_000})  # nominee paid before
+    winner = claim("x", "E1", 1_000_000, 110, "E1/cqa-2026")
+    [outcome] = allocate([winner], 10_000_000, 1_000_000, "rank", prior)
+    assert outcome.awarded_yuan == 500_000
+    assert outcome.prior_achievement_yuan == 500_000
+    assert "500000 yuan paid earlier" in outcome.basis
+
+
+def test_within_a_round_only_the_highest_claim_on_one_achievement_counts() -> None:
+    lead = claim("lead", "E1", 300_000, 110, "E1/gbt9")
+    again = claim("again", "E1", 120_000, 120, "E1/gbt9")
+    outcomes = by_id(allocate([lead, again], 10_000_000, 1_000_000, "rank"))
+    assert outcomes["lead"].awarded_yuan == 300_000
+    assert (outcomes["again"].awarded_yuan, outcomes["again"].reason_code) == (
+        0,
+        "already_rewarded",
+    )
+    assert "application lead" in outcomes["again"].basis

@@ -63,7 +63,7 @@ POLICY = policy_version("2026.1")
     ],
 )
 def test_default_policy_amounts(claim: dict[str, object], amount: int) -> None:
-    assert assess(claim, "retail", POLICY).claimed_amount_yuan == amount
+    assert assess(claim, "91110108551385082Q", "retail", POLICY).claimed_amount_yuan == amount
 
 
 def test_the_score_breakdown_adds_up_and_says_why() -> None:
@@ -74,7 +74,7 @@ def test_the_score_breakdown_adds_up_and_says_why() -> None:
         "role": "lead",
         "standard_number": "ISO 23412:2026",
     }
-    assessment = assess(claim, "Logistics", POLICY)
+    assessment = assess(claim, "91110108551385082Q", "Logistics", POLICY)
     assert (
         assessment.score == sum(part.points for part in assessment.breakdown) == 100 + 20 + 10 + 15
     )

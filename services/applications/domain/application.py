@@ -1,10 +1,9 @@
-"""An application's own lifecycle: submission, amendment, review, withdrawal."""
+"""An application's own lifecycle: submission, amendment, review, lapse, withdrawal."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from shared.contracts import Contract
@@ -16,11 +15,12 @@ from shared.contracts.applications import (
 )
 from shared.contracts.values import Claim, Contact, Enterprise, Evidence
 
-from .credit_code import credit_code_problem
 from .errors import InvalidInput, NotAllowedNow
+from .intake_rules import check_claim
 from .rounds import FundingRound
 
 Decision = Literal["eligible", "ineligible", "returned"]
+Stage = Literal["submitted", "returned", "eligible", "ineligible", "withdrawn"]
 INELIGIBILITY_REASONS = frozenset(
     {
         "dishonesty_list",
@@ -33,6 +33,18 @@ INELIGIBILITY_REASONS = frozenset(
         "other",
     }
 )
+LAPSE_NOTE = "returned for amendment and not resubmitted before the round closed"
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What an applicant files, first or as an amendment."""
+
+    enterprise: Enterprise
+    claim: Claim
+    evidence: list[Evidence]
+    contact: Contact
+    credit_code_exception: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,8 @@ class Application:
 
     id: str
     round_id: str
-    stage: Literal["submitted", "returned", "eligible", "ineligible", "withdrawn"]
+    stage: Stage
+    credit_code_exception_requested: bool = False
 
     @classmethod
     def replay(cls, events: Iterable[Contract]) -> Application:
@@ -59,113 +72,100 @@ class Application:
             raise NotAllowedNow(
                 "decision", "awaiting_review", f"application is {self.stage}, not awaiting review"
             )
-        if decision == "ineligible" and reason_code not in INELIGIBILITY_REASONS:
+        if decision == "ineligible" and reason_code not in INELIGIBILITY_REASONS - {"lapsed"}:
+            known = sorted(INELIGIBILITY_REASONS - {"lapsed"})
             raise InvalidInput(
-                "reason_code",
-                "known_reason",
-                f"ineligible needs a reason code, one of {sorted(INELIGIBILITY_REASONS)}",
+                "reason_code", "known_reason", f"ineligible needs a reason code, one of {known}"
             )
         if decision == "returned" and not note.strip():
             raise InvalidInput("note", "required", "say what the applicant must fix")
+        if (
+            decision == "eligible"
+            and self.credit_code_exception_requested
+            and not accept_credit_code
+        ):
+            raise InvalidInput(
+                "accept_credit_code",
+                "exception_needs_acceptance",
+                "the credit code fails its checksum: accept it explicitly to find it eligible",
+            )
         return ApplicationReviewed(
             application_id=self.id,
             round_id=self.round_id,
             decision=decision,
             reason_code=reason_code if decision == "ineligible" else None,
             note=note,
-            credit_code_exception_accepted=accept_credit_code,
+            credit_code_exception_accepted=accept_credit_code
+            and self.credit_code_exception_requested,
         )
 
-    def amend(
-        self,
-        enterprise: Enterprise,
-        claim: Claim,
-        evidence: list[Evidence],
-        contact: Contact,
-        round_: FundingRound,
-    ) -> ApplicationAmended:
+    def lapse(self) -> ApplicationReviewed | None:
+        """At closing, a returned application becomes ineligible; others are untouched."""
+        if self.stage != "returned":
+            return None
+        return ApplicationReviewed(
+            application_id=self.id,
+            round_id=self.round_id,
+            decision="ineligible",
+            reason_code="lapsed",
+            note=LAPSE_NOTE,
+        )
+
+    def amend(self, filing: Filing, round_: FundingRound) -> ApplicationAmended:
         if self.stage != "returned":
             raise NotAllowedNow(
                 "application_id", "returned_only", "only a returned application can be amended"
             )
-        check_claim(enterprise, claim, evidence, round_)
+        check_claim(filing, round_)
         return ApplicationAmended(
             application_id=self.id,
-            enterprise=enterprise,
-            claim=claim,
-            evidence=evidence,
-            contact=contact,
+            enterprise=filing.enterprise,
+            claim=filing.claim,
+            evidence=filing.evidence,
+            contact=filing.contact,
+            credit_code_exception_requested=filing.credit_code_exception,
         )
 
-    def withdraw(self, reason: str, awarded: bool) -> ApplicationWithdrawn:
-        if self.stage == "withdrawn":
+    def withdraw(self, reason: str, decided: bool) -> ApplicationWithdrawn:
+        """`decided`: the round's allocation has already awarded or refused it."""
+        if self.stage in ("withdrawn", "ineligible") or decided:
             raise NotAllowedNow(
-                "application_id", "not_withdrawn", "application is already withdrawn"
-            )
-        if awarded:
-            raise NotAllowedNow(
-                "application_id", "not_awarded", "an awarded application cannot be withdrawn"
+                "application_id",
+                "still_open",
+                f"an application that is {self.stage if not decided else 'decided'} "
+                "cannot be withdrawn",
             )
         return ApplicationWithdrawn(application_id=self.id, round_id=self.round_id, reason=reason)
 
 
-def submit(
-    application_id: str,
-    round_: FundingRound,
-    enterprise: Enterprise,
-    claim: Claim,
-    evidence: list[Evidence],
-    contact: Contact,
-) -> ApplicationSubmitted:
-    check_claim(enterprise, claim, evidence, round_)
+def submit(application_id: str, round_: FundingRound, filing: Filing) -> ApplicationSubmitted:
+    check_claim(filing, round_)
     return ApplicationSubmitted(
         application_id=application_id,
         round_id=round_.id,
         policy_version=round_.policy_version,
-        enterprise=enterprise,
-        claim=claim,
-        evidence=evidence,
-        contact=contact,
+        enterprise=filing.enterprise,
+        claim=filing.claim,
+        evidence=filing.evidence,
+        contact=filing.contact,
+        credit_code_exception_requested=filing.credit_code_exception,
     )
-
-
-def check_claim(
-    enterprise: Enterprise, claim: Claim, evidence: list[Evidence], round_: FundingRound
-) -> None:
-    problem = credit_code_problem(enterprise.credit_code)
-    if problem:
-        rule, _, message = problem.partition(": ")
-        raise InvalidInput("enterprise.credit_code", rule, message)
-    if not evidence:
-        raise InvalidInput("evidence", "required", "attach at least one evidence document")
-    field, achieved_on = _achievement_date(claim)
-    if achieved_on is not None and not round_.period_start <= achieved_on <= round_.period_end:
-        raise InvalidInput(
-            f"claim.{field}",
-            "within_round_period",
-            f"{achieved_on} is outside the period {round_.period_start} to {round_.period_end} "
-            "this round covers",
-        )
-
-
-def _achievement_date(claim: Claim) -> tuple[str, date | None]:
-    if claim.category == "standard":
-        return "published_on", claim.published_on
-    if claim.category == "pilot_project":
-        return "accepted_on", claim.accepted_on
-    if claim.category == "standard_adoption":
-        return "adopted_on", claim.adopted_on
-    return "year", None
 
 
 def _evolve(state: Application | None, event: Contract) -> Application:
     if isinstance(event, ApplicationSubmitted):
-        return Application(event.application_id, event.round_id, "submitted")
+        return Application(
+            event.application_id, event.round_id, "submitted", event.credit_code_exception_requested
+        )
     assert state is not None, f"{event.event_type} before ApplicationSubmitted"
     if isinstance(event, ApplicationAmended):
-        return Application(state.id, state.round_id, "submitted")
+        return replace(
+            state,
+            stage="submitted",
+            credit_code_exception_requested=event.credit_code_exception_requested,
+        )
     if isinstance(event, ApplicationReviewed):
-        return Application(state.id, state.round_id, event.decision)
+        return replace(state, stage=event.decision)
     if isinstance(event, ApplicationWithdrawn):
-        return Application(state.id, state.round_id, "withdrawn")
+        return replace(state, stage="withdrawn")
     return state

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from shared.contracts.applications import RoundClosed, RoundOpened
+from shared.policy import UnknownPolicy, latest_policy_version, policy_version
 
 from .errors import InvalidInput, NotAllowedNow
+
+if TYPE_CHECKING:
+    from ..commands import OpenRound
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,25 @@ class FundingRound:
         )
 
 
-def open_round(opened: RoundOpened) -> RoundOpened:
-    """Check a new round's figures hang together; the event as it will be recorded."""
+def open_round(round_id: str, command: OpenRound) -> RoundOpened:
+    """Check a new round's figures hang together and pin its policy version."""
+    version = command.policy_version or latest_policy_version()
+    try:
+        policy = policy_version(version)
+    except UnknownPolicy as error:
+        raise InvalidInput("policy_version", "known_policy", str(error)) from None
+    opened = RoundOpened(
+        round_id=round_id,
+        name=command.name,
+        year=command.year,
+        opens_at=command.opens_at,
+        closes_at=command.closes_at,
+        period_start=command.period_start,
+        period_end=command.period_end,
+        budget_yuan=command.budget_yuan,
+        enterprise_cap_yuan=command.enterprise_cap_yuan or policy.enterprise_cap_yuan,
+        policy_version=policy.version,
+    )
     if opened.closes_at <= opened.opens_at:
         raise InvalidInput("closes_at", "after_opens_at", "the window must close after it opens")
     if opened.period_end < opened.period_start:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from shared.contracts.values import Category
 from shared.eventstore import ConcurrencyError
 
 from ..domain.errors import DomainError, InvalidInput, NotAllowedNow, NotFound
 
+CLAIM_CATEGORIES = frozenset(get_args(Category))
 _STATUS = {InvalidInput: 422, NotAllowedNow: 409, NotFound: 404}
 
 
@@ -36,11 +40,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
         items = [
-            {
-                "field": ".".join(str(part) for part in e["loc"] if part != "body"),
-                "rule": e["type"],
-                "message": e["msg"],
-            }
+            {"field": field_name(e["loc"]), "rule": e["type"], "message": e["msg"]}
             for e in error.errors()
         ]
         return problem(422, "the request breaks a rule", items)
+
+
+def field_name(location: tuple[int | str, ...]) -> str:
+    """`claim.role`, not `body.claim.standard.role`: the body and a union's tag are noise."""
+    parts = [str(part) for part in location if part != "body"]
+    if len(parts) > 2 and parts[0] == "claim" and parts[1] in CLAIM_CATEGORIES:
+        del parts[1]
+    return ".".join(parts)

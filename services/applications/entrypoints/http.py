@@ -89,13 +89,7 @@ async def submit_application(
     body: ApplicationRequest, service: ServiceDep, cause: Applicant
 ) -> Created:
     """Submit an application for one achievement in an open round."""
-    command = SubmitApplication(
-        round_id=body.round_id,
-        enterprise=body.enterprise,
-        claim=body.claim,
-        evidence=body.evidence,
-        contact=body.contact,
-    )
+    command = SubmitApplication(round_id=body.round_id, filing=body.filing())
     return Created(id=await service.submit(command, cause))
 
 
@@ -103,6 +97,15 @@ async def submit_application(
 async def get_application(application_id: str, session: SessionDep) -> ApplicationView:
     """An application's current status, as all services have decided it."""
     return ApplicationView(**await queries.application_view(session, application_id))
+
+
+@router.get("/enterprises/{credit_code}/applications")
+async def get_enterprise_applications(
+    credit_code: str, session: SessionDep
+) -> list[ApplicationView]:
+    """Every application of one enterprise, oldest first."""
+    rows = await queries.enterprise_applications(session, credit_code)
+    return [ApplicationView(**row) for row in rows]
 
 
 @router.get("/applications/{application_id}/history")
@@ -134,14 +137,7 @@ async def amend_application(
     application_id: str, body: AmendmentRequest, service: ServiceDep, cause: Applicant
 ) -> Created:
     """Resubmit a returned application with corrections."""
-    command = AmendApplication(
-        application_id=application_id,
-        enterprise=body.enterprise,
-        claim=body.claim,
-        evidence=body.evidence,
-        contact=body.contact,
-    )
-    await service.amend(command, cause)
+    await service.amend(AmendApplication(application_id, body.filing()), cause)
     return Created(id=application_id)
 
 
@@ -149,6 +145,6 @@ async def amend_application(
 async def withdraw_application(
     application_id: str, body: WithdrawalRequest, service: ServiceDep, cause: Applicant
 ) -> Created:
-    """Withdraw an application that has not been awarded."""
+    """Withdraw an application that has not yet been decided by the round's allocation."""
     await service.withdraw(WithdrawApplication(application_id, body.reason), cause)
     return Created(id=application_id)

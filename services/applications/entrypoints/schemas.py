@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.values import Claim, Contact, Enterprise, Evidence
 
+from ..domain.application import Filing
 from ..domain.status import Status
 
 
@@ -27,18 +28,12 @@ class RoundRequest(Body):
     period_start: date
     period_end: date
     budget_yuan: int = Field(gt=0)
-    enterprise_cap_yuan: int = Field(default=1_000_000, gt=0)
-    policy_version: Annotated[str, Field(min_length=1, max_length=40)] = "2026.1"
-
-
-class ApplicationRequest(Body):
-    """An enterprise's application for one achievement."""
-
-    round_id: str
-    enterprise: Enterprise
-    claim: Claim
-    evidence: list[Evidence] = Field(max_length=50)
-    contact: Contact
+    enterprise_cap_yuan: int | None = Field(
+        default=None, gt=0, description="defaults to the policy's enterprise cap"
+    )
+    policy_version: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        default=None, description="defaults to the newest policy version; pinned at creation"
+    )
 
 
 class AmendmentRequest(Body):
@@ -48,6 +43,26 @@ class AmendmentRequest(Body):
     claim: Claim
     evidence: list[Evidence] = Field(max_length=50)
     contact: Contact
+    credit_code_exception: bool = Field(
+        default=False,
+        description="the credit code is genuine though it fails its checksum (some early "
+        "codes do); a reviewer must accept it explicitly",
+    )
+
+    def filing(self) -> Filing:
+        return Filing(
+            enterprise=self.enterprise,
+            claim=self.claim,
+            evidence=self.evidence,
+            contact=self.contact,
+            credit_code_exception=self.credit_code_exception,
+        )
+
+
+class ApplicationRequest(AmendmentRequest):
+    """An enterprise's application for one achievement."""
+
+    round_id: str
 
 
 class ReviewRequest(Body):
@@ -109,6 +124,8 @@ class RoundView(BaseModel):
     status: Literal["open", "closed"]
     closed_at: datetime | None
     applications_by_status: dict[str, int]
+    applications_by_category: dict[str, int]
+    applications_by_industry: dict[str, int]
     awarded_total_yuan: int
 
 

@@ -1,22 +1,33 @@
-"""Allocating a closed round: the enterprise cap first, then the budget by the policy's
-mode. Exact integer yuan; the result depends only on the claims, not their arrival."""
+"""Allocating a closed round: highest level only, then the enterprise's annual cap, then
+the budget by the policy's mode. Exact integer yuan; the result depends only on the
+claims and what earlier rounds paid, never on the order the scores arrived in."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 Mode = Literal["rank", "pro_rata"]
+Reason = Literal["budget_exhausted", "enterprise_cap_reached", "already_rewarded"]
 
 
 @dataclass(frozen=True)
 class ScoredClaim:
     application_id: str
     credit_code: str
+    achievement_key: str
     claimed_amount_yuan: int
     score: int
+
+
+@dataclass(frozen=True)
+class PriorRewards:
+    """What earlier rounds paid: per achievement ever, per enterprise in the round's year."""
+
+    by_achievement: Mapping[str, int] = field(default_factory=dict)
+    by_enterprise_this_year: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -25,8 +36,10 @@ class Outcome:
     rank: int
     claimed_amount_yuan: int
     awarded_yuan: int
-    reason_code: Literal["budget_exhausted", "enterprise_cap_reached"] | None
+    reason_code: Reason | None
     basis: str
+    prior_achievement_yuan: int
+    prior_enterprise_year_yuan: int
 
 
 def ranked(claims: Iterable[ScoredClaim]) -> list[ScoredClaim]:
@@ -34,36 +47,87 @@ def ranked(claims: Iterable[ScoredClaim]) -> list[ScoredClaim]:
     return sorted(claims, key=lambda c: (-c.score, c.application_id))
 
 
-def allocate(claims: Iterable[ScoredClaim], budget: int, cap: int, mode: Mode) -> list[Outcome]:
+def allocate(
+    claims: Iterable[ScoredClaim],
+    budget: int,
+    cap: int,
+    mode: Mode,
+    prior: PriorRewards | None = None,
+) -> list[Outcome]:
+    prior = prior or PriorRewards()
     order = ranked(claims)
-    capped = _apply_cap(order, cap)
+    payable, superseded = _highest_level_only(order, prior)
+    capped = _apply_cap(order, payable, cap, prior)
     fund = _by_rank if mode == "rank" else _pro_rata
-    granted = fund([amount for _, amount in capped], budget)
+    granted = fund([capped[c.application_id] for c in order], budget)
     outcomes = []
-    reason: Literal["budget_exhausted", "enterprise_cap_reached"] | None
-    for rank, ((claim, cap_amount), amount) in enumerate(zip(capped, granted, strict=True), 1):
-        if cap_amount == 0:
-            reason, basis = "enterprise_cap_reached", f"enterprise cap of {cap} yuan already used"
+    reason: Reason | None
+    for rank, (claim, amount) in enumerate(zip(order, granted, strict=True), 1):
+        before = prior.by_achievement.get(claim.achievement_key, 0)
+        if payable[claim.application_id] == 0:
+            reason = "already_rewarded"
+            basis = superseded.get(claim.application_id) or (
+                f"{before} yuan already paid for this achievement, as much as this claim"
+            )
+        elif capped[claim.application_id] == 0:
+            reason, basis = "enterprise_cap_reached", f"enterprise cap of {cap} yuan a year used"
         elif amount == 0:
             reason, basis = (
                 "budget_exhausted",
                 f"budget of {budget} yuan ran out before rank {rank}",
             )
         else:
-            reason, basis = None, _basis(mode, claim, cap_amount, amount, rank)
+            reason = None
+            basis = _basis(mode, claim, payable[claim.application_id], capped, amount, rank)
         outcomes.append(
-            Outcome(claim.application_id, rank, claim.claimed_amount_yuan, amount, reason, basis)
+            Outcome(
+                application_id=claim.application_id,
+                rank=rank,
+                claimed_amount_yuan=claim.claimed_amount_yuan,
+                awarded_yuan=amount,
+                reason_code=reason,
+                basis=basis,
+                prior_achievement_yuan=before,
+                prior_enterprise_year_yuan=prior.by_enterprise_this_year.get(claim.credit_code, 0),
+            )
         )
     return outcomes
 
 
-def _apply_cap(order: list[ScoredClaim], cap: int) -> list[tuple[ScoredClaim, int]]:
-    used: dict[str, int] = defaultdict(int)
-    capped = []
+def _highest_level_only(
+    order: list[ScoredClaim], prior: PriorRewards
+) -> tuple[dict[str, int], dict[str, str]]:
+    """One achievement is paid once, at its highest level: in this round only its largest
+    claim counts (ties to the better rank), and only for what earlier rounds did not pay."""
+    best: dict[str, ScoredClaim] = {}
     for claim in order:
-        amount = min(claim.claimed_amount_yuan, cap - used[claim.credit_code])
+        held = best.get(claim.achievement_key)
+        if held is None or claim.claimed_amount_yuan > held.claimed_amount_yuan:
+            best[claim.achievement_key] = claim
+    payable, superseded = {}, {}
+    for claim in order:
+        winner = best[claim.achievement_key]
+        if winner is not claim:
+            payable[claim.application_id] = 0
+            superseded[claim.application_id] = (
+                f"the same achievement is claimed at a higher or equal level by "
+                f"application {winner.application_id} in this round"
+            )
+            continue
+        already = prior.by_achievement.get(claim.achievement_key, 0)
+        payable[claim.application_id] = max(0, claim.claimed_amount_yuan - already)
+    return payable, superseded
+
+
+def _apply_cap(
+    order: list[ScoredClaim], payable: dict[str, int], cap: int, prior: PriorRewards
+) -> dict[str, int]:
+    used: dict[str, int] = defaultdict(int, prior.by_enterprise_this_year)
+    capped = {}
+    for claim in order:
+        amount = max(0, min(payable[claim.application_id], cap - used[claim.credit_code]))
         used[claim.credit_code] += amount
-        capped.append((claim, amount))
+        capped[claim.application_id] = amount
     return capped
 
 
@@ -93,10 +157,17 @@ def _pro_rata(amounts: list[int], budget: int) -> list[int]:
     return granted
 
 
-def _basis(mode: Mode, claim: ScoredClaim, capped: int, amount: int, rank: int) -> str:
-    cap_note = (
-        f", capped from {claim.claimed_amount_yuan}" if capped < claim.claimed_amount_yuan else ""
-    )
+def _basis(
+    mode: Mode, claim: ScoredClaim, payable: int, capped: dict[str, int], amount: int, rank: int
+) -> str:
+    notes = []
+    if payable < claim.claimed_amount_yuan:
+        notes.append(
+            f"{claim.claimed_amount_yuan - payable} yuan paid earlier for this achievement"
+        )
+    if capped[claim.application_id] < payable:
+        notes.append(f"capped from {payable} by the enterprise's annual cap")
+    suffix = f" ({'; '.join(notes)})" if notes else ""
     if mode == "rank":
-        return f"rank {rank} by score {claim.score}: funded in full ({amount} yuan{cap_note})"
-    return f"pro rata: {amount} of {capped} yuan{cap_note}"
+        return f"rank {rank} by score {claim.score}: {amount} yuan in full{suffix}"
+    return f"pro rata: {amount} of {capped[claim.application_id]} yuan{suffix}"

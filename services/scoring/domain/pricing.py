@@ -18,7 +18,7 @@ class Assessment:
     breakdown: list[ScoreComponent]
 
 
-def assess(claim: dict[str, Any], industry: str, policy: Policy) -> Assessment:
+def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Policy) -> Assessment:
     """The claim's amount and score, with a breakdown a reader can check by hand."""
     category = claim["category"]
     level = _level(claim)
@@ -49,7 +49,7 @@ def assess(claim: dict[str, Any], industry: str, policy: Policy) -> Assessment:
             )
         )
     return Assessment(
-        achievement_key=achievement_key(claim),
+        achievement_key=f"{credit_code}/{achievement_key(claim)}",
         claimed_amount_yuan=_amount(claim, policy),
         score=sum(part.points for part in parts),
         breakdown=parts,
@@ -57,7 +57,7 @@ def assess(claim: dict[str, Any], industry: str, policy: Policy) -> Assessment:
 
 
 def achievement_key(claim: dict[str, Any]) -> str:
-    """What counts as one achievement, whoever claims it and at whatever level."""
+    """What counts as one achievement of an enterprise, at whatever level it is claimed."""
     category = claim["category"]
     if category == "standard":
         return f"standard:{_normalise(claim['standard_number'])}"

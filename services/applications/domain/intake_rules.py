@@ -1,0 +1,58 @@
+"""What makes a filing acceptable: the credit code, the evidence, the round's period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from shared.contracts.values import Claim
+
+from .credit_code import credit_code_problem
+from .errors import InvalidInput
+from .rounds import FundingRound
+
+if TYPE_CHECKING:
+    from .application import Filing
+
+
+def check_claim(filing: Filing, round_: FundingRound) -> None:
+    """Raise InvalidInput naming the first field that breaks a rule."""
+    problem = credit_code_problem(filing.enterprise.credit_code)
+    if problem:
+        rule, _, message = problem.partition(": ")
+        # A failed checksum may be declared as an exception for a reviewer to accept;
+        # a code of the wrong shape never can.
+        if not (rule == "checksum" and filing.credit_code_exception):
+            raise InvalidInput("enterprise.credit_code", rule, message)
+    if not filing.evidence:
+        raise InvalidInput("evidence", "required", "attach at least one evidence document")
+    _check_period(filing.claim, round_)
+
+
+def _check_period(claim: Claim, round_: FundingRound) -> None:
+    start, end = round_.period_start, round_.period_end
+    if claim.category == "quality_brand":
+        if not start.year <= claim.year <= end.year:
+            raise InvalidInput(
+                "claim.year",
+                "within_round_period",
+                f"an award of {claim.year} is outside the years {start.year} to {end.year} "
+                "this round covers",
+            )
+        return
+    field, achieved_on = _achievement_date(claim)
+    if not start <= achieved_on <= end:
+        raise InvalidInput(
+            f"claim.{field}",
+            "within_round_period",
+            f"{achieved_on} is outside the period {start} to {end} this round covers",
+        )
+
+
+def _achievement_date(claim: Claim) -> tuple[str, date]:
+    if claim.category == "standard":
+        return "published_on", claim.published_on
+    if claim.category == "pilot_project":
+        return "accepted_on", claim.accepted_on
+    assert claim.category == "standard_adoption"
+    return "adopted_on", claim.adopted_on

@@ -1,0 +1,143 @@
+"""Allocating a round once it is closed and every application in it is settled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts import Contract
+from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded
+from shared.eventstore import Cause, EventStore
+from shared.policy import Policy, policy_version
+
+from .adapters.tables import allocation_outcome, claim, scoring_round
+from .domain.allocation import Outcome, PriorRewards, ScoredClaim, allocate
+
+SETTLED = frozenset({"scored", "ineligible", "withdrawn"})
+# Rounds of one year share enterprise caps and all rounds share achievements, so two
+# rounds are never allocated at the same moment: each sees what the other paid.
+ALLOCATION_LOCK = 0x5153_4655  # "QSFU"
+
+
+async def ensure_round(session: AsyncSession, round_id: str) -> None:
+    await session.execute(upsert(scoring_round).values(round_id=round_id).on_conflict_do_nothing())
+
+
+async def allocate_if_due(
+    session: AsyncSession, store: EventStore, round_id: str, cause: Cause
+) -> None:
+    """Allocate once: the round's row lock makes concurrent instances take turns, and the
+    later one sees the earlier one's commit, so whoever settles the last claim allocates."""
+    await ensure_round(session, round_id)
+    locked = select(scoring_round).where(scoring_round.c.round_id == round_id).with_for_update()
+    round_ = (await session.execute(locked)).mappings().one()
+    if round_["closed_at"] is None or round_["allocated_at"] is not None:
+        return
+    ids = list(round_["application_ids"])
+    rows = (
+        (await session.execute(select(claim).where(claim.c.application_id.in_(ids))))
+        .mappings()
+        .all()
+    )
+    if len(rows) < len(ids) or any(row["state"] not in SETTLED for row in rows):
+        return
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALLOCATION_LOCK})
+    scored = [_scored(row) for row in rows if row["state"] == "scored"]
+    policy = policy_version(round_["policy_version"])
+    outcomes = allocate(
+        scored,
+        budget=round_["budget_yuan"],
+        cap=round_["enterprise_cap_yuan"],
+        mode=policy.allocation_mode,
+        prior=await _prior_rewards(session, round_id, round_["year"], scored),
+    )
+    for outcome in outcomes:
+        head = await store.head(session, outcome.application_id)
+        await store.append(session, head, [_outcome_event(outcome, round_id, policy)], cause)
+    by_id = {c.application_id: c for c in scored}
+    if outcomes:
+        await session.execute(
+            insert(allocation_outcome),
+            [_outcome_row(o, by_id[o.application_id], round_id, round_["year"]) for o in outcomes],
+        )
+    await session.execute(
+        update(scoring_round)
+        .where(scoring_round.c.round_id == round_id)
+        .values(allocated_at=func.now())
+    )
+
+
+async def _prior_rewards(
+    session: AsyncSession, round_id: str, year: int, claims: Sequence[ScoredClaim]
+) -> PriorRewards:
+    earlier = allocation_outcome.c.round_id != round_id
+    paid = func.sum(allocation_outcome.c.awarded_yuan)
+    by_achievement = await session.execute(
+        select(allocation_outcome.c.achievement_key, paid)
+        .where(
+            earlier, allocation_outcome.c.achievement_key.in_({c.achievement_key for c in claims})
+        )
+        .group_by(allocation_outcome.c.achievement_key)
+    )
+    by_enterprise = await session.execute(
+        select(allocation_outcome.c.credit_code, paid)
+        .where(
+            earlier,
+            allocation_outcome.c.year == year,
+            allocation_outcome.c.credit_code.in_({c.credit_code for c in claims}),
+        )
+        .group_by(allocation_outcome.c.credit_code)
+    )
+    return PriorRewards(
+        by_achievement={key: int(total) for key, total in by_achievement.tuples()},
+        by_enterprise_this_year={code: int(total) for code, total in by_enterprise.tuples()},
+    )
+
+
+def _scored(row: Any) -> ScoredClaim:
+    return ScoredClaim(
+        application_id=row["application_id"],
+        credit_code=row["credit_code"],
+        achievement_key=row["achievement_key"],
+        claimed_amount_yuan=row["claimed_amount_yuan"],
+        score=row["score"],
+    )
+
+
+def _outcome_row(outcome: Outcome, scored: ScoredClaim, round_id: str, year: int) -> dict[str, Any]:
+    return {
+        "application_id": outcome.application_id,
+        "round_id": round_id,
+        "year": year,
+        "credit_code": scored.credit_code,
+        "achievement_key": scored.achievement_key,
+        "rank": outcome.rank,
+        "claimed_amount_yuan": outcome.claimed_amount_yuan,
+        "awarded_yuan": outcome.awarded_yuan,
+        "reason_code": outcome.reason_code,
+    }
+
+
+def _outcome_event(outcome: Outcome, round_id: str, policy: Policy) -> Contract:
+    common: dict[str, Any] = {
+        "application_id": outcome.application_id,
+        "round_id": round_id,
+        "rank": outcome.rank,
+        "policy_version": policy.version,
+        "policy_sha256": policy.sha256,
+        "prior_achievement_reward_yuan": outcome.prior_achievement_yuan,
+        "prior_enterprise_year_yuan": outcome.prior_enterprise_year_yuan,
+    }
+    if outcome.reason_code is None:
+        return ApplicationAwarded(
+            **common,
+            amount_yuan=outcome.awarded_yuan,
+            claimed_amount_yuan=outcome.claimed_amount_yuan,
+            allocation_mode=policy.allocation_mode,
+            basis=outcome.basis,
+        )
+    return ApplicationNotAwarded(**common, reason_code=outcome.reason_code, note=outcome.basis)

@@ -1,0 +1,251 @@
+"""The funding program over the real stack: intake rules, review, amendment, withdrawal,
+lapse, highest-level-only across rounds, the annual cap, both allocation modes, and one
+allocation per round under two scoring instances."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.e2e.conftest import Stack, wait_for_status
+from tests.support.credit_codes import credit_codes
+from tests.support.program import CLAIMS, Program, application
+
+CODES = iter(credit_codes(seed=3))
+DECIDED = {"awarded", "not_awarded"}
+
+
+@pytest.fixture
+async def program(stack: Stack) -> AsyncIterator[Program]:
+    async with httpx.AsyncClient(base_url=stack.applications.url, timeout=10) as api:
+        yield Program(api)
+
+
+def with_claim(**changes: Any) -> dict[str, Any]:
+    base = dict(CLAIMS["national_standard"])
+    return {k: v for k, v in {**base, **changes}.items() if v is not None}
+
+
+BAD_APPLICATIONS: list[tuple[str, dict[str, Any], str, str]] = [
+    ("unknown category", {"claim": {"category": "lottery_win"}}, "claim", "union_tag_invalid"),
+    ("unknown level", {"claim": with_claim(level="provincial")}, "claim.level", "literal_error"),
+    ("standard without role", {"claim": with_claim(role=None)}, "claim.role", "missing"),
+    (
+        "award without tier",
+        {"claim": {**CLAIMS["quality_award"], "tier": None}},
+        "claim.tier",
+        "literal_error",
+    ),
+    (
+        "pilot without acceptance date",
+        {"claim": {k: v for k, v in CLAIMS["pilot"].items() if k != "accepted_on"}},
+        "claim.accepted_on",
+        "missing",
+    ),
+    (
+        "adoption without products",
+        {"claim": {k: v for k, v in CLAIMS["adoption"].items() if k != "products"}},
+        "claim.products",
+        "missing",
+    ),
+    (
+        "bad check character",
+        {"enterprise": {"credit_code": "91110108551385082A", "name": "X", "industry": "retail"}},
+        "enterprise.credit_code",
+        "checksum",
+    ),
+    (
+        "published before the period",
+        {"claim": with_claim(published_on="2025-06-30")},
+        "claim.published_on",
+        "within_round_period",
+    ),
+    ("an unknown field", {"claim": with_claim(colour="red")}, "claim.colour", "extra_forbidden"),
+    (
+        "a bad evidence hash",
+        {"evidence": [{"name": "a", "size_bytes": 1, "sha256": "xyz"}]},
+        "evidence.0.sha256",
+        "string_pattern_mismatch",
+    ),
+]
+
+
+async def test_each_category_is_validated_and_nothing_invalid_becomes_an_event(
+    program: Program,
+) -> None:
+    round_id = await program.open_round(budget=5_000_000)
+    code = next(CODES)
+    for name, change, field, rule in BAD_APPLICATIONS:
+        body = {**application(round_id, code, CLAIMS["pilot"]), **change}
+        refused = await program.api.post("/v1/applications", json=body)
+        assert refused.status_code == 422, name
+        assert refused.headers["content-type"] == "application/problem+json"
+        errors = refused.json()["errors"]
+        assert (errors[0]["field"], errors[0]["rule"]) == (field, rule), name
+    for claim in CLAIMS.values():
+        await program.submit(round_id, code, claim)
+    summary = (await program.api.get(f"/v1/rounds/{round_id}")).json()
+    assert summary["applications_by_status"] == {"submitted": 4}
+    assert summary["applications_by_category"] == {
+        "pilot_project": 1,
+        "quality_brand": 1,
+        "standard": 1,
+        "standard_adoption": 1,
+    }
+    mine = (await program.api.get(f"/v1/enterprises/{code}/applications")).json()
+    assert len(mine) == 4
+
+
+async def test_review_outcomes_amendment_withdrawal_and_lapse(
+    program: Program, stack: Stack
+) -> None:
+    round_id = await program.open_round(budget=5_000_000)
+    codes = [next(CODES) for _ in range(5)]
+    eligible, ineligible, amended, withdrawn, lapsing = [
+        await program.submit(round_id, code, CLAIMS["national_standard"]) for code in codes
+    ]
+    await program.review(eligible)
+    await program.review(ineligible, "ineligible", reason_code="dishonesty_list", note="2025 list")
+    await program.review(amended, "returned", note="attach the standard's foreword")
+    await program.review(lapsing, "returned", note="attach the acceptance document")
+
+    fixed = application(round_id, codes[2], with_claim(title="Cold-chain logistics, revised"))
+    del fixed["round_id"]
+    response = await program.api.post(f"/v1/applications/{amended}/amend", json=fixed)
+    assert response.status_code == 202, response.text
+    assert (await program.status(amended))["status"] == "submitted"
+    await program.review(amended)
+
+    await wait_for_status(program.api, [eligible, amended], {"scored"})
+    response = await program.api.post(
+        f"/v1/applications/{withdrawn}/withdraw", json={"reason": "merged"}
+    )
+    assert response.status_code == 202
+    again = await program.api.post(f"/v1/applications/{withdrawn}/withdraw", json={})
+    assert (again.status_code, again.json()["errors"][0]["rule"]) == (409, "still_open")
+
+    await program.close(round_id)
+    final = await wait_for_status(program.api, [eligible, amended], DECIDED)
+    assert {v["status"] for v in final.values()} == {"awarded"}
+    assert (await program.status(ineligible))["status"] == "ineligible"
+    assert (await program.status(withdrawn))["status"] == "withdrawn"
+    assert (await program.status(lapsing))["status"] == "ineligible"
+    history = (await program.api.get(f"/v1/applications/{lapsing}/history")).json()
+    assert history[-1]["payload"]["reason_code"] == "lapsed"
+    assert history[-1]["actor_id"] == "officer-li"
+
+
+async def decided(program: Program, round_id: str, ids: list[str]) -> dict[str, Any]:
+    await program.close(round_id)
+    return await wait_for_status(program.api, ids, DECIDED)
+
+
+async def history_of(program: Program, application_id: str) -> list[dict[str, Any]]:
+    return list((await program.api.get(f"/v1/applications/{application_id}/history")).json())
+
+
+async def test_an_achievement_is_rewarded_once_at_its_highest_level_across_rounds(
+    program: Program,
+) -> None:
+    code = next(CODES)
+    nominee = {**CLAIMS["quality_award"], "tier": "nominee"}
+    winner = {**CLAIMS["quality_award"], "tier": "winner"}
+
+    outcomes = []
+    for claim in (nominee, winner, nominee):
+        round_id = await program.open_round(budget=5_000_000)
+        application_id = await program.submit(round_id, code, claim)
+        await program.review(application_id)
+        await wait_for_status(program.api, [application_id], {"scored"})
+        outcomes.append((await decided(program, round_id, [application_id]))[application_id])
+
+    assert [(o["status"], o["awarded_amount_yuan"]) for o in outcomes] == [
+        ("awarded", 500_000),  # the nominee's amount
+        ("awarded", 500_000),  # the winner's 1,000,000 less what the nominee was paid
+        ("not_awarded", None),  # the same achievement, again at a lower level
+    ]
+    last = (await history_of(program, outcomes[2]["id"]))[-1]
+    assert (last["event_type"], last["payload"]["reason_code"]) == (
+        "ApplicationNotAwarded",
+        "already_rewarded",
+    )
+    second = (await history_of(program, outcomes[1]["id"]))[-1]["payload"]
+    assert second["prior_achievement_reward_yuan"] == 500_000
+
+
+async def test_the_enterprise_cap_spans_the_rounds_of_a_year(program: Program) -> None:
+    code = next(CODES)
+    first = await program.open_round(budget=5_000_000)
+    big = await program.submit(first, code, {**CLAIMS["quality_award"], "tier": "winner"})
+    small = await program.submit(first, code, CLAIMS["adoption"])
+    for application_id in (big, small):
+        await program.review(application_id)
+    await wait_for_status(program.api, [big, small], {"scored"})
+    result = await decided(program, first, [big, small])
+    assert result[big]["awarded_amount_yuan"] == 1_000_000
+    assert result[small]["status"] == "not_awarded"
+
+    second = await program.open_round(budget=5_000_000)
+    later = await program.submit(second, code, CLAIMS["national_standard"])
+    await program.review(later)
+    await wait_for_status(program.api, [later], {"scored"})
+    assert (await decided(program, second, [later]))[later]["status"] == "not_awarded"
+    assert (await history_of(program, later))[-1]["payload"]["reason_code"] == (
+        "enterprise_cap_reached"
+    )
+
+
+async def test_pro_rata_shares_a_short_budget_to_the_yuan(program: Program) -> None:
+    round_id = await program.open_round(budget=500_000, policy_version="2026.1-pro-rata")
+    claims = [
+        (CLAIMS["national_standard"], "logistics"),  # 300,000, 125 points
+        (CLAIMS["pilot"], "retail"),  # 300,000, 60 points
+        ({**CLAIMS["national_standard"], "role": "participant"}, "retail"),  # 120,000
+    ]
+    ids = [await program.submit(round_id, next(CODES), c, industry=i) for c, i in claims]
+    for application_id in ids:
+        await program.review(application_id)
+    await wait_for_status(program.api, ids, {"scored"})
+    result = await decided(program, round_id, ids)
+    # 500,000 / 720,000 of each claim, rounded down, leaves 1 yuan; it goes to the largest
+    # remainder, and all three tie (a third of a yuan), so to the best rank: 125 points.
+    awarded = [result[i]["awarded_amount_yuan"] for i in ids]
+    assert sum(awarded) == 500_000
+    assert awarded == [208_334, 208_333, 83_333]
+
+
+async def test_a_round_is_allocated_once_with_two_scoring_instances(
+    program: Program, stack: Stack
+) -> None:
+    round_id = await program.open_round(budget=3_000_000)
+    kinds = list(CLAIMS.values())
+    ids = [await program.submit(round_id, next(CODES), kinds[n % 4]) for n in range(24)]
+    for application_id in ids:
+        await program.review(application_id)
+    await wait_for_status(program.api, ids, {"scored"})
+    result = await decided(program, round_id, ids)
+    assert sum(v["awarded_amount_yuan"] or 0 for v in result.values()) <= 3_000_000
+
+    engine = create_async_engine(stack.databases["scoring"])
+    async with engine.connect() as db:
+        outcomes = await db.scalar(
+            text("select count(*) from allocation_outcome where round_id = :r"), {"r": round_id}
+        )
+        decisions = await db.scalar(
+            text(
+                "select count(*) from event where event_type in "
+                "('ApplicationAwarded', 'ApplicationNotAwarded') and aggregate_id = any(:ids)"
+            ),
+            {"ids": ids},
+        )
+    await engine.dispose()
+    assert outcomes == decisions == 24
+    summary = (await program.api.get(f"/v1/rounds/{round_id}")).json()
+    assert summary["awarded_total_yuan"] == sum(
+        v["awarded_amount_yuan"] or 0 for v in result.values()
+    )

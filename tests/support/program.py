@@ -1,0 +1,108 @@
+"""Driving the applications API the way program officers, applicants and reviewers do."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+EVIDENCE = [{"name": "certificate.pdf", "size_bytes": 48_213, "sha256": "3" * 64}]
+
+CLAIMS: dict[str, dict[str, Any]] = {
+    "national_standard": {
+        "category": "standard",
+        "level": "national",
+        "standard_number": "GB/T 45678-2026",
+        "title": "Service quality of cold-chain logistics",
+        "work": "formulation",
+        "role": "lead",
+        "published_on": "2026-02-10",
+    },
+    "quality_award": {
+        "category": "quality_brand",
+        "award": "china_quality_award",
+        "tier": "nominee",
+        "year": 2026,
+    },
+    "pilot": {
+        "category": "pilot_project",
+        "level": "municipal",
+        "project_name": "Smart property services",
+        "accepted_on": "2026-05-20",
+    },
+    "adoption": {
+        "category": "standard_adoption",
+        "international_standard": "ISO 22000:2018",
+        "products": "Catering services",
+        "adopted_on": "2026-04-01",
+    },
+}
+
+
+def application(
+    round_id: str, credit_code: str, claim: dict[str, Any], industry: str = "retail"
+) -> dict[str, Any]:
+    return {
+        "round_id": round_id,
+        "enterprise": {
+            "credit_code": credit_code,
+            "name": "Yuzhong Quality Co.",
+            "industry": industry,
+        },
+        "claim": claim,
+        "evidence": EVIDENCE,
+        "contact": {"email": "office@yuzhong-quality.example.cn"},
+    }
+
+
+class Program:
+    def __init__(self, api: httpx.AsyncClient) -> None:
+        self.api = api
+
+    async def open_round(self, budget: int, **fields: Any) -> str:
+        now = datetime.now(UTC)
+        body = {
+            "name": "2026 Quality and Standardization Incentives",
+            "year": 2026,
+            "opens_at": (now - timedelta(hours=1)).isoformat(),
+            "closes_at": (now + timedelta(days=30)).isoformat(),
+            "period_start": "2025-07-01",
+            "period_end": "2026-06-30",
+            "budget_yuan": budget,
+            **fields,
+        }
+        response = await self.api.post(
+            "/v1/rounds", json=body, headers={"X-Actor-Id": "officer-li"}
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    async def submit(
+        self, round_id: str, credit_code: str, claim: dict[str, Any], **kw: Any
+    ) -> str:
+        response = await self.api.post(
+            "/v1/applications", json=application(round_id, credit_code, claim, **kw)
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    async def review(self, application_id: str, decision: str = "eligible", **fields: Any) -> None:
+        response = await self.api.post(
+            f"/v1/applications/{application_id}/review",
+            json={"decision": decision, **fields},
+            headers={"X-Actor-Id": "reviewer-wang"},
+        )
+        assert response.status_code == 202, response.text
+
+    async def close(self, round_id: str) -> None:
+        response = await self.api.post(
+            f"/v1/rounds/{round_id}/close", headers={"X-Actor-Id": "officer-li"}
+        )
+        assert response.status_code == 202, response.text
+
+    async def status(self, application_id: str) -> dict[str, Any]:
+        response = await self.api.get(f"/v1/applications/{application_id}")
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result

@@ -1,0 +1,173 @@
+"""Intake and review rules of the applications domain, without I/O."""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from services.applications.domain.application import Application, Filing, submit
+from services.applications.domain.errors import InvalidInput, NotAllowedNow
+from services.applications.domain.rounds import FundingRound
+from shared.contracts.values import (
+    Contact,
+    Enterprise,
+    Evidence,
+    PilotProjectClaim,
+    QualityBrandClaim,
+    StandardClaim,
+)
+
+NOW = datetime(2026, 9, 1, tzinfo=UTC)
+ROUND = FundingRound(
+    id="r1",
+    name="2026",
+    year=2026,
+    opens_at=NOW - timedelta(days=30),
+    closes_at=NOW + timedelta(days=30),
+    period_start=date(2025, 7, 1),
+    period_end=date(2026, 6, 30),
+    budget_yuan=5_000_000,
+    enterprise_cap_yuan=1_000_000,
+    policy_version="2026.1",
+)
+STANDARD = StandardClaim(
+    category="standard",
+    level="group",
+    standard_number="T/CQSES 12-2026",
+    title="Elderly care service quality",
+    work="formulation",
+    role="participant",
+    published_on=date(2026, 1, 15),
+)
+
+
+def filing(code: str = "91110000600037341L", **changes: object) -> Filing:
+    base = {
+        "enterprise": Enterprise(credit_code=code, name="Jiefangbei Care", industry="elderly care"),
+        "claim": STANDARD,
+        "evidence": [Evidence(name="foreword.pdf", size_bytes=900, sha256="b" * 64)],
+        "contact": Contact(email="care@example.cn"),
+    }
+    return Filing(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def refusal(error: pytest.ExceptionInfo[InvalidInput]) -> tuple[str, str]:
+    return error.value.field, error.value.rule
+
+
+def test_a_good_filing_becomes_a_submission_under_the_rounds_policy() -> None:
+    submitted = submit("a1", ROUND, filing())
+    assert (submitted.round_id, submitted.policy_version) == ("r1", "2026.1")
+
+
+def test_a_bad_check_character_is_refused_naming_field_and_rule() -> None:
+    with pytest.raises(InvalidInput) as error:
+        submit("a1", ROUND, filing("91110000600037341A"))
+    assert refusal(error) == ("enterprise.credit_code", "checksum")
+    assert "should be L" in error.value.message
+
+
+def test_a_failed_checksum_declared_as_an_exception_is_taken_for_review() -> None:
+    submitted = submit("a1", ROUND, filing("91350100M0001TGQXM", credit_code_exception=True))
+    assert submitted.credit_code_exception_requested
+
+
+def test_a_malformed_code_cannot_be_declared_an_exception() -> None:
+    with pytest.raises(InvalidInput) as error:
+        submit("a1", ROUND, filing("9135010OM0001TGQXM", credit_code_exception=True))
+    assert refusal(error) == ("enterprise.credit_code", "alphabet")
+
+
+@pytest.mark.parametrize(
+    ("claim", "field"),
+    [
+        (STANDARD.model_copy(update={"published_on": date(2025, 6, 30)}), "claim.published_on"),
+        (
+            PilotProjectClaim(
+                category="pilot_project",
+                level="national",
+                project_name="x",
+                accepted_on=date(2026, 7, 1),
+            ),
+            "claim.accepted_on",
+        ),
+        (
+            QualityBrandClaim(
+                category="quality_brand", award="district_quality_award", tier="winner", year=2024
+            ),
+            "claim.year",
+        ),
+    ],
+)
+def test_an_achievement_outside_the_rounds_period_is_refused(claim: object, field: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        submit("a1", ROUND, filing(claim=claim))
+    assert refusal(error) == (field, "within_round_period")
+
+
+def test_no_evidence_is_refused() -> None:
+    with pytest.raises(InvalidInput) as error:
+        submit("a1", ROUND, filing(evidence=[]))
+    assert refusal(error) == ("evidence", "required")
+
+
+def test_submissions_are_refused_outside_the_window_and_after_closing() -> None:
+    with pytest.raises(NotAllowedNow, match="opens at"):
+        ROUND.refuse_submission_at(ROUND.opens_at - timedelta(seconds=1))
+    with pytest.raises(NotAllowedNow, match="closed at"):
+        ROUND.refuse_submission_at(ROUND.closes_at)
+    closed = ROUND.close(NOW, ["a1"])
+    with pytest.raises(NotAllowedNow) as error:
+        FundingRound(**{**ROUND.__dict__, "closed_at": closed.closed_at}).refuse_submission_at(NOW)
+    assert error.value.rule == "round_closed"
+
+
+def applied(**changes: Any) -> Application:
+    return Application.replay([submit("a1", ROUND, filing(**changes))])
+
+
+def test_ineligible_needs_a_known_reason_and_returned_needs_a_note() -> None:
+    with pytest.raises(InvalidInput) as error:
+        applied().review("ineligible", "looked_wrong", "", False)
+    assert refusal(error) == ("reason_code", "known_reason")
+    with pytest.raises(InvalidInput) as error:
+        applied().review("returned", None, " ", False)
+    assert refusal(error) == ("note", "required")
+
+
+def test_a_credit_code_exception_must_be_accepted_to_be_eligible() -> None:
+    pending = applied(
+        enterprise=filing("91350100M0001TGQXM").enterprise, credit_code_exception=True
+    )
+    with pytest.raises(InvalidInput) as error:
+        pending.review("eligible", None, "", accept_credit_code=False)
+    assert refusal(error) == ("accept_credit_code", "exception_needs_acceptance")
+    assert pending.review(
+        "eligible", None, "", accept_credit_code=True
+    ).credit_code_exception_accepted
+
+
+def test_only_a_returned_application_is_amended_and_then_awaits_review_again() -> None:
+    submitted = submit("a1", ROUND, filing())
+    with pytest.raises(NotAllowedNow):
+        Application.replay([submitted]).amend(filing(), ROUND)
+    returned = Application.replay([submitted]).review(
+        "returned", None, "attach the foreword", False
+    )
+    amended = Application.replay([submitted, returned]).amend(filing(), ROUND)
+    assert Application.replay([submitted, returned, amended]).stage == "submitted"
+
+
+def test_a_returned_application_lapses_at_closing_and_nothing_else_does() -> None:
+    submitted = submit("a1", ROUND, filing())
+    returned = Application.replay([submitted]).review("returned", None, "fix", False)
+    lapsed = Application.replay([submitted, returned]).lapse()
+    assert lapsed is not None
+    assert (lapsed.decision, lapsed.reason_code) == ("ineligible", "lapsed")
+    assert Application.replay([submitted]).lapse() is None
+
+
+def test_withdrawal_is_refused_once_decided() -> None:
+    assert applied().withdraw("merged", decided=False).reason == "merged"
+    with pytest.raises(NotAllowedNow):
+        applied().withdraw("too late", decided=True)
