@@ -7,63 +7,51 @@ from shared.policy import load_policy, policy_version
 POLICY = policy_version("2026.1")
 
 
-@pytest.mark.parametrize(
-    ("claim", "amount"),
-    [
-        (
-            {
-                "category": "quality_brand",
-                "award": "china_quality_award",
-                "tier": "winner",
-                "year": 2026,
-            },
-            1_000_000,
-        ),
-        (
-            {
-                "category": "quality_brand",
-                "award": "mayor_quality_award",
-                "tier": "nominee",
-                "year": 2026,
-            },
-            100_000,
-        ),
-        (
-            {
-                "category": "standard",
-                "level": "national",
-                "work": "formulation",
-                "role": "lead",
-                "standard_number": "GB/T 1-2026",
-            },
-            300_000,
-        ),
-        (
-            {
-                "category": "standard",
-                "level": "national",
-                "work": "revision",
-                "role": "participant",
-                "standard_number": "GB/T 1-2026",
-            },
-            60_000,
-        ),
-        (
-            {"category": "pilot_project", "level": "municipal", "project_name": "Cold chain"},
-            300_000,
-        ),
-        (
-            {
-                "category": "standard_adoption",
-                "international_standard": "ISO 9001",
-                "products": "x",
-            },
-            20_000,
-        ),
-    ],
-)
-def test_default_policy_amounts(claim: dict[str, object], amount: int) -> None:
-    assert assess(claim, "91110108551385082Q", "retail", POLICY).claimed_amount_yuan == amount
+# The default amounts the domain reference suggests, written out as the office reads them.
+EXPECTED = {
+    ("quality_brand", "china_quality_award", "winner"): 1_000_000,
+    ("quality_brand", "china_quality_award", "nominee"): 500_000,
+    ("quality_brand", "mayor_quality_award", "winner"): 300_000,
+    ("quality_brand", "mayor_quality_award", "nominee"): 100_000,
+    ("quality_brand", "district_quality_award", "winner"): 200_000,
+    ("pilot_project", "national"): 500_000,
+    ("pilot_project", "municipal"): 300_000,
+    ("standard_adoption",): 20_000,
+}
+LEAD_FORMULATION = {
+    "international": 500_000,
+    "national": 300_000,
+    "industry": 150_000,
+    "local": 100_000,
+    "group": 50_000,
+}
+for level, lead in LEAD_FORMULATION.items():
+    for work, work_share in (("formulation", 100), ("revision", 50)):
+        for role, role_share in (("lead", 100), ("participant", 40)):
+            EXPECTED["standard", level, work, role] = lead * work_share * role_share // 10_000
+
+
+def claim_of(key: tuple[str, ...]) -> dict[str, object]:
+    category = key[0]
+    if category == "quality_brand":
+        return {"category": category, "award": key[1], "tier": key[2], "year": 2026}
+    if category == "standard":
+        return {
+            "category": category,
+            "level": key[1],
+            "work": key[2],
+            "role": key[3],
+            "standard_number": "GB/T 1-2026",
+        }
+    if category == "pilot_project":
+        return {"category": category, "level": key[1], "project_name": "Cold chain"}
+    return {"category": category, "international_standard": "ISO 9001", "products": "x"}
+
+
+@pytest.mark.parametrize(("key", "amount"), sorted(EXPECTED.items()))
+def test_default_policy_amounts(key: tuple[str, ...], amount: int) -> None:
+    assessed = assess(claim_of(key), "91110108551385082Q", "retail", POLICY)
+    assert assessed.claimed_amount_yuan == amount
 
 
 def test_the_score_breakdown_adds_up_and_says_why() -> None:
