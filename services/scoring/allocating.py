@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded
+from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import Policy, policy_version
 
@@ -28,7 +29,7 @@ async def ensure_round(session: AsyncSession, round_id: str) -> None:
 
 
 async def allocate_if_due(
-    session: AsyncSession, store: EventStore, round_id: str, cause: Cause
+    session: AsyncSession, store: EventStore, round_id: str, trigger: Envelope, actor: Actor
 ) -> None:
     """Allocate once: the round's row lock makes concurrent instances take turns, and the
     later one sees the earlier one's commit, so whoever settles the last claim allocates."""
@@ -46,6 +47,8 @@ async def allocate_if_due(
     if len(rows) < len(ids) or any(row["state"] not in SETTLED for row in rows):
         return
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALLOCATION_LOCK})
+    # Whatever event completed the round, the decisions answer to its closing.
+    cause = Cause(actor, trigger.correlation_id, causation_id=round_["closed_event_id"])
     scored = [_scored(row) for row in rows if row["state"] == "scored"]
     policy = policy_version(round_["policy_version"])
     outcomes = allocate(

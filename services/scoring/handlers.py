@@ -45,12 +45,11 @@ class ScoringHandlers:
         elif isinstance(event, ApplicationWithdrawn):
             await _set_state(session, event.application_id, "withdrawn", envelope)
         elif isinstance(event, RoundClosed):
-            await on_round_closed(session, event)
+            await on_round_closed(session, event, envelope)
         else:
             return
         # Only a settled claim or a closing can make a round due for allocation.
-        cause = Cause.following(envelope, self.actor)
-        await allocate_if_due(session, self.store, event.round_id, cause)
+        await allocate_if_due(session, self.store, event.round_id, envelope, self.actor)
 
     async def on_application_filed(
         self,
@@ -132,7 +131,7 @@ async def _set_state(
     )
 
 
-async def on_round_closed(session: AsyncSession, event: RoundClosed) -> None:
+async def on_round_closed(session: AsyncSession, event: RoundClosed, envelope: Envelope) -> None:
     await ensure_round(session, event.round_id)
     await session.execute(
         update(scoring_round)
@@ -144,5 +143,6 @@ async def on_round_closed(session: AsyncSession, event: RoundClosed) -> None:
             enterprise_cap_yuan=event.enterprise_cap_yuan,
             policy_version=event.policy_version,
             application_ids=event.application_ids,
+            closed_event_id=envelope.event_id,
         )
     )

@@ -1,6 +1,6 @@
 """The scoring service's database: event store, inbox, claims and rounds as scoring sees them."""
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
@@ -37,6 +37,8 @@ scoring_round = Table(
     Column("enterprise_cap_yuan", BigInteger),
     Column("policy_version", String(40)),
     Column("application_ids", JSONB),
+    # The RoundClosed event: every allocation decision names it as its cause.
+    Column("closed_event_id", Uuid),
     Column("allocated_at", DateTime(timezone=True)),
 )
 

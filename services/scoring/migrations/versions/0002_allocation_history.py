@@ -19,6 +19,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # What highest-level-only and the annual cap need to see of earlier rounds.
     op.add_column("scoring_round", sa.Column("year", sa.Integer(), nullable=True))
+    op.add_column("scoring_round", sa.Column("closed_event_id", sa.Uuid(), nullable=True))
     for name, column_type in (
         ("year", sa.Integer()),
         ("credit_code", sa.String(length=18)),
@@ -56,10 +57,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in ("year", "credit_code", "achievement_key"):
+        op.drop_index(op.f(f"ix_allocation_outcome_{name}"), table_name="allocation_outcome")
+        op.drop_column("allocation_outcome", name)
+    op.drop_column("scoring_round", "closed_event_id")
     op.drop_column("scoring_round", "year")
-    op.drop_index(op.f("ix_allocation_outcome_year"), table_name="allocation_outcome")
-    op.drop_index(op.f("ix_allocation_outcome_credit_code"), table_name="allocation_outcome")
-    op.drop_index(op.f("ix_allocation_outcome_achievement_key"), table_name="allocation_outcome")
-    op.drop_column("allocation_outcome", "achievement_key")
-    op.drop_column("allocation_outcome", "credit_code")
-    op.drop_column("allocation_outcome", "year")
