@@ -16,10 +16,16 @@ from services.scoring.bootstrap import build_app as build_scoring
 
 
 def asyncapi_document() -> dict[str, Any]:
+    # The published document describes the default deployment, whatever this shell's
+    # environment points at.
+    defaults: dict[str, Any] = {
+        "kafka_bootstrap_servers": "127.0.0.1:9092",
+        "qsfund_topic_namespace": "qsfund",
+    }
     brokers = [
-        build_applications(ApplicationsSettings()).state.broker,
-        build_scoring(ScoringSettings()).state.broker,
-        build_notifications(NotificationsSettings()).state.broker,
+        build_applications(ApplicationsSettings(**defaults)).state.broker,
+        build_scoring(ScoringSettings(**defaults)).state.broker,
+        build_notifications(NotificationsSettings(**defaults)).state.broker,
     ]
     spec = AsyncAPI(
         *brokers,

@@ -8,11 +8,11 @@ gets the same bytes and can tell whether anything was altered.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+import orjson
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 GENESIS_HASH = "0" * 64
@@ -28,10 +28,13 @@ class Actor(BaseModel):
 
 
 def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8: one byte string per value, on every machine."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    """Sorted keys, no whitespace, UTF-8: one byte string per value, on every machine.
+
+    orjson's output with sorted keys is exactly `json.dumps(sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)` for the values events hold (strings,
+    integers, booleans, null, lists, objects; never floats), at a fraction of the cost:
+    an auditor re-encodes every event of the history."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 class Envelope(BaseModel):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The three qsfund services as background processes of the local stack.
+# The three qsfund services as background processes of the local stack, and a local mail
+# sink (aiosmtpd) that takes the notification emails and prints them to its log.
 #
 # Usage: deploy/local/services.sh {start|stop|status}
 # Environment (defaults): QSFUND_HOME=<repo>/.qsfund (pids in run/, logs in logs/),
@@ -20,8 +21,17 @@ say() { printf '[services] %s\n' "$*"; }
 
 running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
+start_mail_sink() {
+  local port="${NOTIFICATIONS_SMTP_PORT:-8025}"
+  if running mail-sink; then return; fi
+  nohup "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$port" >>"$LOG_DIR/mail.log" 2>&1 &
+  echo $! >"$RUN_DIR/mail-sink.pid"
+  say "mail sink on 127.0.0.1:$port (messages in $LOG_DIR/mail.log)"
+}
+
 start() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
+  start_mail_sink
   for service in "${SERVICES[@]}"; do
     if running "$service"; then say "$service already running"; continue; fi
     nohup "$VENV/bin/qsfund-$service" >>"$LOG_DIR/$service.log" 2>&1 &
@@ -42,7 +52,7 @@ start() {
 }
 
 stop() {
-  for service in "${SERVICES[@]}"; do
+  for service in "${SERVICES[@]}" mail-sink; do
     running "$service" || { rm -f "$RUN_DIR/$service.pid"; continue; }
     local pid; pid="$(cat "$RUN_DIR/$service.pid")"
     kill -TERM "$pid"

@@ -1,8 +1,12 @@
-"""The only place the notifications service builds its engine, broker and app."""
+"""The only place the notifications service builds its engine, broker, clients and app."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import httpx
 from fastapi import FastAPI
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.consumer import IdempotentConsumer
@@ -12,7 +16,12 @@ from shared.publishing import BrokerPublisher
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
+from .adapters.smtp import SmtpSender
 from .adapters.tables import backbone
+from .adapters.webhook import WebhookSender
+from .delivery import DeliveryLoop
+from .domain import webhook
+from .domain.delivery import RecipientWait, RetryPolicy
 from .entrypoints.http import router
 from .handlers import on_event
 
@@ -27,6 +36,31 @@ class NotificationsSettings(KafkaSettings):
     )
     notifications_host: str = "127.0.0.1"
     notifications_port: int = 8002
+    notifications_smtp_host: str = "127.0.0.1"
+    notifications_smtp_port: int = 8025
+    notifications_mail_from: str = "qsfund@district.example.gov.cn"
+    # {"https://platform.example.cn:443": "secret"}: until webhook registration arrives,
+    # each municipal platform's signing secret, keyed by the origin of its webhook URL.
+    notifications_webhook_secrets: dict[str, str] = {}
+    notifications_retry_attempts: int = Field(default=6, ge=1)
+    notifications_retry_base_seconds: float = Field(default=1.0, gt=0)
+    notifications_retry_factor: float = Field(default=2.0, ge=1)
+    notifications_retry_cap_seconds: float = Field(default=300.0, gt=0)
+    notifications_recipient_wait_seconds: float = Field(default=60.0, gt=0)
+    notifications_recipient_wait_limit: int = Field(default=1440, ge=0)
+    notifications_poll_seconds: float = Field(default=0.5, gt=0)
+    notifications_send_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Each worker holds a pooled connection while it sends; the consumer and the API
+    # share the same pool of 20.
+    notifications_delivery_workers: int = Field(default=4, ge=1, le=8)
+
+    @field_validator("notifications_webhook_secrets")
+    @classmethod
+    def _by_origin(cls, secrets: dict[str, str]) -> dict[str, str]:
+        # Spelled-out origins, so "https://host" and "https://host:443/" find one secret.
+        if any(len(secret) < 16 for secret in secrets.values()):
+            raise ValueError("a webhook secret must have at least 16 characters")
+        return {webhook.origin(url): secret for url, secret in secrets.items()}
 
 
 def build_app(settings: NotificationsSettings) -> FastAPI:
@@ -48,11 +82,42 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             consumer=consumer,
             description="Lifecycle events the applicant and their platform are told of.",
         )
+    timeout = settings.notifications_send_timeout_seconds
+    http_client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+    delivery = DeliveryLoop(
+        sessions=sessions,
+        smtp=SmtpSender(
+            host=settings.notifications_smtp_host,
+            port=settings.notifications_smtp_port,
+            sender=settings.notifications_mail_from,
+            timeout=timeout,
+        ),
+        webhooks=WebhookSender(http_client),
+        secrets=settings.notifications_webhook_secrets,
+        retry=RetryPolicy(
+            attempts=settings.notifications_retry_attempts,
+            base_seconds=settings.notifications_retry_base_seconds,
+            factor=settings.notifications_retry_factor,
+            cap_seconds=settings.notifications_retry_cap_seconds,
+        ),
+        recipient_wait=RecipientWait(
+            interval_seconds=settings.notifications_recipient_wait_seconds,
+            limit=settings.notifications_recipient_wait_limit,
+        ),
+        clock=lambda: datetime.now(UTC),
+        poll_seconds=settings.notifications_poll_seconds,
+        workers=settings.notifications_delivery_workers,
+    )
+
+    async def deliver() -> None:
+        async with http_client:
+            await delivery.run()
+
     app = FastAPI(
         title="qsfund notifications",
         version="1",
         description="Tells applicants and municipal platforms of each step.",
-        lifespan=lifespan(broker, engine, []),
+        lifespan=lifespan(broker, engine, [deliver]),
     )
     app.state.sessions = sessions
     app.state.broker = broker

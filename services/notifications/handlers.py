@@ -1,50 +1,39 @@
-"""Recording a notification for every lifecycle event the applicant should hear of."""
+"""Recording the notifications due for every lifecycle event the applicant should hear of.
+
+Nothing is sent here: the consumer's transaction only records `pending` rows, and the
+delivery loop (delivery.py) sends them after commit. Which channels apply is settled so
+that event order across the two topics does not matter: every notifying event gets an
+email row at once, whose address is looked up when it is sent; and whenever the
+application's recipient names a webhook, every email row of that application gets a
+webhook twin, whether the event came before or after the recipient became known.
+"""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.applications import ApplicationAmended, ApplicationSubmitted
 from shared.envelope import Envelope
 
-from .adapters.tables import notification, recipient
-from .domain.messages import subject_for
+from .adapters import recording
+from .domain.messages import message_for
 
 
 async def on_event(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
     """Remember where to reach the applicant, and record the notifications due."""
-    if isinstance(event, ApplicationSubmitted | ApplicationAmended):
-        values = {"email": event.contact.email, "webhook_url": event.contact.webhook_url}
-        await session.execute(
-            insert(recipient)
-            .values(application_id=event.application_id, **values)
-            .on_conflict_do_update(index_elements=[recipient.c.application_id], set_=values)
-        )
-    subject = subject_for(event)
-    if subject is None:
-        return
-    channels = ["email"]
-    webhook = await session.scalar(
-        select(recipient.c.webhook_url).where(recipient.c.application_id == envelope.aggregate_id)
+    message = message_for(event)
+    contact = (
+        event.contact if isinstance(event, ApplicationSubmitted | ApplicationAmended) else None
     )
-    if webhook:
-        channels.append("webhook")
-    for channel in channels:
-        await session.execute(
-            insert(notification)
-            .values(
-                id=uuid4(),
-                event_id=envelope.event_id,
-                application_id=envelope.aggregate_id,
-                event_type=envelope.event_type,
-                channel=channel,
-                subject=subject,
-                status="recorded",
-            )
-            .on_conflict_do_nothing()
+    if message is None and contact is None:
+        return
+    application_id = envelope.aggregate_id
+    await recording.lock_application(session, application_id)
+    if contact is not None:
+        await recording.remember_recipient(
+            session, application_id, contact.email, contact.webhook_url
         )
+    if message is not None:
+        await recording.record_email(session, envelope, message)
+    await recording.extend_to_webhook(session, application_id)

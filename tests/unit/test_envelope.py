@@ -65,3 +65,17 @@ def test_a_payload_decodes_to_its_contract() -> None:
     assert parse_payload(event) == app
     assert isinstance(parse_payload(event), ApplicationSubmitted)
     assert event.occurred_at <= datetime.now(UTC)
+
+
+def test_canonical_json_is_the_standard_librarys_sorted_compact_utf8_encoding() -> None:
+    import json
+
+    from shared.envelope import canonical_json
+
+    value = {
+        "z": [1, -2, 10**15, True, None],
+        "a": {"名称": "重庆市渝中区质量协会", "line": 'a\nb\t"q" \\ \u2028 \x01'},
+        "m": "émoji 🎉",
+    }
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical_json(value) == expected.encode("utf-8")

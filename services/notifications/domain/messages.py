@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from shared.contracts import Contract
 from shared.contracts.applications import (
     ApplicationAmended,
@@ -12,27 +14,72 @@ from shared.contracts.applications import (
 from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded, ApplicationScored
 
 
-def subject_for(event: Contract) -> str | None:
-    """The message subject for an event the applicant should know about; None otherwise."""
+@dataclass(frozen=True)
+class Message:
+    """A notification's words: a subject line and a sentence or two of summary."""
+
+    subject: str
+    summary: str
+
+
+def message_for(event: Contract) -> Message | None:
+    """The message for an event the applicant should know about; None otherwise."""
     if isinstance(event, ApplicationSubmitted):
-        return f"Application {event.application_id} received"
+        return Message(
+            f"Application {event.application_id} received",
+            f"Your application in round {event.round_id} was received and awaits review.",
+        )
     if isinstance(event, ApplicationAmended):
-        return f"Amended application {event.application_id} received"
+        return Message(
+            f"Amended application {event.application_id} received",
+            "Your amended application was received and awaits review again.",
+        )
     if isinstance(event, ApplicationReviewed):
-        wording = {
-            "eligible": "found eligible",
-            "ineligible": f"found not eligible ({event.reason_code})",
-            "returned": "returned to you for amendment",
-        }[event.decision]
-        return f"Application {event.application_id} {wording}"
+        return _reviewed(event)
     if isinstance(event, ApplicationWithdrawn):
-        return f"Application {event.application_id} withdrawn"
+        return Message(
+            f"Application {event.application_id} withdrawn",
+            "Your application was withdrawn and will not be considered further.",
+        )
     if isinstance(event, ApplicationScored):
-        return (
-            f"Application {event.application_id} scored: claim of {event.claimed_amount_yuan} yuan"
+        return Message(
+            f"Application {event.application_id} scored: claim of {event.claimed_amount_yuan} yuan",
+            f"Your application scored {event.score} points under policy "
+            f"{event.policy_version}; the award follows when the round closes.",
         )
     if isinstance(event, ApplicationAwarded):
-        return f"Application {event.application_id} awarded {event.amount_yuan} yuan"
+        return Message(
+            f"Application {event.application_id} awarded {event.amount_yuan} yuan",
+            f"The round's allocation funded your application with {event.amount_yuan} yuan "
+            f"of the {event.claimed_amount_yuan} yuan claimed (rank {event.rank}).",
+        )
     if isinstance(event, ApplicationNotAwarded):
-        return f"Application {event.application_id} not awarded ({event.reason_code})"
+        return Message(
+            f"Application {event.application_id} not awarded ({event.reason_code})",
+            f"The round's allocation did not fund your application: {event.note}",
+        )
     return None
+
+
+def _reviewed(event: ApplicationReviewed) -> Message:
+    subject, summary = {
+        "eligible": ("found eligible", "It will now be scored under the round's policy."),
+        "ineligible": (
+            f"found not eligible ({event.reason_code})",
+            f"It was found not eligible ({event.reason_code}). {event.note}".strip(),
+        ),
+        "returned": (
+            "returned to you for amendment",
+            f"Please amend and resubmit it. {event.note}".strip(),
+        ),
+    }[event.decision]
+    return Message(f"Application {event.application_id} {subject}", summary)
+
+
+def email_text(summary: str, application_id: str) -> str:
+    """The plain-text body of a notification email."""
+    return (
+        f"{summary}\n\n"
+        f"Application: {application_id}\n"
+        "The status and history of your application are on the municipal platform.\n"
+    )

@@ -1,39 +1,94 @@
-"""The notifications HTTP API: what was sent about an application."""
+"""The notifications HTTP API: what was sent about an application, what was parked, and
+the operator's retry."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ..adapters.tables import notification
+from .. import queries
+from ..adapters import queue
+from .schemas import AttemptView, NotificationView
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1")
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
-class NotificationView(BaseModel):
-    id: UUID
-    event_id: UUID
-    application_id: str
-    event_type: str
-    channel: str
-    subject: str
-    status: str
-    created_at: datetime
+async def _session(request: Request) -> Any:
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    async with sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(_session)]
+
+
+def problem(status: int, field: str, rule: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {
+            "title": message,
+            "status": status,
+            "errors": [{"field": field, "rule": rule, "message": message}],
+        },
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+def _not_found(notification_id: UUID) -> JSONResponse:
+    return problem(404, "notification_id", "exists", f"no notification {notification_id}")
 
 
 @router.get("/notifications")
-async def list_notifications(application_id: str, request: Request) -> list[NotificationView]:
+async def list_notifications(application_id: str, session: SessionDep) -> list[NotificationView]:
     """Every notification recorded for one application, oldest first."""
-    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    async with sessions() as session:
-        rows = await session.execute(
-            select(notification)
-            .where(notification.c.application_id == application_id)
-            .order_by(notification.c.created_at, notification.c.channel)
-        )
-        return [NotificationView(**row) for row in rows.mappings()]
+    return [
+        NotificationView(**row) for row in await queries.for_application(session, application_id)
+    ]
+
+
+@router.get("/notifications/dead-letters")
+async def list_dead_letters(session: SessionDep) -> list[NotificationView]:
+    """Notifications parked after their last try, with the last error, oldest first."""
+    return [NotificationView(**row) for row in await queries.dead_letters(session)]
+
+
+@router.get(
+    "/notifications/{notification_id}/attempts",
+    response_model=list[AttemptView],
+    responses={404: PROBLEM},
+)
+async def list_attempts(notification_id: UUID, session: SessionDep) -> Any:
+    """The delivery log of one notification: every attempt, in order, and how it ended."""
+    if await queries.one(session, notification_id) is None:
+        return _not_found(notification_id)
+    return [AttemptView(**row) for row in await queries.attempts(session, notification_id)]
+
+
+@router.post(
+    "/notifications/{notification_id}/retry",
+    response_model=NotificationView,
+    responses={404: PROBLEM, 409: PROBLEM},
+)
+async def retry(
+    notification_id: UUID,
+    session: SessionDep,
+    x_actor_id: Annotated[str, Header(min_length=1, max_length=200)] = "anonymous",
+) -> Any:
+    """Put a parked notification back to pending, due now, with its attempts reset."""
+    async with session.begin():
+        retried = await queue.retry_parked(session, notification_id)
+        found = await queries.one(session, notification_id)
+    if found is None:
+        return _not_found(notification_id)
+    if not retried:
+        message = f"notification {notification_id} is {found['status']}, not parked"
+        return problem(409, "status", "parked", message)
+    log.info("notification %s retried by operator %s", notification_id, x_actor_id)
+    return NotificationView(**found)

@@ -1,0 +1,1 @@
+"""The auditor's tool: replay the event history and reproduce every funding decision."""

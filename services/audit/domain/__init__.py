@@ -1,0 +1,1 @@
+"""What the auditor checks, over events already read: no I/O here."""

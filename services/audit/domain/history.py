@@ -1,0 +1,85 @@
+"""The history indexed the way an auditor asks about it: by application and by round."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .records import LoggedEvent
+
+DECISIONS = ("ApplicationAwarded", "ApplicationNotAwarded")
+
+
+@dataclass
+class ApplicationEvents:
+    id: str
+    own: list[LoggedEvent] = field(default_factory=list)  # the applications service's
+    scoring: list[LoggedEvent] = field(default_factory=list)
+
+    @property
+    def submitted(self) -> LoggedEvent | None:
+        return next((e for e in self.own if e.event_type == "ApplicationSubmitted"), None)
+
+    @property
+    def round_id(self) -> str | None:
+        first = self.submitted
+        return str(first.payload["round_id"]) if first else None
+
+    def of_type(self, *types: str) -> list[LoggedEvent]:
+        return [e for e in (*self.own, *self.scoring) if e.event_type in types]
+
+    def in_time_order(self) -> list[LoggedEvent]:
+        return sorted(
+            (*self.own, *self.scoring),
+            key=lambda e: (e.occurred_at, e.source != "applications", e.aggregate_version),
+        )
+
+    def filing_before(self, event: LoggedEvent) -> dict[str, Any] | None:
+        """The submission or amendment in force when `event` (of this stream) happened."""
+        filed = [
+            e
+            for e in self.own
+            if e.event_type in ("ApplicationSubmitted", "ApplicationAmended")
+            and e.aggregate_version < event.aggregate_version
+        ]
+        return filed[-1].payload if filed else None
+
+
+@dataclass
+class History:
+    applications: dict[str, ApplicationEvents] = field(default_factory=dict)
+    rounds: dict[str, list[LoggedEvent]] = field(default_factory=lambda: defaultdict(list))
+    by_id: dict[str, LoggedEvent] = field(default_factory=dict)
+
+    def add(self, event: LoggedEvent) -> None:
+        self.by_id[event.event_id] = event
+        if event.aggregate_type == "round":
+            self.rounds[event.aggregate_id].append(event)
+            return
+        trail = self.applications.setdefault(
+            event.aggregate_id, ApplicationEvents(event.aggregate_id)
+        )
+        (trail.own if event.source == "applications" else trail.scoring).append(event)
+
+    def settle_order(self) -> None:
+        """Within a stream the log order is the version order; make it so after a replay
+        that read partitions in any interleaving."""
+        for trail in self.applications.values():
+            trail.own.sort(key=lambda e: e.aggregate_version)
+            trail.scoring.sort(key=lambda e: e.aggregate_version)
+        for stream in self.rounds.values():
+            stream.sort(key=lambda e: e.aggregate_version)
+
+    def round_event(self, round_id: str, event_type: str) -> LoggedEvent | None:
+        return next((e for e in self.rounds.get(round_id, []) if e.event_type == event_type), None)
+
+    def applications_in(self, round_id: str) -> list[ApplicationEvents]:
+        return [a for a in self.applications.values() if a.round_id == round_id]
+
+    def allocated_at(self, round_id: str) -> datetime | None:
+        times = [
+            e.occurred_at for a in self.applications_in(round_id) for e in a.of_type(*DECISIONS)
+        ]
+        return min(times) if times else None

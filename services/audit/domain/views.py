@@ -1,0 +1,116 @@
+"""What `trail`, `as-of` and `round` show: plain data, rendered elsewhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from services.applications.domain.status import Status, status_after
+
+from .history import History
+from .records import LoggedEvent
+from .reproduction import claims_allocated, decisions_of
+
+AMOUNTS = (
+    "claimed_amount_yuan",
+    "score",
+    "amount_yuan",
+    "prior_achievement_reward_yuan",
+    "prior_enterprise_year_yuan",
+)
+
+
+def trail_entry(event: LoggedEvent) -> dict[str, Any]:
+    payload = event.payload
+    said = (payload.get(k) for k in ("decision", "reason_code", "reason", "note", "basis"))
+    return {
+        "occurred_at": event.occurred_at.isoformat(),
+        "event_type": event.event_type,
+        "source": event.source,
+        "version": event.aggregate_version,
+        "actor": f"{event.actor.get('id')} ({event.actor.get('role')})",
+        "reason": " / ".join(str(part) for part in said if part),
+        "policy_version": payload.get("policy_version"),
+        "amounts": {name: payload[name] for name in AMOUNTS if name in payload},
+        "event_id": event.event_id,
+        "causation_id": event.causation_id,
+        "where": str(event.at),
+        "hash": event.hash,
+    }
+
+
+def application_trail(history: History, application_id: str) -> list[dict[str, Any]]:
+    trail = history.applications.get(application_id)
+    return [trail_entry(e) for e in trail.in_time_order()] if trail else []
+
+
+def application_as_of(history: History, application_id: str, moment: datetime) -> dict[str, Any]:
+    trail = history.applications.get(application_id)
+    if trail is None:
+        return {"application_id": application_id, "known": False}
+    status: Status | None = None
+    known: dict[str, Any] = {"application_id": application_id, "round_id": trail.round_id}
+    for event in trail.in_time_order():
+        if event.occurred_at > moment:
+            break
+        status = status_after(status, event.event_type, event.payload.get("decision"))
+        known.update({name: event.payload[name] for name in AMOUNTS if name in event.payload})
+        known["last_event"] = event.event_type
+    return {**known, "known": status is not None, "status": status}
+
+
+def round_as_of(history: History, round_id: str, moment: datetime) -> dict[str, Any]:
+    stream = [e for e in history.rounds.get(round_id, []) if e.occurred_at <= moment]
+    applications = [
+        application_as_of(history, trail.id, moment) for trail in history.applications_in(round_id)
+    ]
+    known = [a for a in applications if a["known"]]
+    return {
+        "round_id": round_id,
+        "opened": any(e.event_type == "RoundOpened" for e in stream),
+        "closed": any(e.event_type == "RoundClosed" for e in stream),
+        "applications": known,
+        "awarded_total_yuan": sum(
+            a.get("amount_yuan", 0) for a in known if a["status"] == "awarded"
+        ),
+    }
+
+
+def round_allocation(history: History, round_id: str) -> dict[str, Any]:
+    opened = history.round_event(round_id, "RoundOpened")
+    closed = history.round_event(round_id, "RoundClosed")
+    decisions = decisions_of(history, round_id)
+    rows = []
+    for claim, _ in claims_allocated(history, round_id):
+        decision = decisions.get(claim.application_id)
+        payload = decision.payload if decision else {}
+        rows.append(
+            {
+                "rank": payload.get("rank"),
+                "application_id": claim.application_id,
+                "credit_code": claim.credit_code,
+                "score": claim.score,
+                "claimed_yuan": claim.claimed_amount_yuan,
+                "awarded_yuan": payload.get("amount_yuan", 0),
+                "outcome": "awarded"
+                if decision and decision.event_type == "ApplicationAwarded"
+                else payload.get("reason_code", "undecided"),
+                "basis": payload.get("basis") or payload.get("note"),
+            }
+        )
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    defining = closed or opened
+    budget = defining.payload["budget_yuan"] if defining else None
+    awarded = sum(r["awarded_yuan"] for r in rows)
+    ran_out = next((r["rank"] for r in rows if r["outcome"] == "budget_exhausted"), None)
+    return {
+        "round_id": round_id,
+        "name": opened.payload.get("name") if opened else None,
+        "policy_version": defining.payload.get("policy_version") if defining else None,
+        "budget_yuan": budget,
+        "claimed_total_yuan": sum(r["claimed_yuan"] for r in rows),
+        "awarded_total_yuan": awarded,
+        "unspent_yuan": budget - awarded if budget is not None else None,
+        "budget_ran_out_at_rank": ran_out,
+        "claims": rows,
+    }

@@ -1,0 +1,63 @@
+"""Reading the topics from the beginning, read-only: no consumer group, no commits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes
+    value: bytes
+
+
+async def read_log(
+    bootstrap: str,
+    topics: list[str],
+    on_total: Callable[[int], None] = lambda _: None,
+) -> AsyncIterator[list[Record]]:
+    """Every record now on the topics, in batches, each partition in its log order; stops
+    at the end offsets found when it started, so a live system does not keep it going."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        # A consumer without a subscription knows no partitions yet: ask the cluster.
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(cluster.partitions_for_topic(topic) or ())
+        ]
+        if not partitions:
+            return
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        start = await consumer.beginning_offsets(partitions)
+        end = await consumer.end_offsets(partitions)
+        on_total(sum(end[tp] - start[tp] for tp in partitions))
+        remaining = {tp for tp in partitions if end[tp] > start[tp]}
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=20_000)
+            batch = []
+            for tp, records in fetched.items():
+                for record in records:
+                    if record.offset < end[tp]:
+                        key, value = record.key or b"", record.value or b""
+                        batch.append(Record(tp.topic, tp.partition, record.offset, key, value))
+                if records and records[-1].offset + 1 >= end[tp]:
+                    remaining.discard(tp)
+            if batch:
+                yield batch
+    finally:
+        await consumer.stop()

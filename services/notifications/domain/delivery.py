@@ -1,0 +1,102 @@
+"""Where a notification goes, when to try it again, and when to give up and park it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import webhook
+
+PENDING = "pending"
+SENT = "sent"
+PARKED = "parked"
+
+
+@dataclass(frozen=True)
+class Attempted:
+    """What one delivery attempt came to, as the delivery log records it."""
+
+    ok: bool
+    error: str | None = None
+    # The SMTP server's last reply, or an excerpt of the webhook receiver's response.
+    reply: str | None = None
+    http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff: base, base*factor, base*factor**2, ... capped, `attempts` tries."""
+
+    attempts: int = 6
+    base_seconds: float = 1.0
+    factor: float = 2.0
+    cap_seconds: float = 300.0
+
+    def delay_after(self, attempt: int) -> timedelta:
+        """The wait after failed attempt number `attempt` (1 for the first)."""
+        seconds = self.base_seconds * self.factor ** (attempt - 1)
+        return timedelta(seconds=min(seconds, self.cap_seconds))
+
+    def next_try(self, attempt: int, failed_at: datetime) -> datetime | None:
+        """When to try again after failed attempt `attempt`; None when it is time to park."""
+        if attempt >= self.attempts:
+            return None
+        return failed_at + self.delay_after(attempt)
+
+
+@dataclass(frozen=True)
+class RecipientWait:
+    """How long a notification waits for its application's contact to become known.
+
+    Scoring events come on another topic and can be consumed before the application's
+    ApplicationSubmitted; such a wait is not a failed attempt, but it must end some time.
+    """
+
+    interval_seconds: float = 60.0
+    limit: int = 1440
+
+    def next_look(self, waits: int, now: datetime) -> datetime | None:
+        """When to look for the recipient again after `waits` looks; None to give up."""
+        if waits >= self.limit:
+            return None
+        return now + timedelta(seconds=self.interval_seconds)
+
+
+@dataclass(frozen=True)
+class EmailTo:
+    address: str
+
+
+@dataclass(frozen=True)
+class PostTo:
+    url: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class AwaitRecipient:
+    """The application's contact is not known yet; look again later."""
+
+
+@dataclass(frozen=True)
+class Unsendable:
+    reason: str
+
+
+Route = EmailTo | PostTo | AwaitRecipient | Unsendable
+
+
+def route(
+    channel: str, email: str | None, webhook_url: str | None, secrets: dict[str, str]
+) -> Route:
+    """Where a notification goes now, from what is known of the recipient at delivery."""
+    if channel == "email":
+        return EmailTo(email) if email else AwaitRecipient()
+    if channel != "webhook":
+        return Unsendable(f"unknown channel {channel!r}")
+    if not webhook_url:
+        return Unsendable("the application names no webhook")
+    secret = webhook.secret_for(webhook_url, secrets)
+    if secret is None:
+        return Unsendable(f"no webhook secret is configured for the origin of {webhook_url}")
+    return PostTo(webhook_url, secret)

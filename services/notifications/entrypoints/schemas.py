@@ -1,0 +1,39 @@
+"""What the notifications API answers with."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+class NotificationView(BaseModel):
+    """One notification of one event on one channel, and where its delivery stands."""
+
+    id: UUID
+    event_id: UUID
+    application_id: str
+    event_type: str
+    occurred_at: datetime
+    channel: str
+    subject: str
+    summary: str
+    status: str
+    attempts: int
+    due_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class AttemptView(BaseModel):
+    """One try at delivering a notification: when, how it ended, and what the far end said."""
+
+    attempt: int
+    started_at: datetime
+    finished_at: datetime
+    outcome: str
+    error: str | None
+    reply: str | None
+    http_status: int | None
