@@ -53,6 +53,10 @@ format: install
 bench: install
 	$(BIN)/python -m bench
 
+# One funding round, end to end, on the running stack of `make up` (QSFUND_API to point elsewhere).
+demo: install
+	$(BIN)/python -m demo
+
 # The published contracts, checked in so a change to either shows in review.
 asyncapi: install
 	$(BIN)/qsfund-asyncapi > docs/asyncapi.json

@@ -1,0 +1,42 @@
+"""Run the demo: `python -m demo` (QSFUND_API names the applications API)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+
+import httpx
+
+from .api import Api, DemoError
+from .check import differences, verdict
+from .report import rows, table, totals
+from .run import run
+
+
+async def main(base_url: str, patience: float) -> bool:
+    """Play one round and print it; False if the system decided other than expected."""
+    started = time.perf_counter()
+    print(f"qsfund demo: one funding round through the applications API at {base_url}\n")
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+        result = await run(Api(client), patience)
+    print(f"\n{result.round['name']} ({result.round['id']})\n")
+    print(table(rows(result)))
+    print(f"\n{totals(result)}\n{verdict(result)}")
+    print(f"\ndone in {time.perf_counter() - started:.1f} s")
+    found, ranks = differences(result)
+    return not found and not ranks
+
+
+if __name__ == "__main__":
+    api = os.environ.get("QSFUND_API", "http://127.0.0.1:8000").rstrip("/").removesuffix("/v1")
+    patience = float(os.environ.get("QSFUND_DEMO_TIMEOUT", "90"))
+    try:
+        as_expected = asyncio.run(main(api, patience))
+    except DemoError as error:
+        sys.exit(f"\ndemo stopped: {error}")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    if not as_expected:
+        sys.exit("demo: the system's outcomes differ from the policy's (see the check above)")

@@ -1,0 +1,86 @@
+"""The round as its people live it: the officer opens it, firms file, reviewers decide."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.policy import Policy
+
+from .api import Api
+from .evidence import documents
+from .firms import Firm
+from .plan import Entry
+
+OFFICER, REVIEWERS = "officer-li", ("reviewer-wang", "reviewer-zhao")
+MAILBOXES = ("quality", "standards", "office", "zhiliang", "admin")
+
+
+def say(message: str, since: float | None = None) -> None:
+    took = f"  [{time.perf_counter() - since:.1f} s]" if since is not None else ""
+    print(f"{message}{took}", flush=True)
+
+
+async def open_round(api: Api, budget: int, policy: Policy) -> dict[str, Any]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    body = {
+        "name": f"2026 Quality Brand and Standardization Incentives (demo {now:%Y-%m-%d %H:%M})",
+        "year": 2026,
+        "opens_at": (now - timedelta(minutes=5)).isoformat(),
+        "closes_at": (now + timedelta(days=30)).isoformat(),
+        "period_start": "2025-07-01",
+        "period_end": "2026-06-30",
+        "budget_yuan": budget,
+        "policy_version": policy.version,
+    }
+    created = await api.call("POST", "/v1/rounds", OFFICER, body)
+    result: dict[str, Any] = await api.call("GET", f"/v1/rounds/{created['id']}")
+    return result
+
+
+def filing(entry: Entry, code: str, claim: dict[str, Any], missing: str | None) -> dict[str, Any]:
+    firm: Firm = entry.firm
+    mailbox = MAILBOXES[sum(map(ord, firm.key)) % len(MAILBOXES)]
+    return {
+        "enterprise": {"credit_code": code, "name": firm.name, "industry": firm.industry},
+        "claim": claim,
+        "evidence": documents(firm.name, claim, missing),
+        "contact": {"email": f"{mailbox}@{firm.key}.example.cn"},
+    }
+
+
+async def submit(api: Api, round_id: str, entry: Entry, code: str) -> str:
+    body = {"round_id": round_id, **filing(entry, code, entry.claim, entry.missing)}
+    created = await api.call("POST", "/v1/applications", f"applicant-{code}", body)
+    return str(created["id"])
+
+
+async def review(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> None:
+    """First decisions; then the amended filings come back and are found eligible."""
+    for n, (application_id, entry) in enumerate(entries.items()):
+        body = {"decision": entry.decision, "reason_code": entry.reason, "note": entry.note}
+        path = f"/v1/applications/{application_id}"
+        await api.call("POST", f"{path}/review", REVIEWERS[n % 2], body)
+    for n, (application_id, entry) in enumerate(entries.items()):
+        if entry.amend is None:
+            continue
+        code = codes[entry.firm.key]
+        path = f"/v1/applications/{application_id}"
+        amended = filing(entry, code, entry.final_claim, None)
+        await api.call("POST", f"{path}/amend", f"applicant-{code}", amended)
+        body = {"decision": "eligible", "note": "Amended filing is complete."}
+        await api.call("POST", f"{path}/review", REVIEWERS[n % 2], body)
+
+
+async def withdraw(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> None:
+    for application_id, entry in entries.items():
+        if entry.withdraw:
+            actor = f"applicant-{codes[entry.firm.key]}"
+            path = f"/v1/applications/{application_id}/withdraw"
+            await api.call("POST", path, actor, {"reason": entry.withdraw})
+            say(f"withdrawn after scoring: {entry.firm.short_name} ({entry.withdraw})")
+
+
+async def close(api: Api, round_id: str) -> None:
+    await api.call("POST", f"/v1/rounds/{round_id}/close", OFFICER)
