@@ -44,7 +44,7 @@ unit: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared services tests bench
+	$(BIN)/mypy shared services tests bench demo
 
 format: install
 	$(BIN)/ruff format .

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts import Contract, parse_payload
@@ -44,10 +44,7 @@ class ApplicationsService:
     async def close_round(self, round_id: str, cause: Cause) -> None:
         async with self.sessions.begin() as session:
             round_ = await _load_round(session, round_id, lock="update")
-            ids = await session.scalars(
-                select(application.c.id).where(application.c.round_id == round_id)
-            )
-            closed = round_.close(self.clock(), list(ids))
+            closed = round_.close(self.clock(), await self._versions_in(session, round_id))
             [closing] = await self._save(
                 session, await self.store.head(session, round_id), [closed], cause
             )
@@ -85,6 +82,9 @@ class ApplicationsService:
         async with self.sessions.begin() as session:
             stream = await self._stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
+            # Shares the round's lock: a closing waits, and sees the withdrawal.
+            round_ = await _load_round(session, current.round_id, lock="share")
+            round_.refuse_withdrawal()
             status = await session.scalar(
                 select(application.c.status).where(application.c.id == current.id)
             )
@@ -92,6 +92,16 @@ class ApplicationsService:
                 command.reason, decided=status in ("awarded", "not_awarded")
             )
             await self._save(session, _head(stream), [withdrawn], cause)
+
+    async def _versions_in(self, session: AsyncSession, round_id: str) -> dict[str, int]:
+        event = self.store.table
+        rows = await session.execute(
+            select(application.c.id, func.max(event.c.aggregate_version))
+            .join(event, event.c.aggregate_id == application.c.id)
+            .where(application.c.round_id == round_id)
+            .group_by(application.c.id)
+        )
+        return {application_id: int(version) for application_id, version in rows.tuples()}
 
     async def _lapse_returned(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
         returned = await session.scalars(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
@@ -15,17 +14,13 @@ from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import Policy, policy_version
 
+from .adapters.projection import SETTLED, ensure_round, project
 from .adapters.tables import allocation_outcome, claim, scoring_round
 from .domain.allocation import Outcome, PriorRewards, ScoredClaim, allocate
 
-SETTLED = frozenset({"scored", "ineligible", "withdrawn"})
 # Rounds of one year share enterprise caps and all rounds share achievements, so two
 # rounds are never allocated at the same moment: each sees what the other paid.
 ALLOCATION_LOCK = 0x5153_4655  # "QSFU"
-
-
-async def ensure_round(session: AsyncSession, round_id: str) -> None:
-    await session.execute(upsert(scoring_round).values(round_id=round_id).on_conflict_do_nothing())
 
 
 async def allocate_if_due(
@@ -38,17 +33,12 @@ async def allocate_if_due(
     round_ = (await session.execute(locked)).mappings().one()
     if round_["closed_at"] is None or round_["allocated_at"] is not None:
         return
-    ids = list(round_["application_ids"])
-    rows = (
-        (await session.execute(select(claim).where(claim.c.application_id.in_(ids))))
-        .mappings()
-        .all()
-    )
-    if len(rows) < len(ids) or any(row["state"] not in SETTLED for row in rows):
+    if not await _every_claim_settled(session, round_["application_versions"] or {}):
         return
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALLOCATION_LOCK})
     # Whatever event completed the round, the decisions answer to its closing.
     cause = Cause(actor, trigger.correlation_id, causation_id=round_["closed_event_id"])
+    rows = (await session.execute(select(claim).where(claim.c.round_id == round_id))).mappings()
     scored = [_scored(row) for row in rows if row["state"] == "scored"]
     policy = policy_version(round_["policy_version"])
     outcomes = allocate(
@@ -59,18 +49,31 @@ async def allocate_if_due(
         prior=await _prior_rewards(session, round_id, round_["year"], scored),
     )
     for outcome in outcomes:
+        decision = _outcome_event(outcome, round_id, policy)
         head = await store.head(session, outcome.application_id)
-        await store.append(session, head, [_outcome_event(outcome, round_id, policy)], cause)
-    by_id = {c.application_id: c for c in scored}
-    if outcomes:
+        [sealed] = await store.append(session, head, [decision], cause)
+        await project(session, sealed, decision)
+    if not outcomes:  # nothing was in play: the round is settled as of its closing
         await session.execute(
-            insert(allocation_outcome),
-            [_outcome_row(o, by_id[o.application_id], round_id, round_["year"]) for o in outcomes],
+            update(scoring_round)
+            .where(scoring_round.c.round_id == round_id)
+            .values(allocated_at=round_["closed_at"])
         )
-    await session.execute(
-        update(scoring_round)
-        .where(scoring_round.c.round_id == round_id)
-        .values(allocated_at=func.now())
+
+
+async def _every_claim_settled(session: AsyncSession, versions: dict[str, int]) -> bool:
+    """Known, settled, and seen at least as far as the round's closing saw it."""
+    rows = await session.execute(
+        select(claim.c.application_id, claim.c.state, claim.c.seen_version).where(
+            claim.c.application_id.in_(list(versions))
+        )
+    )
+    seen = {row.application_id: row for row in rows}
+    return all(
+        (row := seen.get(application_id)) is not None
+        and row.state in SETTLED
+        and row.seen_version >= version
+        for application_id, version in versions.items()
     )
 
 
@@ -109,20 +112,6 @@ def _scored(row: Any) -> ScoredClaim:
         claimed_amount_yuan=row["claimed_amount_yuan"],
         score=row["score"],
     )
-
-
-def _outcome_row(outcome: Outcome, scored: ScoredClaim, round_id: str, year: int) -> dict[str, Any]:
-    return {
-        "application_id": outcome.application_id,
-        "round_id": round_id,
-        "year": year,
-        "credit_code": scored.credit_code,
-        "achievement_key": scored.achievement_key,
-        "rank": outcome.rank,
-        "claimed_amount_yuan": outcome.claimed_amount_yuan,
-        "awarded_yuan": outcome.awarded_yuan,
-        "reason_code": outcome.reason_code,
-    }
 
 
 def _outcome_event(outcome: Outcome, round_id: str, policy: Policy) -> Contract:

@@ -46,6 +46,10 @@ class RoundClosed(Contract):
     enterprise_cap_yuan: Yuan
     policy_version: str
     application_ids: list[str]
+    # Each application's stream version when the round closed. Application events travel
+    # on other partitions than the round's: allocation waits until scoring has seen each
+    # application at least this far, so nothing decided before the closing is missed.
+    application_versions: dict[str, int] = {}
 
     def aggregate_id(self) -> str:
         return self.round_id

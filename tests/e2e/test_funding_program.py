@@ -249,3 +249,30 @@ async def test_a_round_is_allocated_once_with_two_scoring_instances(
     assert summary["awarded_total_yuan"] == sum(
         v["awarded_amount_yuan"] or 0 for v in result.values()
     )
+
+
+async def test_a_withdrawal_just_before_closing_is_never_allocated(
+    program: Program, stack: Stack
+) -> None:
+    """The withdrawal and the closing travel on different partitions; allocation must
+    still see the withdrawal (the closing records how far each application had gone)."""
+    round_id = await program.open_round(budget=10_000_000)
+    ids = [await program.submit(round_id, next(CODES), CLAIMS["pilot"]) for _ in range(8)]
+    for application_id in ids:
+        await program.review(application_id)
+    await wait_for_status(program.api, ids, {"scored"})
+    leaving = ids[::2]
+    for application_id in leaving:
+        response = await program.api.post(f"/v1/applications/{application_id}/withdraw", json={})
+        assert response.status_code == 202
+    await program.close(round_id)
+    late = await program.api.post(f"/v1/applications/{ids[1]}/withdraw", json={})
+    assert (late.status_code, late.json()["errors"][0]["rule"]) == (409, "round_closed")
+
+    staying = [i for i in ids if i not in leaving]
+    await wait_for_status(program.api, staying, {"awarded"})
+    for application_id in leaving:
+        assert (await program.status(application_id))["status"] == "withdrawn"
+        events = [h["event_type"] for h in await history_of(program, application_id)]
+        assert "ApplicationAwarded" not in events
+        assert "ApplicationNotAwarded" not in events

@@ -116,7 +116,7 @@ def test_submissions_are_refused_outside_the_window_and_after_closing() -> None:
         ROUND.refuse_submission_at(ROUND.opens_at - timedelta(seconds=1))
     with pytest.raises(NotAllowedNow, match="closed at"):
         ROUND.refuse_submission_at(ROUND.closes_at)
-    closed = ROUND.close(NOW, ["a1"])
+    closed = ROUND.close(NOW, {"a1": 1})
     with pytest.raises(NotAllowedNow) as error:
         FundingRound(**{**ROUND.__dict__, "closed_at": closed.closed_at}).refuse_submission_at(NOW)
     assert error.value.rule == "round_closed"

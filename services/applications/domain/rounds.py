@@ -29,6 +29,15 @@ class FundingRound:
     policy_version: str
     closed_at: datetime | None = None
 
+    def refuse_withdrawal(self) -> None:
+        """Once closed, allocation may be under way: the applications in it stay."""
+        if self.closed_at is not None:
+            raise NotAllowedNow(
+                "application_id",
+                "round_closed",
+                f"round {self.id} is closed; its applications can no longer be withdrawn",
+            )
+
     def refuse_submission_at(self, now: datetime) -> None:
         """Raise unless the round takes submissions at `now`."""
         if self.closed_at is not None:
@@ -42,7 +51,7 @@ class FundingRound:
                 "round_id", "window_closed", f"round {self.id} closed at {self.closes_at}"
             )
 
-    def close(self, now: datetime, application_ids: list[str]) -> RoundClosed:
+    def close(self, now: datetime, application_versions: dict[str, int]) -> RoundClosed:
         if self.closed_at is not None:
             raise NotAllowedNow("round_id", "round_closed", f"round {self.id} is already closed")
         return RoundClosed(
@@ -52,7 +61,8 @@ class FundingRound:
             budget_yuan=self.budget_yuan,
             enterprise_cap_yuan=self.enterprise_cap_yuan,
             policy_version=self.policy_version,
-            application_ids=sorted(application_ids),
+            application_ids=sorted(application_versions),
+            application_versions=application_versions,
         )
 
 

@@ -23,15 +23,11 @@ _FROM_EVENT: dict[str, Status] = {
     "ApplicationAwarded": "awarded",
     "ApplicationNotAwarded": "not_awarded",
 }
-_FINAL: frozenset[Status] = frozenset({"awarded", "not_awarded", "ineligible"})
+_FINAL: frozenset[Status] = frozenset({"awarded", "not_awarded", "ineligible", "withdrawn"})
 
 
 def status_after(current: Status | None, event_type: str, decision: str | None = None) -> Status:
-    """Statuses only move forward: a late score does not undo a withdrawal, and nothing
-    undoes an allocation outcome."""
+    """Statuses only move forward: nothing that arrives late undoes a withdrawal, an
+    ineligibility or an allocation outcome."""
     new: Status = decision if event_type == "ApplicationReviewed" else _FROM_EVENT[event_type]  # type: ignore[assignment]
-    if current in _FINAL:
-        return current
-    if current == "withdrawn" and new == "scored":
-        return current
-    return new
+    return current if current in _FINAL else new

@@ -22,6 +22,8 @@ claim = Table(
     Column("achievement_key", String(300)),
     Column("claimed_amount_yuan", BigInteger),
     Column("score", Integer),
+    # The version of the application's stream last applied to this row.
+    Column("seen_version", Integer, nullable=False, server_default="0"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -37,6 +39,7 @@ scoring_round = Table(
     Column("enterprise_cap_yuan", BigInteger),
     Column("policy_version", String(40)),
     Column("application_ids", JSONB),
+    Column("application_versions", JSONB),
     # The RoundClosed event: every allocation decision names it as its cause.
     Column("closed_event_id", Uuid),
     Column("allocated_at", DateTime(timezone=True)),

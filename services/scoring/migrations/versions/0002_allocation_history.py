@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -20,6 +21,14 @@ def upgrade() -> None:
     # What highest-level-only and the annual cap need to see of earlier rounds.
     op.add_column("scoring_round", sa.Column("year", sa.Integer(), nullable=True))
     op.add_column("scoring_round", sa.Column("closed_event_id", sa.Uuid(), nullable=True))
+    # Allocation waits until scoring has seen each application as far as the closing did.
+    op.add_column(
+        "scoring_round",
+        sa.Column("application_versions", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+    )
+    op.add_column(
+        "claim", sa.Column("seen_version", sa.Integer(), server_default="0", nullable=False)
+    )
     for name, column_type in (
         ("year", sa.Integer()),
         ("credit_code", sa.String(length=18)),
@@ -60,5 +69,7 @@ def downgrade() -> None:
     for name in ("year", "credit_code", "achievement_key"):
         op.drop_index(op.f(f"ix_allocation_outcome_{name}"), table_name="allocation_outcome")
         op.drop_column("allocation_outcome", name)
+    op.drop_column("claim", "seen_version")
+    op.drop_column("scoring_round", "application_versions")
     op.drop_column("scoring_round", "closed_event_id")
     op.drop_column("scoring_round", "year")

@@ -1,0 +1,159 @@
+"""The scoring service's read side, driven by events alone: the applications service's
+and its own. Live, it runs beside each decision; a rebuild runs it over the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts import Contract
+from shared.contracts.applications import (
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    RoundClosed,
+    RoundOpened,
+)
+from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded, ApplicationScored
+from shared.envelope import Envelope
+
+from .tables import allocation_outcome, claim, scoring_round
+
+# A claim's state: submitted, returned, eligible (awaiting its score), ineligible,
+# withdrawn, scored. The last three are settled: allocation can count on them.
+SETTLED = frozenset({"scored", "ineligible", "withdrawn"})
+
+
+async def project(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
+    if isinstance(event, ApplicationSubmitted):
+        await session.execute(
+            insert(claim).values(
+                application_id=event.application_id,
+                round_id=event.round_id,
+                policy_version=event.policy_version,
+                **_filing(event),
+                seen_version=envelope.aggregate_version,
+                updated_at=envelope.occurred_at,
+            )
+        )
+    elif isinstance(event, ApplicationAmended):
+        await _claim(session, envelope, **_filing(event))
+    elif isinstance(event, ApplicationReviewed):
+        await _claim(session, envelope, state=event.decision)
+    elif isinstance(event, ApplicationWithdrawn):
+        await _claim(session, envelope, state="withdrawn")
+    elif isinstance(event, RoundOpened | RoundClosed):
+        await ensure_round(session, event.round_id)
+        if isinstance(event, RoundClosed):
+            await _round_closed(session, envelope, event)
+    elif isinstance(event, ApplicationScored):
+        await _scored(session, envelope, event)
+    elif isinstance(event, ApplicationAwarded | ApplicationNotAwarded):
+        await _decided(session, envelope, event)
+
+
+async def ensure_round(session: AsyncSession, round_id: str) -> None:
+    await session.execute(insert(scoring_round).values(round_id=round_id).on_conflict_do_nothing())
+
+
+def _filing(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
+    return {
+        "credit_code": event.enterprise.credit_code,
+        "industry": event.enterprise.industry,
+        "claim": event.claim.model_dump(mode="json"),
+        "state": "submitted",
+    }
+
+
+async def _claim(session: AsyncSession, envelope: Envelope, **values: Any) -> None:
+    """Later application events win, whatever order two topics were replayed in."""
+    await session.execute(
+        update(claim)
+        .where(
+            claim.c.application_id == envelope.aggregate_id,
+            claim.c.seen_version < envelope.aggregate_version,
+        )
+        .values(
+            **values,
+            seen_version=envelope.aggregate_version,
+            updated_at=func.greatest(claim.c.updated_at, envelope.occurred_at),
+        )
+    )
+
+
+async def _round_closed(session: AsyncSession, envelope: Envelope, event: RoundClosed) -> None:
+    await session.execute(
+        update(scoring_round)
+        .where(scoring_round.c.round_id == event.round_id)
+        .values(
+            year=event.year,
+            closed_at=event.closed_at,
+            budget_yuan=event.budget_yuan,
+            enterprise_cap_yuan=event.enterprise_cap_yuan,
+            policy_version=event.policy_version,
+            application_ids=event.application_ids,
+            application_versions=event.application_versions,
+            closed_event_id=envelope.event_id,
+        )
+    )
+
+
+async def _scored(session: AsyncSession, envelope: Envelope, event: ApplicationScored) -> None:
+    await session.execute(
+        update(claim)
+        .where(claim.c.application_id == event.application_id)
+        .values(
+            state=case((claim.c.state == "withdrawn", "withdrawn"), else_="scored"),
+            achievement_key=event.achievement_key,
+            claimed_amount_yuan=event.claimed_amount_yuan,
+            score=event.score,
+            updated_at=func.greatest(claim.c.updated_at, envelope.occurred_at),
+        )
+    )
+
+
+async def _decided(
+    session: AsyncSession, envelope: Envelope, event: ApplicationAwarded | ApplicationNotAwarded
+) -> None:
+    row = (
+        await session.execute(
+            select(
+                claim.c.credit_code,
+                claim.c.achievement_key,
+                claim.c.claimed_amount_yuan,
+                scoring_round.c.year,
+            )
+            .join(scoring_round, scoring_round.c.round_id == claim.c.round_id)
+            .where(claim.c.application_id == event.application_id)
+        )
+    ).one()
+    awarded = event.amount_yuan if isinstance(event, ApplicationAwarded) else 0
+    await session.execute(
+        insert(allocation_outcome)
+        .values(
+            application_id=event.application_id,
+            round_id=event.round_id,
+            year=row.year,
+            credit_code=row.credit_code,
+            achievement_key=row.achievement_key,
+            rank=event.rank,
+            claimed_amount_yuan=row.claimed_amount_yuan,
+            awarded_yuan=awarded,
+            reason_code=None if isinstance(event, ApplicationAwarded) else event.reason_code,
+        )
+        .on_conflict_do_nothing()
+    )
+    await session.execute(
+        update(scoring_round)
+        .where(scoring_round.c.round_id == event.round_id)
+        .values(
+            allocated_at=func.least(
+                func.coalesce(scoring_round.c.allocated_at, envelope.occurred_at),
+                envelope.occurred_at,
+            )
+        )
+    )
