@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -13,13 +14,15 @@ from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
 from shared.kafka import build_broker, subscribe
+from shared.log_reader import read_values
 from shared.publishing import BrokerPublisher
+from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
 from .adapters.projections import project
-from .adapters.tables import backbone
+from .adapters.tables import application, application_history, backbone, funding_round, metadata
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
 from .handlers import ApplicationsService
@@ -83,6 +86,25 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     return app
 
 
+PROJECTION = Projection(
+    metadata=metadata,
+    tables=(funding_round, application, application_history),
+    project=project,
+    not_from_the_log={},
+)
+
+
 def main() -> None:
+    """`qsfund-applications` serves; `qsfund-applications rebuild` rebuilds the projection."""
     settings = ApplicationsSettings()
+    if sys.argv[1:] == ["rebuild"]:
+        topics = [settings.topics.applications, settings.topics.scoring]
+        raise SystemExit(
+            run_rebuild(
+                SOURCE,
+                settings.applications_database_url,
+                PROJECTION,
+                lambda: read_values(settings.kafka_bootstrap_servers, topics),
+            )
+        )
     serve(build_app(settings), settings.applications_host, settings.applications_port)

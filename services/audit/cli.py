@@ -12,13 +12,13 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from shared.log_reader import read_log
 from shared.settings import KafkaSettings
 
 from . import render
 from .domain.records import Coordinates
 from .domain.verify import Verifier
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
-from .log import read_log
 
 
 async def replay(settings: KafkaSettings, show_progress: bool) -> Verifier:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 
 import httpx
@@ -12,12 +13,14 @@ from pydantic_settings import SettingsConfigDict
 from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.kafka import build_broker, subscribe
+from shared.log_reader import read_values
 from shared.publishing import BrokerPublisher
+from shared.rebuild import Projection, run_rebuild
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
 from .adapters.smtp import SmtpSender
-from .adapters.tables import backbone
+from .adapters.tables import backbone, metadata, notification, recipient
 from .adapters.webhook import WebhookSender
 from .delivery import DeliveryLoop
 from .domain import webhook
@@ -126,6 +129,37 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     return app
 
 
+PROJECTION = Projection(
+    metadata=metadata,
+    tables=(recipient, notification),
+    project=on_event,
+    # Row ids are random; delivery progress is what happened after, not what the log says.
+    not_from_the_log={
+        "notification": (
+            "id",
+            "status",
+            "attempts",
+            "recipient_waits",
+            "due_at",
+            "last_error",
+            "created_at",
+            "sent_at",
+        )
+    },
+)
+
+
 def main() -> None:
+    """`qsfund-notifications` serves; `qsfund-notifications rebuild` rebuilds the projection."""
     settings = NotificationsSettings()
+    if sys.argv[1:] == ["rebuild"]:
+        topics = [settings.topics.applications, settings.topics.scoring]
+        raise SystemExit(
+            run_rebuild(
+                SOURCE,
+                settings.notifications_database_url,
+                PROJECTION,
+                lambda: read_values(settings.kafka_bootstrap_servers, topics),
+            )
+        )
     serve(build_app(settings), settings.notifications_host, settings.notifications_port)

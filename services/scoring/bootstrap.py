@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
@@ -11,12 +13,15 @@ from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
 from shared.kafka import build_broker, subscribe
+from shared.log_reader import read_values
 from shared.publishing import BrokerPublisher
+from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
-from .adapters.tables import backbone
+from .adapters.projection import project
+from .adapters.tables import allocation_outcome, backbone, claim, metadata, scoring_round
 from .handlers import ScoringHandlers
 
 SOURCE = "scoring"
@@ -72,6 +77,25 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     return app
 
 
+PROJECTION = Projection(
+    metadata=metadata,
+    tables=(claim, scoring_round, allocation_outcome),
+    project=project,
+    not_from_the_log={},
+)
+
+
 def main() -> None:
+    """`qsfund-scoring` serves; `qsfund-scoring rebuild` rebuilds the projection."""
     settings = ScoringSettings()
+    if sys.argv[1:] == ["rebuild"]:
+        topics = [settings.topics.applications, settings.topics.scoring]
+        raise SystemExit(
+            run_rebuild(
+                SOURCE,
+                settings.scoring_database_url,
+                PROJECTION,
+                lambda: read_values(settings.kafka_bootstrap_servers, topics),
+            )
+        )
     serve(build_app(settings), settings.scoring_host, settings.scoring_port)

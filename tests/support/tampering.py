@@ -9,9 +9,9 @@ from uuid import uuid4
 import orjson
 from aiokafka import AIOKafkaProducer
 
-from services.audit.log import read_log
 from shared.admin import ensure_topics
 from shared.envelope import canonical_json
+from shared.log_reader import read_log
 from shared.topics import Topics
 
 Records = list[tuple[int, bytes, bytes]]  # partition, key, value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
@@ -38,7 +38,10 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
     if isinstance(event, ApplicationSubmitted):
         await _application_submitted(session, envelope, event)
         return
-    values: dict[str, Any] = {"updated_at": envelope.occurred_at}
+    # The latest event wins whatever order the two topics were read in (a rebuild).
+    values: dict[str, Any] = {
+        "updated_at": func.greatest(application.c.updated_at, envelope.occurred_at)
+    }
     if isinstance(event, ApplicationAmended):
         values |= {
             "credit_code": event.enterprise.credit_code,

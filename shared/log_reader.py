@@ -61,3 +61,8 @@ async def read_log(
                 yield batch
     finally:
         await consumer.stop()
+
+
+async def read_values(bootstrap: str, topics: list[str]) -> list[bytes]:
+    """Every record's value now on the topics."""
+    return [record.value async for batch in read_log(bootstrap, topics) for record in batch]
