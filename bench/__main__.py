@@ -2,7 +2,9 @@
 
 1. sealing and verifying envelopes (CPU only);
 2. the outbox relay draining PostgreSQL into Kafka, next to a bare aiokafka producer
-   sending the same records to the same broker.
+   sending the same records to the same broker;
+3. the auditor's verify over a generated history of a million events, next to a bare
+   aiokafka consumer reading the same topics.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bench.audit import bench_audit
 from services.applications.adapters.tables import backbone
 from shared.admin import ensure_topics
 from shared.envelope import Envelope
@@ -116,6 +119,8 @@ async def main() -> None:
     with infrastructure() as infra:
         print(f"(Kafka and PostgreSQL from {infra.origin})")
         await bench_relay(infra.kafka_bootstrap, infra.postgres_url, envelopes)
+        print()
+        await bench_audit(infra.kafka_bootstrap)
 
 
 if __name__ == "__main__":

@@ -17,15 +17,11 @@ class ApplicationEvents:
     id: str
     own: list[LoggedEvent] = field(default_factory=list)  # the applications service's
     scoring: list[LoggedEvent] = field(default_factory=list)
-
-    @property
-    def submitted(self) -> LoggedEvent | None:
-        return next((e for e in self.own if e.event_type == "ApplicationSubmitted"), None)
+    submitted: LoggedEvent | None = None
 
     @property
     def round_id(self) -> str | None:
-        first = self.submitted
-        return str(first.payload["round_id"]) if first else None
+        return str(self.submitted.payload["round_id"]) if self.submitted else None
 
     def of_type(self, *types: str) -> list[LoggedEvent]:
         return [e for e in (*self.own, *self.scoring) if e.event_type in types]
@@ -52,6 +48,8 @@ class History:
     applications: dict[str, ApplicationEvents] = field(default_factory=dict)
     rounds: dict[str, list[LoggedEvent]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[str, LoggedEvent] = field(default_factory=dict)
+    in_round: dict[str, list[ApplicationEvents]] = field(default_factory=lambda: defaultdict(list))
+    _allocated_at: dict[str, datetime | None] = field(default_factory=dict)
 
     def add(self, event: LoggedEvent) -> None:
         self.by_id[event.event_id] = event
@@ -62,6 +60,9 @@ class History:
             event.aggregate_id, ApplicationEvents(event.aggregate_id)
         )
         (trail.own if event.source == "applications" else trail.scoring).append(event)
+        if event.event_type == "ApplicationSubmitted" and trail.submitted is None:
+            trail.submitted = event
+            self.in_round[str(event.payload["round_id"])].append(trail)
 
     def settle_order(self) -> None:
         """Within a stream the log order is the version order; make it so after a replay
@@ -76,10 +77,16 @@ class History:
         return next((e for e in self.rounds.get(round_id, []) if e.event_type == event_type), None)
 
     def applications_in(self, round_id: str) -> list[ApplicationEvents]:
-        return [a for a in self.applications.values() if a.round_id == round_id]
+        return self.in_round.get(round_id, [])
 
     def allocated_at(self, round_id: str) -> datetime | None:
-        times = [
-            e.occurred_at for a in self.applications_in(round_id) for e in a.of_type(*DECISIONS)
-        ]
-        return min(times) if times else None
+        """When the round's first allocation decision was made; None if not yet."""
+        if round_id not in self._allocated_at:
+            times = [
+                e.occurred_at
+                for a in self.applications_in(round_id)
+                for e in a.scoring
+                if e.event_type in DECISIONS
+            ]
+            self._allocated_at[round_id] = min(times) if times else None
+        return self._allocated_at[round_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from shared.contracts.scoring import ScoreComponent
@@ -40,7 +41,7 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
                 name="work", points=rubric.formulation_points, why="new standard (formulation)"
             )
         )
-    if _normalise(industry) in {_normalise(i) for i in policy.priority_industries}:
+    if _normalise(industry) in _priority(tuple(policy.priority_industries)):
         parts.append(
             ScoreComponent(
                 name="priority_industry",
@@ -90,6 +91,11 @@ def _amount(claim: dict[str, Any], policy: Policy) -> int:
     if category == "pilot_project":
         return int(getattr(amounts.pilot_project, claim["level"]))
     return amounts.standard_adoption
+
+
+@cache
+def _priority(industries: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_normalise(industry) for industry in industries)
 
 
 def _normalise(text: str) -> str:

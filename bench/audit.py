@@ -1,0 +1,103 @@
+"""The auditor's replay rate on a large generated history, next to the rate at which a
+bare aiokafka consumer reads the same topics from the same broker in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from bench.history import history
+from services.audit.domain.records import Coordinates
+from services.audit.domain.verify import Verifier
+from shared.admin import ensure_topics
+from shared.log_reader import read_log
+from shared.topics import Topics
+
+EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "1000000"))
+
+
+async def produce(bootstrap: str, topics: Topics) -> int:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks=1,
+        linger_ms=20,
+        max_batch_size=1 << 20,
+        compression_type=None,
+    )
+    await producer.start()
+    sent, pending = 0, []
+    try:
+        for suffix, key, value in history(EVENTS):
+            topic = topics.applications if suffix == "applications" else topics.scoring
+            pending.append(await producer.send(topic, value, key=key))
+            sent += 1
+            if len(pending) >= 50_000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
+    """The ceiling: a bare consumer that only counts what it fetched."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
+    await consumer.start()
+    try:
+        cluster = await consumer._client.fetch_all_metadata()
+        partitions = [TopicPartition(t, p) for t in topics for p in cluster.partitions_for_topic(t)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        started, count = time.perf_counter(), 0
+        remaining = {tp for tp in partitions if end[tp] > 0}
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=20_000)
+            for tp, records in fetched.items():
+                count += len(records)
+                if records and records[-1].offset + 1 >= end[tp]:
+                    remaining.discard(tp)
+        return count, time.perf_counter() - started
+    finally:
+        await consumer.stop()
+
+
+async def verify(bootstrap: str, topics: list[str]) -> tuple[int, float, int]:
+    started, verifier = time.perf_counter(), Verifier()
+    async for batch in read_log(bootstrap, topics):
+        for record in batch:
+            verifier.observe(
+                record.value, Coordinates(record.topic, record.partition, record.offset)
+            )
+    findings = verifier.finish()
+    return verifier.events_read, time.perf_counter() - started, len(findings)
+
+
+async def bench_audit(bootstrap: str) -> None:
+    topics = Topics(f"audit{uuid4().hex[:8]}")
+    await ensure_topics(bootstrap, [topics.applications, topics.scoring], partitions=12)
+    started = time.perf_counter()
+    made = await produce(bootstrap, topics)
+    print(f"generated and produced {made:,} events in {time.perf_counter() - started:.0f} s")
+    names = [topics.applications, topics.scoring]
+    raw_before = await raw_read(bootstrap, names)
+    verified = await verify(bootstrap, names)
+    raw_after = await raw_read(bootstrap, names)
+    ceiling = max(raw_before[0] / raw_before[1], raw_after[0] / raw_after[1])
+    rate = verified[0] / verified[1]
+    print(f"{'bare aiokafka read (best of two)':<48} {ceiling:>12,.0f} events/s")
+    print(
+        f"{'qsfund-audit verify (read, check, reproduce)':<48} {rate:>12,.0f} events/s"
+        f"  ({rate / ceiling:.2f} of the ceiling; target 0.50)"
+    )
+    print(f"verify found {verified[2]} findings in {verified[0]:,} events ({verified[1]:.1f} s)")
