@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.contracts import Contract, UnknownEventType, UnknownSchemaVersion, parse_payload
 from shared.deadletter import DeadLetters
 from shared.envelope import Envelope
+from shared.logs import correlation_id
+from shared.metrics import EVENTS_CONSUMED, HANDLER_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -69,20 +71,28 @@ class IdempotentConsumer:
         except UNDECODABLE as error:
             log.warning("dead-lettering undecodable record: %s", error)
             await self.dead_letters.park(record, error)
+            EVENTS_CONSUMED.labels(self.name, "undecodable", "dead_lettered").inc()
             return
-        await self._apply_until_settled(record, envelope, contract)
+        context = correlation_id.set(str(envelope.correlation_id))
+        try:
+            with HANDLER_SECONDS.labels(self.name).time():
+                outcome = await self._apply_until_settled(record, envelope, contract)
+        finally:
+            correlation_id.reset(context)
+        EVENTS_CONSUMED.labels(self.name, envelope.event_type, outcome).inc()
 
     async def _apply_until_settled(
         self, record: Any, envelope: Envelope, contract: Contract
-    ) -> None:
+    ) -> str:
+        """What became of the event: applied, duplicate or dead_lettered."""
         failures = 0
         while True:
             try:
-                await self.apply_once(record, envelope, contract)
-                return
+                applied = await self.apply_once(record, envelope, contract)
+                return "applied" if applied else "duplicate"
             except RejectedEvent as error:
                 await self.dead_letters.park(record, error)
-                return
+                return "dead_lettered"
             except Exception as error:
                 failures += 1
                 if not is_transient(error) and failures >= ATTEMPTS_BEFORE_PARKING:
@@ -90,7 +100,7 @@ class IdempotentConsumer:
                         "dead-lettering %s after %d failures", envelope.event_id, failures
                     )
                     await self.dead_letters.park(record, error)
-                    return
+                    return "dead_lettered"
                 log.warning("applying %s failed (%s); retrying", envelope.event_id, error)
                 await asyncio.sleep(min(0.1 * 2**failures, 5.0))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.metrics import DEAD_LETTERS
 from shared.publishing import RecordPublisher
 
 REASON = "x-dead-letter-reason"
@@ -34,3 +35,4 @@ class DeadLetters:
             self.topic, record.key or b"", record.value or b"", headers
         )
         await sent
+        DEAD_LETTERS.labels(self.consumer, type(error).__name__).inc()

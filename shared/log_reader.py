@@ -15,6 +15,7 @@ class Record:
     offset: int
     key: bytes
     value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 async def read_log(
@@ -54,7 +55,10 @@ async def read_log(
                 for record in records:
                     if record.offset < end[tp]:
                         key, value = record.key or b"", record.value or b""
-                        batch.append(Record(tp.topic, tp.partition, record.offset, key, value))
+                        headers = tuple(record.headers or ())
+                        batch.append(
+                            Record(tp.topic, tp.partition, record.offset, key, value, headers)
+                        )
                 if records and records[-1].offset + 1 >= end[tp]:
                     remaining.discard(tp)
             if batch:

@@ -16,6 +16,7 @@ import zlib
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from shared.publishing import RecordPublisher
 
 log = logging.getLogger(__name__)
@@ -72,11 +73,22 @@ class OutboxRelay:
                 .where(t.c.position.in_([row.position for row in rows]))
                 .values(published_at=func.now())
             )
+        EVENTS_PUBLISHED.labels(self.topic).inc(len(rows))
         return len(rows)
+
+    async def count_backlog(self) -> int:
+        async with self.engine.connect() as conn:
+            backlog = await conn.scalar(
+                select(func.count()).where(self.table.c.published_at.is_(None))
+            )
+        OUTBOX_BACKLOG.labels(self.topic).set(backlog or 0)
+        return int(backlog or 0)
 
     async def run(self) -> None:
         """Relay until cancelled, backing off while the database or broker is away."""
         failures = 0
+        loop = asyncio.get_running_loop()
+        next_count = loop.time()
         while True:
             try:
                 published = await self.publish_pending()
@@ -90,3 +102,6 @@ class OutboxRelay:
                 continue
             if published < self.batch_size:
                 await asyncio.sleep(self.idle_seconds)
+            if loop.time() >= next_count:  # a partial index makes this count cheap
+                await self.count_backlog()
+                next_count = loop.time() + 5

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+from shared.logs import configure_logging
+from shared.metrics import watch_consumer_lag
 
 Background = Callable[[], Coroutine[Any, Any, None]]
 
@@ -29,9 +35,11 @@ def lifespan(
     taking work, let in-flight handlers finish and commit, then close connections."""
 
     @asynccontextmanager
-    async def run(_: FastAPI) -> AsyncIterator[None]:
+    async def run(app: FastAPI) -> AsyncIterator[None]:
         await broker.start()
+        app.state.readiness = Readiness(broker, engine)
         tasks = [asyncio.create_task(job()) for job in background]
+        tasks.append(asyncio.create_task(watch_consumer_lag(broker)))
         try:
             yield
         finally:
@@ -46,21 +54,51 @@ def lifespan(
     return run
 
 
-def configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-
-
 def database(url: str) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
     engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
     return engine, async_sessionmaker(engine, expire_on_commit=False)
 
 
+@dataclass(frozen=True)
+class Readiness:
+    """Whether this instance can do its work: its database and the broker answer."""
+
+    broker: KafkaBroker
+    engine: AsyncEngine
+
+    async def problems(self) -> list[str]:
+        found = []
+        try:
+            async with asyncio.timeout(2), self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as error:
+            found.append(f"database: {type(error).__name__}")
+        try:
+            if not await self.broker.ping(timeout=2):
+                found.append("kafka: no answer")
+        except Exception as error:
+            found.append(f"kafka: {type(error).__name__}")
+        return found
+
+
 def health_router() -> APIRouter:
+    """Liveness, readiness and metrics, for the orchestrator and Prometheus."""
     router = APIRouter()
 
     @router.get("/health", include_in_schema=False)
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @router.get("/ready", include_in_schema=False)
+    async def ready(request: Request) -> JSONResponse:
+        readiness: Readiness | None = getattr(request.app.state, "readiness", None)
+        problems = await readiness.problems() if readiness else ["starting"]
+        status = 503 if problems else 200
+        return JSONResponse({"ready": not problems, "problems": problems}, status_code=status)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

@@ -4,9 +4,14 @@ service as the consumer: redelivery, SIGKILL at random moments, and poison messa
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import random
 import signal
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -18,6 +23,8 @@ from tests.support.events import reviewed, stream, submitted
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce, read_all
 from tests.support.processes import ServiceProcess
+
+BIN = Path(sys.executable).parent
 
 
 def notifications_service(
@@ -117,3 +124,45 @@ async def test_a_poison_message_is_dead_lettered_and_consumption_goes_on(
         assert headers[deadletter.ORIGINAL_TOPIC] == topics.applications
         assert headers[deadletter.CONSUMER] == "notifications"
         assert headers[deadletter.REASON]
+
+
+def dead_letters_cli(args: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "qsfund-dead-letters"), *args], text=True, **options)
+
+
+async def test_an_operator_lists_and_replays_dead_letters(
+    infra: Infrastructure, topics: Topics, notifications_db: str, tmp_path: Path
+) -> None:
+    poison = (b"app-z", b'{"event_type": "ApplicationTeleported"}')
+    await produce(infra.kafka_bootstrap, topics.applications, [poison])
+    service = notifications_service(infra, topics, notifications_db, tmp_path).start()
+    try:
+        await read_all(infra.kafka_bootstrap, topics.dead_letters, expect=1)
+        env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+            "QSFUND_TOPIC_NAMESPACE": topics.namespace,
+        }
+        listed = dead_letters_cli(
+            ["list", "--json"],
+            env=env,
+            capture_output=True,
+            check=True,
+        )
+        [entry] = json.loads(listed.stdout)
+        assert entry["consumer"] == "notifications"
+        assert entry["original"].startswith(f"{topics.applications}/")
+        assert entry["error_type"] == "ValidationError"
+        dead_letters_cli(
+            ["replay", "--record", entry["record"]],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        # Back on its topic with its original bytes; still broken, so parked once more.
+        back = await read_all(infra.kafka_bootstrap, topics.applications, expect=2)
+        assert [r.value for r in back] == [poison[1], poison[1]]
+        parked = await read_all(infra.kafka_bootstrap, topics.dead_letters, expect=2)
+        assert len(parked) == 2
+    finally:
+        service.stop()
