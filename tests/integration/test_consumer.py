@@ -166,3 +166,25 @@ async def test_an_operator_lists_and_replays_dead_letters(
         assert len(parked) == 2
     finally:
         service.stop()
+
+
+async def test_sigterm_drains_in_flight_work_within_a_bound(
+    infra: Infrastructure, topics: Topics, notifications_db: str, tmp_path: Path
+) -> None:
+    records = lifecycles(300)
+    await produce(infra.kafka_bootstrap, topics.applications, records)
+    service = notifications_service(infra, topics, notifications_db, tmp_path).start()
+    await asyncio.sleep(1.5)
+    assert service.process is not None
+    stopping = asyncio.get_running_loop().time()
+    code = await asyncio.to_thread(service.stop, 30)
+    took = asyncio.get_running_loop().time() - stopping
+    assert code in (0, -signal.SIGTERM), "it had to be killed: the drain hung"
+    assert took < 25
+    applied, recorded = await counts(notifications_db)
+    assert applied == recorded, "every applied event has its notification, none half-written"
+    service.start()
+    try:
+        assert await wait_for(notifications_db, applied=len(records)) == (len(records),) * 2
+    finally:
+        service.stop()
