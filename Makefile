@@ -20,6 +20,7 @@ up: install
 	$(LOCAL)/postgres.sh start
 	$(BIN)/qsfund-migrate
 	$(BIN)/qsfund-topics
+	$(BIN)/qsfund-token --init
 	$(LOCAL)/services.sh start
 	@echo
 	@echo "qsfund is up."
@@ -27,6 +28,7 @@ up: install
 	@echo "  scoring            http://127.0.0.1:8001/health"
 	@echo "  notifications API  http://127.0.0.1:8002/v1/notifications?application_id=..."
 	@echo "  Kafka 127.0.0.1:9092, PostgreSQL 127.0.0.1:5432; data and logs under .qsfund/"
+	@echo "  every API call needs a token: $(BIN)/qsfund-token --role reviewer --sub reviewer-wang"
 	@echo "  stop it all with: make down"
 
 down:

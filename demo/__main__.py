@@ -9,6 +9,9 @@ import time
 
 import httpx
 
+from shared.auth.local import local_issuer
+from shared.auth.settings import AuthSettings
+
 from .api import Api, DemoError
 from .check import differences, verdict
 from .report import rows, table, totals
@@ -19,8 +22,11 @@ async def main(base_url: str, patience: float) -> bool:
     """Play one round and print it; False if the system decided other than expected."""
     started = time.perf_counter()
     print(f"qsfund demo: one funding round through the applications API at {base_url}\n")
+    # The local stack's key pair (created on first use), as `qsfund-token` uses it.
+    auth = AuthSettings()
+    issuer = local_issuer(auth.jwks_file.parent, auth.issuer, auth.qsfund_auth_audience)
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        result = await run(Api(client), patience)
+        result = await run(Api(client, issuer), patience)
     print(f"\n{result.round['name']} ({result.round['id']})\n")
     print(table(rows(result)))
     print(f"\n{totals(result)}\n{verdict(result)}")

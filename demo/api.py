@@ -1,12 +1,32 @@
-"""The applications API as the demo calls it, with clear errors when the stack is down."""
+"""The applications API as the demo calls it, each step with the token of whoever takes
+it (minted with the local stack's key), with clear errors when the stack is down."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from shared.auth.local import LocalIssuer
+from shared.auth.principal import Role
+
+
+@dataclass(frozen=True)
+class Who:
+    role: Role
+    subject: str
+    credit_code: str | None = None
+
+
+OFFICER = Who("program_officer", "officer-li")
+REVIEWERS = (Who("reviewer", "reviewer-wang"), Who("reviewer", "reviewer-zhao"))
+
+
+def applicant(credit_code: str) -> Who:
+    return Who("applicant", f"applicant-{credit_code}", credit_code)
 
 
 class DemoError(Exception):
@@ -14,11 +34,16 @@ class DemoError(Exception):
 
 
 class Api:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, issuer: LocalIssuer) -> None:
         self.client = client
+        self.issuer = issuer
+        self._tokens: dict[Who, str] = {}
 
-    async def call(self, method: str, path: str, actor: str | None = None, body: Any = None) -> Any:
-        headers = {"X-Actor-Id": actor} if actor else {}
+    async def call(self, method: str, path: str, who: Who = OFFICER, body: Any = None) -> Any:
+        """Reads go as the program officer, who runs the round."""
+        if who not in self._tokens:  # one token each: the demo ends well within its hour
+            self._tokens[who] = self.issuer.mint(who.role, who.subject, who.credit_code)
+        headers = {"Authorization": f"Bearer {self._tokens[who]}"}
         try:
             response = await self.client.request(method, path, json=body, headers=headers)
         except httpx.TransportError as error:
@@ -27,6 +52,12 @@ class Api:
                 f"({type(error).__name__}: {error}). Is the stack up? Run `make up`, "
                 "or point QSFUND_API at it."
             ) from None
+        if response.status_code == 401:
+            raise DemoError(
+                f"{method} {path} answered 401: {response.text}. The demo signs with the key "
+                f"in {self.issuer.directory}; the services must verify with its jwks.json "
+                "(the default in development: start them with `make up`)."
+            )
         if response.status_code >= 400:
             raise DemoError(f"{method} {path} answered {response.status_code}: {response.text}")
         return response.json()

@@ -8,12 +8,11 @@ from typing import Any
 
 from shared.policy import Policy
 
-from .api import Api
+from .api import OFFICER, REVIEWERS, Api, applicant
 from .evidence import documents
 from .firms import Firm
 from .plan import Entry
 
-OFFICER, REVIEWERS = "officer-li", ("reviewer-wang", "reviewer-zhao")
 MAILBOXES = ("quality", "standards", "office", "zhiliang", "admin")
 
 
@@ -52,7 +51,7 @@ def filing(entry: Entry, code: str, claim: dict[str, Any], missing: str | None) 
 
 async def submit(api: Api, round_id: str, entry: Entry, code: str) -> str:
     body = {"round_id": round_id, **filing(entry, code, entry.claim, entry.missing)}
-    created = await api.call("POST", "/v1/applications", f"applicant-{code}", body)
+    created = await api.call("POST", "/v1/applications", applicant(code), body)
     return str(created["id"])
 
 
@@ -68,7 +67,7 @@ async def review(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> 
         code = codes[entry.firm.key]
         path = f"/v1/applications/{application_id}"
         amended = filing(entry, code, entry.final_claim, None)
-        await api.call("POST", f"{path}/amend", f"applicant-{code}", amended)
+        await api.call("POST", f"{path}/amend", applicant(code), amended)
         body = {"decision": "eligible", "note": "Amended filing is complete."}
         await api.call("POST", f"{path}/review", REVIEWERS[n % 2], body)
 
@@ -76,9 +75,9 @@ async def review(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> 
 async def withdraw(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> None:
     for application_id, entry in entries.items():
         if entry.withdraw:
-            actor = f"applicant-{codes[entry.firm.key]}"
             path = f"/v1/applications/{application_id}/withdraw"
-            await api.call("POST", path, actor, {"reason": entry.withdraw})
+            who = applicant(codes[entry.firm.key])
+            await api.call("POST", path, who, {"reason": entry.withdraw})
             say(f"withdrawn after scoring: {entry.firm.short_name} ({entry.withdraw})")
 
 

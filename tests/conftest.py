@@ -1,4 +1,5 @@
-"""Session fixtures: the real Kafka broker and PostgreSQL server, found or started once."""
+"""Session fixtures: the real Kafka broker and PostgreSQL server, found or started once,
+and the tests' own token issuer."""
 
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ import pytest
 from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.infrastructure import Infrastructure, infrastructure
+from tests.support.tokens import Tokens
 
 
 @pytest.fixture(scope="session")
 def infra() -> Iterator[Infrastructure]:
     with infrastructure() as found:
         yield found
+
+
+@pytest.fixture(scope="session")
+def tokens(tmp_path_factory: pytest.TempPathFactory) -> Tokens:
+    """A key pair of the tests' own: services under test get `tokens.env`."""
+    return Tokens(tmp_path_factory.mktemp("auth"))
 
 
 @pytest.fixture

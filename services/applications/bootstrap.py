@@ -9,6 +9,9 @@ from uuid import uuid4
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
+from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.settings import AuthSettings
+from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
@@ -30,7 +33,7 @@ from .handlers import ApplicationsService
 SOURCE = "applications"
 
 
-class ApplicationsSettings(KafkaSettings):
+class ApplicationsSettings(KafkaSettings, AuthSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     applications_database_url: str = (
@@ -72,6 +75,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         version="1",
         description="Funding rounds, intake and review of incentive-funding applications.",
         lifespan=lifespan(broker, engine, [relay.run]),
+        dependencies=[AUTHORIZED],
     )
     app.state.service = ApplicationsService(
         sessions=sessions,
@@ -80,6 +84,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         new_id=lambda: str(uuid4()),
     )
     app.state.broker = broker
+    install_auth(app, SOURCE, build_verifier(settings))
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(health_router())

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.auth.principal import Principal
 from shared.contracts import Contract, parse_payload
 from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
@@ -25,6 +26,7 @@ from .commands import (
 from .domain import application as intake
 from .domain.errors import NotFound
 from .domain.rounds import FundingRound, open_round
+from .scope import check_filing, submitted_via, visible_to
 
 
 @dataclass
@@ -50,19 +52,21 @@ class ApplicationsService:
             )
             await self._lapse_returned(session, round_id, Cause.following(closing, cause.actor))
 
-    async def submit(self, command: SubmitApplication, cause: Cause) -> str:
+    async def submit(self, command: SubmitApplication, caller: Principal, cause: Cause) -> str:
+        check_filing(caller, command.filing)
         application_id = self.new_id()
         async with self.sessions.begin() as session:
             # Shares the round's row lock with other submissions, excludes a closing.
             round_ = await _load_round(session, command.round_id, lock="share")
             round_.refuse_submission_at(self.clock())
-            submitted = intake.submit(application_id, round_, command.filing)
+            submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
             await self._save(session, StreamHead(), [submitted], cause)
         return application_id
 
-    async def amend(self, command: AmendApplication, cause: Cause) -> None:
+    async def amend(self, command: AmendApplication, caller: Principal, cause: Cause) -> None:
+        check_filing(caller, command.filing)
         async with self.sessions.begin() as session:
-            stream = await self._stream(session, command.application_id)
+            stream = await self._stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             round_ = await _load_round(session, current.round_id, lock="share")
             round_.refuse_submission_at(self.clock())
@@ -78,9 +82,9 @@ class ApplicationsService:
             )
             await self._save(session, _head(stream), [reviewed], cause)
 
-    async def withdraw(self, command: WithdrawApplication, cause: Cause) -> None:
+    async def withdraw(self, command: WithdrawApplication, caller: Principal, cause: Cause) -> None:
         async with self.sessions.begin() as session:
-            stream = await self._stream(session, command.application_id)
+            stream = await self._stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             # Shares the round's lock: a closing waits, and sees the withdrawal.
             round_ = await _load_round(session, current.round_id, lock="share")
@@ -115,7 +119,19 @@ class ApplicationsService:
             if lapsed is not None:
                 await self._save(session, _head(stream), [lapsed], cause)
 
-    async def _stream(self, session: AsyncSession, application_id: str) -> list[Envelope]:
+    async def _stream(
+        self, session: AsyncSession, application_id: str, caller: Principal | None = None
+    ) -> list[Envelope]:
+        """The application's events; NotFound too when the caller may not see it. Its
+        projection row is written with its events, so it is never behind them here."""
+        if caller is not None:
+            visible = await session.scalar(
+                select(application.c.id).where(
+                    application.c.id == application_id, visible_to(caller)
+                )
+            )
+            if visible is None:
+                raise NotFound("application_id", "exists", f"no application {application_id}")
         stream = await self.store.stream(session, application_id)
         if not stream:
             raise NotFound("application_id", "exists", f"no application {application_id}")

@@ -1,4 +1,5 @@
-"""Read-side questions the applications service answers from its projections."""
+"""Read-side questions the applications service answers from its projections, each
+within what the caller may see (services/applications/scope.py)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,27 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.auth.principal import Principal
+
 from .adapters.tables import application, application_history, funding_round
 from .domain.errors import NotFound
+from .scope import visible_to
 
 
-async def application_view(session: AsyncSession, application_id: str) -> dict[str, Any]:
-    row = (
-        (await session.execute(select(application).where(application.c.id == application_id)))
-        .mappings()
-        .first()
-    )
+async def application_view(
+    session: AsyncSession, application_id: str, caller: Principal
+) -> dict[str, Any]:
+    query = select(application).where(application.c.id == application_id, visible_to(caller))
+    row = (await session.execute(query)).mappings().first()
     if row is None:
         raise NotFound("application_id", "exists", f"no application {application_id}")
     return dict(row)
 
 
-async def application_events(session: AsyncSession, application_id: str) -> list[dict[str, Any]]:
-    await application_view(session, application_id)
+async def application_events(
+    session: AsyncSession, application_id: str, caller: Principal
+) -> list[dict[str, Any]]:
+    await application_view(session, application_id, caller)
     rows = await session.execute(
         select(application_history)
         .where(application_history.c.application_id == application_id)
@@ -67,10 +72,14 @@ async def round_view(session: AsyncSession, round_id: str) -> dict[str, Any]:
     }
 
 
-async def enterprise_applications(session: AsyncSession, credit_code: str) -> list[dict[str, Any]]:
+async def enterprise_applications(
+    session: AsyncSession, credit_code: str, caller: Principal
+) -> list[dict[str, Any]]:
+    """Another enterprise's code gives an applicant an empty list, not a refusal: credit
+    codes are public, whether an enterprise applied is not."""
     rows = await session.execute(
         select(application)
-        .where(application.c.credit_code == credit_code)
+        .where(application.c.credit_code == credit_code, visible_to(caller))
         .order_by(application.c.submitted_at)
     )
     return [dict(row) for row in rows.mappings()]

@@ -10,6 +10,9 @@ from fastapi import FastAPI
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.settings import AuthSettings
+from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.kafka import build_broker, subscribe
@@ -31,7 +34,7 @@ from .handlers import on_event
 SOURCE = "notifications"
 
 
-class NotificationsSettings(KafkaSettings):
+class NotificationsSettings(KafkaSettings, AuthSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     notifications_database_url: str = (
@@ -121,9 +124,11 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         version="1",
         description="Tells applicants and municipal platforms of each step.",
         lifespan=lifespan(broker, engine, [deliver]),
+        dependencies=[AUTHORIZED],
     )
     app.state.sessions = sessions
     app.state.broker = broker
+    install_auth(app, SOURCE, build_verifier(settings))
     app.include_router(router)
     app.include_router(health_router())
     return app

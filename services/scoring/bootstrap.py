@@ -7,6 +7,9 @@ import sys
 from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
+from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.settings import AuthSettings
+from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.contracts.documentation import ScoringTopicEvent
 from shared.deadletter import DeadLetters
@@ -27,7 +30,7 @@ from .handlers import ScoringHandlers
 SOURCE = "scoring"
 
 
-class ScoringSettings(KafkaSettings):
+class ScoringSettings(KafkaSettings, AuthSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     scoring_database_url: str = "postgresql+asyncpg://qsfund:qsfund@127.0.0.1:5432/qsfund_scoring"
@@ -71,8 +74,10 @@ def build_app(settings: ScoringSettings) -> FastAPI:
         version="1",
         description="Scores eligible applications and allocates closed rounds.",
         lifespan=lifespan(broker, engine, [relay.run]),
+        dependencies=[AUTHORIZED],
     )
     app.state.broker = broker
+    install_auth(app, SOURCE, build_verifier(settings))
     app.include_router(health_router())
     return app
 

@@ -70,6 +70,9 @@ class ApplicationSubmitted(Contract):
     # The applicant says the credit code is genuine though it fails the checksum (some
     # early codes do); only a reviewer's explicit acceptance makes it eligible.
     credit_code_exception_requested: bool = False
+    # The municipal platform (its token's subject) that filed it; None when the enterprise
+    # filed directly. Optional, so version 1 still reads every payload written before it.
+    submitted_via: str | None = None
 
     def aggregate_id(self) -> str:
         return self.application_id

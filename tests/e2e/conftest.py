@@ -15,6 +15,7 @@ from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import Tokens
 
 pytestmark = pytest.mark.e2e
 TEST_POLICIES = Path(__file__).resolve().parents[1] / "support" / "policies"
@@ -48,6 +49,7 @@ def stack(
     infra: Infrastructure,
     stack_topics: Topics,
     database_urls: dict[str, str],
+    tokens: Tokens,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Stack]:
     """All three services as processes, with two scoring instances in one consumer group;
@@ -57,6 +59,7 @@ def stack(
         "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
         "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
         "QSFUND_POLICY_DIR": str(TEST_POLICIES),
+        **tokens.env,
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
     }
     running = Stack(
@@ -81,7 +84,8 @@ def stack(
 async def wait_for_status(
     api: httpx.AsyncClient, ids: list[str], wanted: set[str]
 ) -> dict[str, Any]:
-    """Poll until every application has one of the wanted statuses (at most 60 s)."""
+    """Poll until every application has one of the wanted statuses (at most 60 s); `api`
+    carries a token that reads every application (the fixtures give an auditor's)."""
     views: dict[str, Any] = {}
     for _ in range(240):
         views = {i: (await api.get(f"/v1/applications/{i}")).json() for i in ids}

@@ -22,6 +22,7 @@ from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
 from tests.support.program import CLAIMS, Program
 from tests.support.tampering import Records, body, copy_history, encode, reseal
+from tests.support.tokens import Tokens
 
 AUDIT = str(Path(sys.executable).parent / "qsfund-audit")
 SHIPPED_POLICY = Path(__file__).resolve().parents[2] / "shared" / "policies" / "2026.1.yaml"
@@ -36,12 +37,13 @@ class Scenario:
 
 
 @pytest.fixture(scope="module")
-async def scenario(stack: Stack) -> Scenario:
+async def scenario(stack: Stack, tokens: Tokens) -> Scenario:
     """Two rounds through allocation: a budget too short for every claim, a return and an
     amendment, an ineligible review, and a nominee later rewarded as the winner."""
     codes = iter(credit_codes(seed=44))
-    async with httpx.AsyncClient(base_url=stack.applications.url, timeout=10) as api:
-        program = Program(api)
+    url, reader = stack.applications.url, tokens.headers("auditor")
+    async with httpx.AsyncClient(base_url=url, headers=reader, timeout=10) as api:
+        program = Program(api, tokens)
         first = await program.open_round(budget=900_000)
         ids = {
             name: await program.submit(first, next(codes), claim) for name, claim in CLAIMS.items()
@@ -61,9 +63,7 @@ async def scenario(stack: Stack) -> Scenario:
             "evidence": [{"name": "adoption.pdf", "size_bytes": 10, "sha256": "4" * 64}],
             "contact": {"email": "amended@example.cn"},
         }
-        assert (
-            await api.post(f"/v1/applications/{ids['amended']}/amend", json=fixed)
-        ).status_code == 202
+        assert (await program.amend(ids["amended"], fixed)).status_code == 202
         eligible = [i for name, i in ids.items() if name != "ineligible"]
         for application_id in eligible:
             await program.review(application_id)

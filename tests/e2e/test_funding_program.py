@@ -15,15 +15,17 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.credit_codes import credit_codes
 from tests.support.program import CLAIMS, Program, application
+from tests.support.tokens import Tokens
 
 CODES = iter(credit_codes(seed=3))
 DECIDED = {"awarded", "not_awarded"}
 
 
 @pytest.fixture
-async def program(stack: Stack) -> AsyncIterator[Program]:
-    async with httpx.AsyncClient(base_url=stack.applications.url, timeout=10) as api:
-        yield Program(api)
+async def program(stack: Stack, tokens: Tokens) -> AsyncIterator[Program]:
+    url, reader = stack.applications.url, tokens.headers("auditor")
+    async with httpx.AsyncClient(base_url=url, headers=reader, timeout=10) as api:
+        yield Program(api, tokens)
 
 
 def with_claim(**changes: Any) -> dict[str, Any]:
@@ -82,7 +84,8 @@ async def test_each_category_is_validated_and_nothing_invalid_becomes_an_event(
     code = next(CODES)
     for name, change, field, rule in BAD_APPLICATIONS:
         body = {**application(round_id, code, CLAIMS["pilot"]), **change}
-        refused = await program.api.post("/v1/applications", json=body)
+        applicant = program.tokens.applicant(body["enterprise"]["credit_code"])
+        refused = await program.api.post("/v1/applications", json=body, headers=applicant)
         assert refused.status_code == 422, name
         assert refused.headers["content-type"] == "application/problem+json"
         errors = refused.json()["errors"]
@@ -116,17 +119,15 @@ async def test_review_outcomes_amendment_withdrawal_and_lapse(
 
     fixed = application(round_id, codes[2], with_claim(title="Cold-chain logistics, revised"))
     del fixed["round_id"]
-    response = await program.api.post(f"/v1/applications/{amended}/amend", json=fixed)
+    response = await program.amend(amended, fixed)
     assert response.status_code == 202, response.text
     assert (await program.status(amended))["status"] == "submitted"
     await program.review(amended)
 
     await wait_for_status(program.api, [eligible, amended], {"scored"})
-    response = await program.api.post(
-        f"/v1/applications/{withdrawn}/withdraw", json={"reason": "merged"}
-    )
+    response = await program.withdraw(withdrawn, "merged")
     assert response.status_code == 202
-    again = await program.api.post(f"/v1/applications/{withdrawn}/withdraw", json={})
+    again = await program.withdraw(withdrawn)
     assert (again.status_code, again.json()["errors"][0]["rule"]) == (409, "still_open")
 
     await program.close(round_id)
@@ -263,10 +264,10 @@ async def test_a_withdrawal_just_before_closing_is_never_allocated(
     await wait_for_status(program.api, ids, {"scored"})
     leaving = ids[::2]
     for application_id in leaving:
-        response = await program.api.post(f"/v1/applications/{application_id}/withdraw", json={})
+        response = await program.withdraw(application_id)
         assert response.status_code == 202
     await program.close(round_id)
-    late = await program.api.post(f"/v1/applications/{ids[1]}/withdraw", json={})
+    late = await program.withdraw(ids[1])
     assert (late.status_code, late.json()["errors"][0]["rule"]) == (409, "round_closed")
 
     staying = [i for i in ids if i not in leaving]

@@ -18,23 +18,25 @@ from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
 from tests.support.program import CLAIMS, Program
+from tests.support.tokens import PLATFORM, Tokens
 
 BIN = Path(sys.executable).parent
 
 
 @pytest.fixture(scope="module")
-async def allocated_round(stack: Stack) -> AsyncIterator[str]:
+async def allocated_round(stack: Stack, tokens: Tokens) -> AsyncIterator[str]:
     codes = iter(credit_codes(seed=77))
-    async with httpx.AsyncClient(base_url=stack.applications.url, timeout=10) as api:
-        program = Program(api)
+    url, reader = stack.applications.url, tokens.headers("auditor")
+    async with httpx.AsyncClient(base_url=url, headers=reader, timeout=10) as api:
+        program = Program(api, tokens)
         round_id = await program.open_round(budget=700_000)
         ids = [await program.submit(round_id, next(codes), claim) for claim in CLAIMS.values()]
         returned = await program.submit(round_id, next(codes), CLAIMS["pilot"])
-        withdrawn = await program.submit(round_id, next(codes), CLAIMS["adoption"])
+        withdrawn = await program.submit(round_id, next(codes), CLAIMS["adoption"], via=PLATFORM)
         for application_id in ids:
             await program.review(application_id)
         await program.review(returned, "returned", note="sign the commitment")
-        await api.post(f"/v1/applications/{withdrawn}/withdraw", json={"reason": "duplicate"})
+        await program.withdraw(withdrawn, "duplicate")
         await wait_for_status(api, ids, {"scored"})
         await program.close(round_id)
         await wait_for_status(api, ids, {"awarded", "not_awarded"})

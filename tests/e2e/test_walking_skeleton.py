@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.events import VALID_CREDIT_CODES
 from tests.support.program import CLAIMS, application
+from tests.support.tokens import Tokens
 
 
 async def query(url: str, sql: str) -> list[Any]:
@@ -23,9 +24,15 @@ async def query(url: str, sql: str) -> list[Any]:
     return rows
 
 
-async def test_applications_go_from_submission_to_award_through_all_services(stack: Stack) -> None:
+async def test_applications_go_from_submission_to_award_through_all_services(
+    stack: Stack, tokens: Tokens
+) -> None:
     now = datetime.now(UTC)
-    async with httpx.AsyncClient(base_url=stack.applications.url, timeout=10) as api:
+    officer, reviewer = tokens.headers("program_officer"), tokens.headers("reviewer")
+    auditor = tokens.headers("auditor")
+    async with httpx.AsyncClient(
+        base_url=stack.applications.url, headers=auditor, timeout=10
+    ) as api:
         created = await api.post(
             "/v1/rounds",
             json={
@@ -38,13 +45,15 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
                 "budget_yuan": 1_000_000,
                 "enterprise_cap_yuan": 1_000_000,
             },
-            headers={"X-Actor-Id": "officer-li"},
+            headers=officer,
         )
         assert created.status_code == 201, created.text
         round_id = created.json()["id"]
 
         bad = application(round_id, "91110108551385082A", CLAIMS["pilot"])
-        refused = await api.post("/v1/applications", json=bad)
+        refused = await api.post(
+            "/v1/applications", json=bad, headers=tokens.applicant("91110108551385082A")
+        )
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "enterprise.credit_code"
         assert refused.json()["errors"][0]["rule"] == "checksum"
@@ -52,13 +61,18 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
         ids = {}
         for n, (name, claim) in enumerate(CLAIMS.items()):
             code = VALID_CREDIT_CODES[n % 2]
-            response = await api.post("/v1/applications", json=application(round_id, code, claim))
+            response = await api.post(
+                "/v1/applications",
+                json=application(round_id, code, claim),
+                headers=tokens.applicant(code),
+            )
             assert response.status_code == 201, response.text
             ids[name] = response.json()["id"]
         dishonest = (
             await api.post(
                 "/v1/applications",
                 json=application(round_id, VALID_CREDIT_CODES[0], CLAIMS["pilot"]),
+                headers=tokens.applicant(VALID_CREDIT_CODES[0]),
             )
         ).json()["id"]
 
@@ -66,7 +80,7 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
             reviewed = await api.post(
                 f"/v1/applications/{application_id}/review",
                 json={"decision": "eligible"},
-                headers={"X-Actor-Id": "reviewer-wang"},
+                headers=reviewer,
             )
             assert reviewed.status_code == 202, reviewed.text
         await api.post(
@@ -76,18 +90,18 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
                 "reason_code": "dishonesty_list",
                 "note": "listed 2025",
             },
-            headers={"X-Actor-Id": "reviewer-wang"},
+            headers=reviewer,
         )
         scored = await wait_for_status(api, list(ids.values()), {"scored"})
         assert scored[ids["national_standard"]]["claimed_amount_yuan"] == 300_000
         assert scored[ids["quality_award"]]["claimed_amount_yuan"] == 500_000
 
-        closed = await api.post(
-            f"/v1/rounds/{round_id}/close", headers={"X-Actor-Id": "officer-li"}
-        )
+        closed = await api.post(f"/v1/rounds/{round_id}/close", headers=officer)
         assert closed.status_code == 202
         late = await api.post(
-            "/v1/applications", json=application(round_id, VALID_CREDIT_CODES[1], CLAIMS["pilot"])
+            "/v1/applications",
+            json=application(round_id, VALID_CREDIT_CODES[1], CLAIMS["pilot"]),
+            headers=tokens.applicant(VALID_CREDIT_CODES[1]),
         )
         assert late.status_code == 409
         assert late.json()["errors"][0]["rule"] == "round_closed"
@@ -109,11 +123,14 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
         assert summary["awarded_total_yuan"] == 800_000 <= summary["budget_yuan"]
 
         history = (await api.get(f"/v1/applications/{ids['national_standard']}/history")).json()
-        assert [(h["event_type"], h["source"], h["actor_id"]) for h in history] == [
-            ("ApplicationSubmitted", "applications", "anonymous"),
-            ("ApplicationReviewed", "applications", "reviewer-wang"),
-            ("ApplicationScored", "scoring", "scoring"),
-            ("ApplicationAwarded", "scoring", "scoring"),
+        code = VALID_CREDIT_CODES[0]
+        assert [
+            (h["event_type"], h["source"], h["actor_id"], h["actor_role"]) for h in history
+        ] == [
+            ("ApplicationSubmitted", "applications", f"applicant-{code}", "applicant"),
+            ("ApplicationReviewed", "applications", "reviewer-wang", "reviewer"),
+            ("ApplicationScored", "scoring", "scoring", "service"),
+            ("ApplicationAwarded", "scoring", "scoring", "service"),
         ]
         assert history[3]["payload"]["policy_version"] == "2026.1"
 
@@ -135,7 +152,7 @@ async def test_applications_go_from_submission_to_award_through_all_services(sta
     }
 
     url = stack.notifications.url
-    async with httpx.AsyncClient(base_url=url, timeout=10) as notices:
+    async with httpx.AsyncClient(base_url=url, headers=auditor, timeout=10) as notices:
         for _ in range(120):
             sent = (
                 await notices.get(

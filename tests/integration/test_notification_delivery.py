@@ -26,6 +26,7 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
 from tests.support.notifications_receivers import SmtpServer, WebhookReceiver
 from tests.support.processes import ServiceProcess
+from tests.support.tokens import Tokens
 
 SECRET = "platform-secret-7f3a9c2e41"
 EMAIL = "quality@jinyu.example.cn"
@@ -34,7 +35,8 @@ T = TypeVar("T")
 
 @dataclass
 class Notifications:
-    api: httpx.AsyncClient
+    api: httpx.AsyncClient  # reads as an auditor
+    operator: dict[str, str]  # the operator's token, for retries
     smtp: SmtpServer
     platform: WebhookReceiver
     publish: Callable[[str, list[Envelope]], Awaitable[None]]
@@ -59,6 +61,7 @@ async def notifications(
     notifications_db: str,
     smtp: SmtpServer,
     platform: WebhookReceiver,
+    tokens: Tokens,
     tmp_path: Path,
 ) -> AsyncIterator[Notifications]:
     """The service, told of the SMTP server and the platform's secret, retrying fast."""
@@ -73,6 +76,7 @@ async def notifications(
         "NOTIFICATIONS_RETRY_CAP_SECONDS": "1",
         "NOTIFICATIONS_RECIPIENT_WAIT_SECONDS": "0.2",
         "NOTIFICATIONS_POLL_SECONDS": "0.05",
+        **tokens.env,
     }
 
     async def publish(topic: str, events: list[Envelope]) -> None:
@@ -81,8 +85,9 @@ async def notifications(
 
     service = ServiceProcess.service("notifications", env, tmp_path).start()
     try:
-        async with httpx.AsyncClient(base_url=service.url, timeout=5) as api:
-            yield Notifications(api, smtp, platform, publish)
+        auditor = tokens.headers("auditor")
+        async with httpx.AsyncClient(base_url=service.url, headers=auditor, timeout=5) as api:
+            yield Notifications(api, tokens.headers("operator"), smtp, platform, publish)
     finally:
         service.stop()
 
@@ -237,7 +242,7 @@ async def test_a_platform_that_keeps_failing_is_parked_and_retried_by_the_operat
 
     notifications.platform.failing = False
     retried = await notifications.api.post(
-        f"/v1/notifications/{letter['id']}/retry", headers={"X-Actor-Id": "operator-zhao"}
+        f"/v1/notifications/{letter['id']}/retry", headers=notifications.operator
     )
     assert retried.status_code == 200
     assert (retried.json()["status"], retried.json()["attempts"]) == ("pending", 0)
@@ -251,8 +256,12 @@ async def test_a_platform_that_keeps_failing_is_parked_and_retried_by_the_operat
         (1, "sent"),
     ]
     assert (await notifications.api.get("/v1/notifications/dead-letters")).json() == []
-    again = await notifications.api.post(f"/v1/notifications/{letter['id']}/retry")
+    again = await notifications.api.post(
+        f"/v1/notifications/{letter['id']}/retry", headers=notifications.operator
+    )
     assert again.status_code == 409
+    as_auditor = await notifications.api.post(f"/v1/notifications/{letter['id']}/retry")
+    assert as_auditor.status_code == 403, "auditors change nothing"
 
 
 async def test_redelivered_events_are_notified_once_per_channel(

@@ -7,11 +7,11 @@ import random
 from services.applications.domain.credit_code import ALPHABET, check_character
 
 
-def credit_codes(seed: int) -> list[str]:
+def credit_codes(seed: int, count: int = 200) -> list[str]:
     """Distinct valid codes of enterprises registered in Chongqing (region 5001xx)."""
     rng = random.Random(seed)
     codes: list[str] = []
-    while len(codes) < 200:
+    while len(codes) < count:
         body = "91" + f"5001{rng.randrange(10, 99)}" + "".join(rng.choices(ALPHABET, k=9))
         code = body + check_character(body)
         if code not in codes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,8 @@ class Infrastructure:
     # A PostgreSQL URL (asyncpg) for a role allowed to create databases.
     postgres_url: str
     origin: str
+    # Restarts "kafka" or "postgres" in place, where the tests started them themselves.
+    restart: Callable[[str], None] | None = None
 
 
 @contextmanager
@@ -94,6 +96,7 @@ def _local_servers() -> Iterator[Infrastructure]:
             f"127.0.0.1:{env['KAFKA_PORT']}",
             f"postgresql+asyncpg://qsfund:qsfund@127.0.0.1:{env['PGPORT']}/postgres",
             "local scripts",
+            restart=lambda server: run(f"{server}.sh", "restart"),
         )
     finally:
         run("kafka.sh", "stop")

@@ -1,4 +1,5 @@
-"""Driving the applications API the way program officers, applicants and reviewers do."""
+"""Driving the applications API the way program officers, applicants, platforms and
+reviewers do, each with a token of their role."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
+from tests.support.tokens import Tokens
 
 EVIDENCE = [{"name": "certificate.pdf", "size_bytes": 48_213, "sha256": "3" * 64}]
 
@@ -57,8 +60,13 @@ def application(
 
 
 class Program:
-    def __init__(self, api: httpx.AsyncClient) -> None:
+    """`api` reads as its default headers say (the fixtures give an auditor's token);
+    each step below sends the token of whoever takes it."""
+
+    def __init__(self, api: httpx.AsyncClient, tokens: Tokens) -> None:
         self.api = api
+        self.tokens = tokens
+        self.enterprise_of: dict[str, str] = {}  # application id: credit code
 
     async def open_round(self, budget: int, **fields: Any) -> str:
         now = datetime.now(UTC)
@@ -73,33 +81,61 @@ class Program:
             **fields,
         }
         response = await self.api.post(
-            "/v1/rounds", json=body, headers={"X-Actor-Id": "officer-li"}
+            "/v1/rounds", json=body, headers=self.tokens.headers("program_officer")
         )
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
     async def submit(
-        self, round_id: str, credit_code: str, claim: dict[str, Any], **kw: Any
+        self,
+        round_id: str,
+        credit_code: str,
+        claim: dict[str, Any],
+        via: str | None = None,
+        **kw: Any,
     ) -> str:
+        """Filed by the enterprise itself, or by the platform named in `via`."""
         response = await self.api.post(
-            "/v1/applications", json=application(round_id, credit_code, claim, **kw)
+            "/v1/applications",
+            json=application(round_id, credit_code, claim, **kw),
+            headers=self.tokens.headers("platform", sub=via)
+            if via
+            else self.tokens.applicant(credit_code),
         )
         assert response.status_code == 201, response.text
-        return str(response.json()["id"])
+        application_id = str(response.json()["id"])
+        self.enterprise_of[application_id] = credit_code
+        return application_id
 
     async def review(self, application_id: str, decision: str = "eligible", **fields: Any) -> None:
         response = await self.api.post(
             f"/v1/applications/{application_id}/review",
             json={"decision": decision, **fields},
-            headers={"X-Actor-Id": "reviewer-wang"},
+            headers=self.tokens.headers("reviewer"),
         )
         assert response.status_code == 202, response.text
 
     async def close(self, round_id: str) -> None:
         response = await self.api.post(
-            f"/v1/rounds/{round_id}/close", headers={"X-Actor-Id": "officer-li"}
+            f"/v1/rounds/{round_id}/close", headers=self.tokens.headers("program_officer")
         )
         assert response.status_code == 202, response.text
+
+    async def amend(self, application_id: str, body: Any) -> httpx.Response:
+        """The enterprise that filed it corrects it."""
+        return await self.api.post(
+            f"/v1/applications/{application_id}/amend",
+            json=body,
+            headers=self.tokens.applicant(self.enterprise_of[application_id]),
+        )
+
+    async def withdraw(self, application_id: str, reason: str = "") -> httpx.Response:
+        """The enterprise that filed it withdraws it."""
+        return await self.api.post(
+            f"/v1/applications/{application_id}/withdraw",
+            json={"reason": reason},
+            headers=self.tokens.applicant(self.enterprise_of[application_id]),
+        )
 
     async def status(self, application_id: str) -> dict[str, Any]:
         response = await self.api.get(f"/v1/applications/{application_id}")

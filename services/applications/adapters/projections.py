@@ -93,6 +93,7 @@ async def _application_submitted(
             industry=event.enterprise.industry,
             category=event.claim.category,
             status="submitted",
+            submitted_via=event.submitted_via,
             submitted_at=envelope.occurred_at,
             updated_at=envelope.occurred_at,
         )

@@ -50,6 +50,9 @@ application = Table(
     Column("score", Integer),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The platform that filed it (its token's subject), null when filed directly: what a
+    # platform may see.
+    Column("submitted_via", String(200)),
 )
 
 # Every event about an application, from any service, in the order it happened.

@@ -138,7 +138,10 @@ class Application:
         return ApplicationWithdrawn(application_id=self.id, round_id=self.round_id, reason=reason)
 
 
-def submit(application_id: str, round_: FundingRound, filing: Filing) -> ApplicationSubmitted:
+def submit(
+    application_id: str, round_: FundingRound, filing: Filing, submitted_via: str | None = None
+) -> ApplicationSubmitted:
+    """`submitted_via` names the municipal platform that filed it; None if filed directly."""
     check_claim(filing, round_)
     return ApplicationSubmitted(
         application_id=application_id,
@@ -149,6 +152,7 @@ def submit(application_id: str, round_: FundingRound, filing: Filing) -> Applica
         evidence=filing.evidence,
         contact=filing.contact,
         credit_code_exception_requested=filing.credit_code_exception,
+        submitted_via=submitted_via,
     )
 
 

@@ -1,4 +1,6 @@
-"""The applications HTTP API under /v1: thin routes that build commands."""
+"""The applications HTTP API under /v1: thin routes that build commands. Who may call
+which route is shared/auth/matrix.py's; each route passes its caller on, for the events'
+actor and for the scoping of applicants and platforms."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.envelope import Actor
+from shared.auth.http import REFUSALS, Caller
 from shared.eventstore import Cause
 
 from .. import queries
@@ -32,7 +34,7 @@ from .schemas import (
     WithdrawalRequest,
 )
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", responses=REFUSALS)
 
 
 def _service(request: Request) -> ApplicationsService:
@@ -45,40 +47,30 @@ async def _session(request: Request) -> Any:
         yield session
 
 
-def _cause(role: str) -> Any:
-    # Until tokens arrive (issue 6), the caller names itself in headers.
-    def cause(
-        x_actor_id: Annotated[str, Header(min_length=1, max_length=200)] = "anonymous",
-        x_correlation_id: Annotated[UUID | None, Header()] = None,
-    ) -> Cause:
-        return Cause(
-            actor=Actor(id=x_actor_id, role=role), correlation_id=x_correlation_id or uuid4()
-        )
-
-    return cause
+def _cause(caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = None) -> Cause:
+    """The events name the token's subject and role as their actor."""
+    return Cause(actor=caller.actor, correlation_id=x_correlation_id or uuid4())
 
 
 ServiceDep = Annotated[ApplicationsService, Depends(_service)]
 SessionDep = Annotated[AsyncSession, Depends(_session)]
-Officer = Annotated[Cause, Depends(_cause("program_officer"))]
-Applicant = Annotated[Cause, Depends(_cause("applicant"))]
-Reviewer = Annotated[Cause, Depends(_cause("reviewer"))]
+CauseDep = Annotated[Cause, Depends(_cause)]
 
 
 @router.post("/rounds", status_code=201)
-async def create_round(body: RoundRequest, service: ServiceDep, cause: Officer) -> Created:
+async def create_round(body: RoundRequest, service: ServiceDep, cause: CauseDep) -> Created:
     """Open a funding round with its window, budget, cap and pinned policy version."""
     return Created(id=await service.open_round(OpenRound(**body.model_dump()), cause))
 
 
 @router.get("/rounds/{round_id}")
-async def get_round(round_id: str, session: SessionDep) -> RoundView:
+async def get_round(round_id: str, session: SessionDep, _: Caller) -> RoundView:
     """A round's figures and how its applications stand."""
     return RoundView(**await queries.round_view(session, round_id))
 
 
 @router.post("/rounds/{round_id}/close", status_code=202)
-async def close_round(round_id: str, service: ServiceDep, cause: Officer) -> Created:
+async def close_round(round_id: str, service: ServiceDep, cause: CauseDep) -> Created:
     """End intake now; allocation follows once every application is decided and scored."""
     await service.close_round(round_id, cause)
     return Created(id=round_id)
@@ -86,39 +78,43 @@ async def close_round(round_id: str, service: ServiceDep, cause: Officer) -> Cre
 
 @router.post("/applications", status_code=201)
 async def submit_application(
-    body: ApplicationRequest, service: ServiceDep, cause: Applicant
+    body: ApplicationRequest, service: ServiceDep, caller: Caller, cause: CauseDep
 ) -> Created:
-    """Submit an application for one achievement in an open round."""
+    """Submit an application for one achievement in an open round: an applicant for its
+    own enterprise, a platform for any, recorded as having come through it."""
     command = SubmitApplication(round_id=body.round_id, filing=body.filing())
-    return Created(id=await service.submit(command, cause))
+    return Created(id=await service.submit(command, caller, cause))
 
 
 @router.get("/applications/{application_id}")
-async def get_application(application_id: str, session: SessionDep) -> ApplicationView:
+async def get_application(
+    application_id: str, session: SessionDep, caller: Caller
+) -> ApplicationView:
     """An application's current status, as all services have decided it."""
-    return ApplicationView(**await queries.application_view(session, application_id))
+    return ApplicationView(**await queries.application_view(session, application_id, caller))
 
 
 @router.get("/enterprises/{credit_code}/applications")
 async def get_enterprise_applications(
-    credit_code: str, session: SessionDep
+    credit_code: str, session: SessionDep, caller: Caller
 ) -> list[ApplicationView]:
-    """Every application of one enterprise, oldest first."""
-    rows = await queries.enterprise_applications(session, credit_code)
+    """Every application of one enterprise the caller may see, oldest first."""
+    rows = await queries.enterprise_applications(session, credit_code, caller)
     return [ApplicationView(**row) for row in rows]
 
 
 @router.get("/applications/{application_id}/history")
-async def get_history(application_id: str, session: SessionDep) -> list[HistoryEntry]:
+async def get_history(
+    application_id: str, session: SessionDep, caller: Caller
+) -> list[HistoryEntry]:
     """Every event about the application, in order: who decided what, when and why."""
-    return [
-        HistoryEntry(**row) for row in await queries.application_events(session, application_id)
-    ]
+    rows = await queries.application_events(session, application_id, caller)
+    return [HistoryEntry(**row) for row in rows]
 
 
 @router.post("/applications/{application_id}/review", status_code=202)
 async def review_application(
-    application_id: str, body: ReviewRequest, service: ServiceDep, cause: Reviewer
+    application_id: str, body: ReviewRequest, service: ServiceDep, cause: CauseDep
 ) -> Created:
     """Record a reviewer's decision: eligible, ineligible with a reason, or returned."""
     command = ReviewApplication(
@@ -134,17 +130,25 @@ async def review_application(
 
 @router.post("/applications/{application_id}/amend", status_code=202)
 async def amend_application(
-    application_id: str, body: AmendmentRequest, service: ServiceDep, cause: Applicant
+    application_id: str,
+    body: AmendmentRequest,
+    service: ServiceDep,
+    caller: Caller,
+    cause: CauseDep,
 ) -> Created:
     """Resubmit a returned application with corrections."""
-    await service.amend(AmendApplication(application_id, body.filing()), cause)
+    await service.amend(AmendApplication(application_id, body.filing()), caller, cause)
     return Created(id=application_id)
 
 
 @router.post("/applications/{application_id}/withdraw", status_code=202)
 async def withdraw_application(
-    application_id: str, body: WithdrawalRequest, service: ServiceDep, cause: Applicant
+    application_id: str,
+    body: WithdrawalRequest,
+    service: ServiceDep,
+    caller: Caller,
+    cause: CauseDep,
 ) -> Created:
     """Withdraw an application that has not yet been decided by the round's allocation."""
-    await service.withdraw(WithdrawApplication(application_id, body.reason), cause)
+    await service.withdraw(WithdrawApplication(application_id, body.reason), caller, cause)
     return Created(id=application_id)

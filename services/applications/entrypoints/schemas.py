@@ -95,6 +95,9 @@ class ApplicationView(BaseModel):
     claimed_amount_yuan: int | None
     awarded_amount_yuan: int | None
     score: int | None
+    submitted_via: str | None = Field(
+        description="the municipal platform that filed it; null when the enterprise did"
+    )
     submitted_at: datetime
     updated_at: datetime
 

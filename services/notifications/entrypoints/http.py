@@ -1,5 +1,5 @@
 """The notifications HTTP API: what was sent about an application, what was parked, and
-the operator's retry."""
+the operator's retry. Who may call which route is shared/auth/matrix.py's."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ import logging
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.auth.http import REFUSALS, Caller
 
 from .. import queries
 from ..adapters import queue
 from .schemas import AttemptView, NotificationView
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", responses=REFUSALS)
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
@@ -46,7 +48,9 @@ def _not_found(notification_id: UUID) -> JSONResponse:
 
 
 @router.get("/notifications")
-async def list_notifications(application_id: str, session: SessionDep) -> list[NotificationView]:
+async def list_notifications(
+    application_id: str, session: SessionDep, _: Caller
+) -> list[NotificationView]:
     """Every notification recorded for one application, oldest first."""
     return [
         NotificationView(**row) for row in await queries.for_application(session, application_id)
@@ -54,7 +58,7 @@ async def list_notifications(application_id: str, session: SessionDep) -> list[N
 
 
 @router.get("/notifications/dead-letters")
-async def list_dead_letters(session: SessionDep) -> list[NotificationView]:
+async def list_dead_letters(session: SessionDep, _: Caller) -> list[NotificationView]:
     """Notifications parked after their last try, with the last error, oldest first."""
     return [NotificationView(**row) for row in await queries.dead_letters(session)]
 
@@ -64,7 +68,7 @@ async def list_dead_letters(session: SessionDep) -> list[NotificationView]:
     response_model=list[AttemptView],
     responses={404: PROBLEM},
 )
-async def list_attempts(notification_id: UUID, session: SessionDep) -> Any:
+async def list_attempts(notification_id: UUID, session: SessionDep, _: Caller) -> Any:
     """The delivery log of one notification: every attempt, in order, and how it ended."""
     if await queries.one(session, notification_id) is None:
         return _not_found(notification_id)
@@ -76,11 +80,7 @@ async def list_attempts(notification_id: UUID, session: SessionDep) -> Any:
     response_model=NotificationView,
     responses={404: PROBLEM, 409: PROBLEM},
 )
-async def retry(
-    notification_id: UUID,
-    session: SessionDep,
-    x_actor_id: Annotated[str, Header(min_length=1, max_length=200)] = "anonymous",
-) -> Any:
+async def retry(notification_id: UUID, session: SessionDep, caller: Caller) -> Any:
     """Put a parked notification back to pending, due now, with its attempts reset."""
     async with session.begin():
         retried = await queue.retry_parked(session, notification_id)
@@ -90,5 +90,5 @@ async def retry(
     if not retried:
         message = f"notification {notification_id} is {found['status']}, not parked"
         return problem(409, "status", "parked", message)
-    log.info("notification %s retried by operator %s", notification_id, x_actor_id)
+    log.info("notification %s retried by %s %s", notification_id, caller.role, caller.subject)
     return NotificationView(**found)

@@ -1,0 +1,100 @@
+"""The one place every HTTP request is authenticated and checked against the matrix.
+
+Each service's app is built with `dependencies=[AUTHORIZED]` and `install_auth(...)`:
+the dependency runs before any route's own dependencies and before the body is
+validated, looks the route up in shared.auth.matrix, verifies the bearer token and
+refuses a role the row does not list. Routes take the caller as `Caller`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from . import matrix
+from .principal import AuthError, Forbidden, Principal, Unauthenticated
+from .verify import TokenVerifier
+
+REALM = "qsfund"
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A JWT from the district's issuer; `qsfund-token` mints one for the local stack.",
+)
+
+
+@dataclass(frozen=True)
+class Authorization:
+    service: str
+    verifier: TokenVerifier
+
+
+def install_auth(app: FastAPI, service: str, verifier: TokenVerifier) -> None:
+    """Give the app its verifier and the problem+json answer for refusals."""
+    app.state.authorization = Authorization(service, verifier)
+    app.add_exception_handler(AuthError, _refused)  # type: ignore[arg-type]
+
+
+async def authorize(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller, verified and allowed by the matrix; None on a public route."""
+    authorization: Authorization = request.app.state.authorization
+    method, path = request.method, request.scope["route"].path_format
+    if matrix.is_public(method, path):
+        return None
+    if credentials is None:
+        raise Unauthenticated("token_missing", "send a bearer token: Authorization: Bearer <jwt>")
+    principal = await authorization.verifier.verify(credentials.credentials)
+    roles = matrix.allowed_roles(authorization.service, method, path)
+    if roles is None:
+        raise Forbidden("not_in_matrix", f"{method} {path} is open to no role")
+    if principal.role not in roles:
+        raise Forbidden(
+            "role_not_allowed", f"a {principal.role} may not {method} {path}", field="role"
+        )
+    return principal
+
+
+AUTHORIZED = Depends(authorize)
+
+# For each protected router's OpenAPI: the refusals every route may answer with.
+_PROBLEM: dict[str, Any] = {"application/problem+json": {}}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no token, or one failing a check (errors[].rule)", "content": _PROBLEM},
+    403: {"description": "the token's role or binding does not allow this", "content": _PROBLEM},
+}
+
+
+def _caller(principal: Annotated[Principal | None, AUTHORIZED]) -> Principal:
+    if principal is None:  # a public route asked for a caller: a wiring mistake
+        raise Forbidden("not_in_matrix", "this route takes no caller")
+    return principal
+
+
+Caller = Annotated[Principal, Depends(_caller)]
+
+
+async def _refused(_: Request, error: AuthError) -> JSONResponse:
+    headers = {}
+    if error.status == 401:
+        # RFC 6750: no error code when no token came, invalid_token when one did.
+        detail = (
+            ""
+            if error.rule == "token_missing"
+            else f', error="invalid_token", error_description="{error.rule}"'
+        )
+        headers["WWW-Authenticate"] = f'Bearer realm="{REALM}"{detail}'
+    elif error.status == 403:
+        headers["WWW-Authenticate"] = f'Bearer realm="{REALM}", error="insufficient_scope"'
+    item = {"field": error.field, "rule": error.rule, "message": error.message}
+    return JSONResponse(
+        {"title": error.message, "status": error.status, "errors": [item]},
+        status_code=error.status,
+        media_type="application/problem+json",
+        headers=headers,
+    )
