@@ -8,13 +8,13 @@ import os
 import time
 from uuid import uuid4
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
 from bench.history import history
 from services.audit.domain.records import Coordinates
 from services.audit.domain.verify import Verifier
 from shared.admin import ensure_topics
-from shared.log_reader import read_log
+from shared.log_reader import from_the_beginning, read_log
 from shared.topics import Topics
 
 EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "1000000"))
@@ -46,30 +46,16 @@ async def produce(bootstrap: str, topics: Topics) -> int:
 
 async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
     """The ceiling: a bare consumer that only counts what it fetched."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        enable_auto_commit=False,
-        fetch_max_bytes=64 * 1024 * 1024,
-        max_partition_fetch_bytes=8 * 1024 * 1024,
-    )
-    await consumer.start()
-    try:
-        cluster = await consumer._client.fetch_all_metadata()
-        partitions = [TopicPartition(t, p) for t in topics for p in cluster.partitions_for_topic(t)]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
+    async with from_the_beginning(bootstrap, topics) as (consumer, bounds):
         started, count = time.perf_counter(), 0
-        remaining = {tp for tp in partitions if end[tp] > 0}
+        remaining = {tp for tp, (first, last) in bounds.items() if last > first}
         while remaining:
             fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=20_000)
             for tp, records in fetched.items():
                 count += len(records)
-                if records and records[-1].offset + 1 >= end[tp]:
+                if records and records[-1].offset + 1 >= bounds[tp][1]:
                     remaining.discard(tp)
         return count, time.perf_counter() - started
-    finally:
-        await consumer.stop()
 
 
 async def verify(bootstrap: str, topics: list[str]) -> tuple[int, float, int]:

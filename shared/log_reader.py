@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -18,13 +19,12 @@ class Record:
     headers: tuple[tuple[str, bytes], ...] = ()
 
 
-async def read_log(
-    bootstrap: str,
-    topics: list[str],
-    on_total: Callable[[int], None] = lambda _: None,
-) -> AsyncIterator[list[Record]]:
-    """Every record now on the topics, in batches, each partition in its log order; stops
-    at the end offsets found when it started, so a live system does not keep it going."""
+@asynccontextmanager
+async def from_the_beginning(
+    bootstrap: str, topics: list[str]
+) -> AsyncIterator[tuple[AIOKafkaConsumer, dict[TopicPartition, tuple[int, int]]]]:
+    """A consumer without a group, assigned every partition of the topics at its first
+    offset, with each partition's (first, end) offsets as they were when it started."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         enable_auto_commit=False,
@@ -40,14 +40,29 @@ async def read_log(
             for topic in topics
             for p in sorted(cluster.partitions_for_topic(topic) or ())
         ]
-        if not partitions:
-            return
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        start = await consumer.beginning_offsets(partitions)
-        end = await consumer.end_offsets(partitions)
-        on_total(sum(end[tp] - start[tp] for tp in partitions))
-        remaining = {tp for tp in partitions if end[tp] > start[tp]}
+        bounds: dict[TopicPartition, tuple[int, int]] = {}
+        if partitions:
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            start = await consumer.beginning_offsets(partitions)
+            end = await consumer.end_offsets(partitions)
+            bounds = {tp: (start[tp], end[tp]) for tp in partitions}
+        yield consumer, bounds
+    finally:
+        await consumer.stop()
+
+
+async def read_log(
+    bootstrap: str,
+    topics: list[str],
+    on_total: Callable[[int], None] = lambda _: None,
+) -> AsyncIterator[list[Record]]:
+    """Every record now on the topics, in batches, each partition in its log order; stops
+    at the end offsets found when it started, so a live system does not keep it going."""
+    async with from_the_beginning(bootstrap, topics) as (consumer, bounds):
+        end = {tp: last for tp, (_, last) in bounds.items()}
+        on_total(sum(last - first for first, last in bounds.values()))
+        remaining = {tp for tp, (first, last) in bounds.items() if last > first}
         while remaining:
             fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=20_000)
             batch = []
@@ -63,8 +78,6 @@ async def read_log(
                     remaining.discard(tp)
             if batch:
                 yield batch
-    finally:
-        await consumer.stop()
 
 
 async def read_values(bootstrap: str, topics: list[str]) -> list[bytes]:

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, create_async_e
 
 from shared.contracts import Contract, parse_payload
 from shared.envelope import Envelope
+from shared.log_reader import read_values
+from shared.settings import KafkaSettings
 
 Project = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
 
@@ -117,13 +119,16 @@ def run_rebuild(
     service: str,
     database_url: str,
     projection: Projection,
-    read: Callable[[], Awaitable[list[bytes]]],
+    settings: KafkaSettings,
     schema: str = "rebuilt",
 ) -> int:
-    """The operator's command: rebuild, print both fingerprints, exit 0 when they agree."""
+    """The operator's command: rebuild from both event topics, print both fingerprints,
+    exit 0 when they agree."""
 
     async def go() -> int:
-        applied = await rebuild(database_url, schema, projection, await read())
+        topics = [settings.topics.applications, settings.topics.scoring]
+        records = await read_values(settings.kafka_bootstrap_servers, topics)
+        applied = await rebuild(database_url, schema, projection, records)
         live = await fingerprints(database_url, "public", projection)
         again = await fingerprints(database_url, schema, projection)
         print(f"{service}: rebuilt schema {schema!r} from {applied} events")

@@ -17,7 +17,6 @@ from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
 from shared.kafka import build_broker, subscribe
-from shared.log_reader import read_values
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
@@ -103,13 +102,7 @@ def main() -> None:
     """`qsfund-applications` serves; `qsfund-applications rebuild` rebuilds the projection."""
     settings = ApplicationsSettings()
     if sys.argv[1:] == ["rebuild"]:
-        topics = [settings.topics.applications, settings.topics.scoring]
         raise SystemExit(
-            run_rebuild(
-                SOURCE,
-                settings.applications_database_url,
-                PROJECTION,
-                lambda: read_values(settings.kafka_bootstrap_servers, topics),
-            )
+            run_rebuild(SOURCE, settings.applications_database_url, PROJECTION, settings)
         )
     serve(build_app(settings), settings.applications_host, settings.applications_port)

@@ -16,7 +16,6 @@ from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.kafka import build_broker, subscribe
-from shared.log_reader import read_values
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
 from shared.runtime import database, health_router, lifespan, serve
@@ -158,13 +157,7 @@ def main() -> None:
     """`qsfund-notifications` serves; `qsfund-notifications rebuild` rebuilds the projection."""
     settings = NotificationsSettings()
     if sys.argv[1:] == ["rebuild"]:
-        topics = [settings.topics.applications, settings.topics.scoring]
         raise SystemExit(
-            run_rebuild(
-                SOURCE,
-                settings.notifications_database_url,
-                PROJECTION,
-                lambda: read_values(settings.kafka_bootstrap_servers, topics),
-            )
+            run_rebuild(SOURCE, settings.notifications_database_url, PROJECTION, settings)
         )
     serve(build_app(settings), settings.notifications_host, settings.notifications_port)

@@ -16,7 +16,6 @@ from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
 from shared.kafka import build_broker, subscribe
-from shared.log_reader import read_values
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
@@ -94,13 +93,5 @@ def main() -> None:
     """`qsfund-scoring` serves; `qsfund-scoring rebuild` rebuilds the projection."""
     settings = ScoringSettings()
     if sys.argv[1:] == ["rebuild"]:
-        topics = [settings.topics.applications, settings.topics.scoring]
-        raise SystemExit(
-            run_rebuild(
-                SOURCE,
-                settings.scoring_database_url,
-                PROJECTION,
-                lambda: read_values(settings.kafka_bootstrap_servers, topics),
-            )
-        )
+        raise SystemExit(run_rebuild(SOURCE, settings.scoring_database_url, PROJECTION, settings))
     serve(build_app(settings), settings.scoring_host, settings.scoring_port)

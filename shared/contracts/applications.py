@@ -121,3 +121,14 @@ class ApplicationWithdrawn(Contract):
 
     def aggregate_id(self) -> str:
         return self.application_id
+
+
+# Everything the applications service publishes, in the order of an application's life.
+PUBLISHED: tuple[type[Contract], ...] = (
+    RoundOpened,
+    RoundClosed,
+    ApplicationSubmitted,
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationWithdrawn,
+)

@@ -20,18 +20,5 @@ def _envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
     return model
 
 
-ApplicationsTopicEvent = _envelope_of(
-    "ApplicationsTopicEvent",
-    applications.RoundOpened,
-    applications.RoundClosed,
-    applications.ApplicationSubmitted,
-    applications.ApplicationAmended,
-    applications.ApplicationReviewed,
-    applications.ApplicationWithdrawn,
-)
-ScoringTopicEvent = _envelope_of(
-    "ScoringTopicEvent",
-    scoring.ApplicationScored,
-    scoring.ApplicationAwarded,
-    scoring.ApplicationNotAwarded,
-)
+ApplicationsTopicEvent = _envelope_of("ApplicationsTopicEvent", *applications.PUBLISHED)
+ScoringTopicEvent = _envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)

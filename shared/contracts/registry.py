@@ -6,17 +6,7 @@ from shared.contracts import applications, scoring
 from shared.contracts.base import Contract
 from shared.envelope import Envelope
 
-_ALL: tuple[type[Contract], ...] = (
-    applications.RoundOpened,
-    applications.RoundClosed,
-    applications.ApplicationSubmitted,
-    applications.ApplicationAmended,
-    applications.ApplicationReviewed,
-    applications.ApplicationWithdrawn,
-    scoring.ApplicationScored,
-    scoring.ApplicationAwarded,
-    scoring.ApplicationNotAwarded,
-)
+_ALL: tuple[type[Contract], ...] = (*applications.PUBLISHED, *scoring.PUBLISHED)
 REGISTRY: dict[str, type[Contract]] = {c.event_type: c for c in _ALL}
 
 

@@ -76,3 +76,11 @@ class ApplicationNotAwarded(Contract):
 
     def aggregate_id(self) -> str:
         return self.application_id
+
+
+# Everything the scoring service publishes.
+PUBLISHED: tuple[type[Contract], ...] = (
+    ApplicationScored,
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+)
