@@ -3,7 +3,9 @@
 1. sealing and verifying envelopes (CPU only);
 2. the outbox relay draining PostgreSQL into Kafka, next to a bare aiokafka producer
    sending the same records to the same broker;
-3. the auditor's verify over a generated history of a million events, next to a bare
+3. each consuming service's rate with its database work, next to a bare
+   consume-and-produce loop on the same broker;
+4. the auditor's verify over a generated history of a million events, next to a bare
    aiokafka consumer reading the same topics.
 """
 
@@ -19,6 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.audit import bench_audit
+from bench.services import bench_services
 from services.applications.adapters.tables import backbone
 from shared.admin import ensure_topics
 from shared.envelope import Envelope
@@ -119,6 +122,8 @@ async def main() -> None:
     with infrastructure() as infra:
         print(f"(Kafka and PostgreSQL from {infra.origin})")
         await bench_relay(infra.kafka_bootstrap, infra.postgres_url, envelopes)
+        print()
+        await bench_services(infra.kafka_bootstrap, infra.postgres_url)
         print()
         await bench_audit(infra.kafka_bootstrap)
 
