@@ -27,6 +27,8 @@ from .adapters.projections import project
 from .adapters.tables import application, application_history, backbone, funding_round, metadata
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
+from .entrypoints.idempotency import install_idempotency
+from .entrypoints.limits import BodyLimit
 from .handlers import ApplicationsService
 
 SOURCE = "applications"
@@ -85,6 +87,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.state.broker = broker
     install_auth(app, SOURCE, build_verifier(settings))
     install_error_handlers(app)
+    install_idempotency(app)
+    app.add_middleware(BodyLimit)
     app.include_router(router)
     app.include_router(health_router())
     return app

@@ -1,8 +1,10 @@
-"""Load, decide, save: each command in one transaction with the events it causes."""
+"""Load, decide, save: each command in one transaction with the events it causes, and
+with its Idempotency-Key when the request came with one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +16,7 @@ from shared.contracts import Contract, parse_payload
 from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
 
+from .adapters.idempotency import KeyClaim, claim
 from .adapters.projections import project
 from .adapters.tables import application, funding_round
 from .commands import (
@@ -28,6 +31,8 @@ from .domain.errors import NotFound
 from .domain.rounds import FundingRound, open_round
 from .scope import check_filing, submitted_via, visible_to
 
+Key = KeyClaim | None
+
 
 @dataclass
 class ApplicationsService:
@@ -36,15 +41,15 @@ class ApplicationsService:
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
 
-    async def open_round(self, command: OpenRound, cause: Cause) -> str:
+    async def open_round(self, command: OpenRound, cause: Cause, key: Key = None) -> str:
         round_id = self.new_id()
         opened = open_round(round_id, command)
-        async with self.sessions.begin() as session:
+        async with self._begin(key, round_id) as session:
             await self._save(session, StreamHead(), [opened], cause)
         return round_id
 
-    async def close_round(self, round_id: str, cause: Cause) -> None:
-        async with self.sessions.begin() as session:
+    async def close_round(self, round_id: str, cause: Cause, key: Key = None) -> None:
+        async with self._begin(key, round_id) as session:
             round_ = await _load_round(session, round_id, lock="update")
             closed = round_.close(self.clock(), await self._versions_in(session, round_id))
             [closing] = await self._save(
@@ -52,10 +57,12 @@ class ApplicationsService:
             )
             await self._lapse_returned(session, round_id, Cause.following(closing, cause.actor))
 
-    async def submit(self, command: SubmitApplication, caller: Principal, cause: Cause) -> str:
+    async def submit(
+        self, command: SubmitApplication, caller: Principal, cause: Cause, key: Key = None
+    ) -> str:
         check_filing(caller, command.filing)
         application_id = self.new_id()
-        async with self.sessions.begin() as session:
+        async with self._begin(key, application_id) as session:
             # Shares the round's row lock with other submissions, excludes a closing.
             round_ = await _load_round(session, command.round_id, lock="share")
             round_.refuse_submission_at(self.clock())
@@ -63,9 +70,11 @@ class ApplicationsService:
             await self._save(session, StreamHead(), [submitted], cause)
         return application_id
 
-    async def amend(self, command: AmendApplication, caller: Principal, cause: Cause) -> None:
+    async def amend(
+        self, command: AmendApplication, caller: Principal, cause: Cause, key: Key = None
+    ) -> None:
         check_filing(caller, command.filing)
-        async with self.sessions.begin() as session:
+        async with self._begin(key, command.application_id) as session:
             stream = await self._stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             round_ = await _load_round(session, current.round_id, lock="share")
@@ -73,8 +82,8 @@ class ApplicationsService:
             amended = current.amend(command.filing, round_)
             await self._save(session, _head(stream), [amended], cause)
 
-    async def review(self, command: ReviewApplication, cause: Cause) -> None:
-        async with self.sessions.begin() as session:
+    async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
+        async with self._begin(key, command.application_id) as session:
             stream = await self._stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             reviewed = current.review(
@@ -82,8 +91,10 @@ class ApplicationsService:
             )
             await self._save(session, _head(stream), [reviewed], cause)
 
-    async def withdraw(self, command: WithdrawApplication, caller: Principal, cause: Cause) -> None:
-        async with self.sessions.begin() as session:
+    async def withdraw(
+        self, command: WithdrawApplication, caller: Principal, cause: Cause, key: Key = None
+    ) -> None:
+        async with self._begin(key, command.application_id) as session:
             stream = await self._stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             # Shares the round's lock: a closing waits, and sees the withdrawal.
@@ -96,6 +107,15 @@ class ApplicationsService:
                 command.reason, decided=status in ("awarded", "not_awarded")
             )
             await self._save(session, _head(stream), [withdrawn], cause)
+
+    @asynccontextmanager
+    async def _begin(self, key: Key, answer_id: str) -> AsyncIterator[AsyncSession]:
+        """A transaction that first claims the request's key, so that of two requests
+        with one key the second waits for the first and then does nothing."""
+        async with self.sessions.begin() as session:
+            if key is not None:
+                await claim(session, key, {"id": answer_id}, self.clock())
+            yield session
 
     async def _versions_in(self, session: AsyncSession, round_id: str) -> dict[str, int]:
         event = self.store.table

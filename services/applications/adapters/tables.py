@@ -70,3 +70,18 @@ application_history = Table(
     Column("payload", JSONB, nullable=False),
     PrimaryKeyConstraint("application_id", "source", "aggregate_version"),
 )
+
+# A client's Idempotency-Key and the answer its first request got, written in the same
+# transaction as that request's events. Rows older than a day may be taken over by a new
+# request; nothing deletes them yet.
+idempotency_key = Table(
+    "idempotency_key",
+    metadata,
+    Column("principal", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_sha256", String(64), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("response_body", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("principal", "key"),
+)

@@ -22,6 +22,7 @@ from ..commands import (
     WithdrawApplication,
 )
 from ..handlers import ApplicationsService
+from .idempotency import IdempotencyKey
 from .schemas import (
     AmendmentRequest,
     ApplicationRequest,
@@ -58,9 +59,11 @@ CauseDep = Annotated[Cause, Depends(_cause)]
 
 
 @router.post("/rounds", status_code=201)
-async def create_round(body: RoundRequest, service: ServiceDep, cause: CauseDep) -> Created:
+async def create_round(
+    body: RoundRequest, service: ServiceDep, cause: CauseDep, key: IdempotencyKey
+) -> Created:
     """Open a funding round with its window, budget, cap and pinned policy version."""
-    return Created(id=await service.open_round(OpenRound(**body.model_dump()), cause))
+    return Created(id=await service.open_round(OpenRound(**body.model_dump()), cause, key))
 
 
 @router.get("/rounds/{round_id}")
@@ -70,20 +73,26 @@ async def get_round(round_id: str, session: SessionDep, _: Caller) -> RoundView:
 
 
 @router.post("/rounds/{round_id}/close", status_code=202)
-async def close_round(round_id: str, service: ServiceDep, cause: CauseDep) -> Created:
+async def close_round(
+    round_id: str, service: ServiceDep, cause: CauseDep, key: IdempotencyKey
+) -> Created:
     """End intake now; allocation follows once every application is decided and scored."""
-    await service.close_round(round_id, cause)
+    await service.close_round(round_id, cause, key)
     return Created(id=round_id)
 
 
 @router.post("/applications", status_code=201)
 async def submit_application(
-    body: ApplicationRequest, service: ServiceDep, caller: Caller, cause: CauseDep
+    body: ApplicationRequest,
+    service: ServiceDep,
+    caller: Caller,
+    cause: CauseDep,
+    key: IdempotencyKey,
 ) -> Created:
     """Submit an application for one achievement in an open round: an applicant for its
     own enterprise, a platform for any, recorded as having come through it."""
     command = SubmitApplication(round_id=body.round_id, filing=body.filing())
-    return Created(id=await service.submit(command, caller, cause))
+    return Created(id=await service.submit(command, caller, cause, key))
 
 
 @router.get("/applications/{application_id}")
@@ -114,7 +123,11 @@ async def get_history(
 
 @router.post("/applications/{application_id}/review", status_code=202)
 async def review_application(
-    application_id: str, body: ReviewRequest, service: ServiceDep, cause: CauseDep
+    application_id: str,
+    body: ReviewRequest,
+    service: ServiceDep,
+    cause: CauseDep,
+    key: IdempotencyKey,
 ) -> Created:
     """Record a reviewer's decision: eligible, ineligible with a reason, or returned."""
     command = ReviewApplication(
@@ -124,7 +137,7 @@ async def review_application(
         note=body.note,
         accept_credit_code=body.accept_credit_code,
     )
-    await service.review(command, cause)
+    await service.review(command, cause, key)
     return Created(id=application_id)
 
 
@@ -135,9 +148,11 @@ async def amend_application(
     service: ServiceDep,
     caller: Caller,
     cause: CauseDep,
+    key: IdempotencyKey,
 ) -> Created:
     """Resubmit a returned application with corrections."""
-    await service.amend(AmendApplication(application_id, body.filing()), caller, cause)
+    command = AmendApplication(application_id, body.filing())
+    await service.amend(command, caller, cause, key)
     return Created(id=application_id)
 
 
@@ -148,7 +163,9 @@ async def withdraw_application(
     service: ServiceDep,
     caller: Caller,
     cause: CauseDep,
+    key: IdempotencyKey,
 ) -> Created:
     """Withdraw an application that has not yet been decided by the round's allocation."""
-    await service.withdraw(WithdrawApplication(application_id, body.reason), caller, cause)
+    command = WithdrawApplication(application_id, body.reason)
+    await service.withdraw(command, caller, cause, key)
     return Created(id=application_id)
