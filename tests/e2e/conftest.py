@@ -77,7 +77,8 @@ def stack(
             process.start()
         yield running
     finally:
-        for process in processes:
+        # A test may have scaled scoring in or out: stop whatever runs now.
+        for process in [running.applications, *running.scoring, running.notifications]:
             process.stop()
 
 
