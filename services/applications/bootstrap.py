@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from fastapi import FastAPI
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
@@ -16,6 +17,9 @@ from shared.consumer import IdempotentConsumer
 from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
+from shared.http.body import BodyLimit
+from shared.http.idempotency import Keys, install_idempotency
+from shared.http.limits import Limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -24,11 +28,16 @@ from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
 from .adapters.projections import project
-from .adapters.tables import application, application_history, backbone, funding_round, metadata
+from .adapters.tables import (
+    application,
+    application_history,
+    backbone,
+    funding_round,
+    idempotency_key,
+    metadata,
+)
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
-from .entrypoints.idempotency import install_idempotency
-from .entrypoints.limits import BodyLimit
 from .handlers import ApplicationsService
 
 SOURCE = "applications"
@@ -42,6 +51,23 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
     )
     applications_host: str = "127.0.0.1"
     applications_port: int = 8000
+    # Limits on request bodies (issue 6, hostile input). The models' maxima are the event
+    # contracts' ceiling (evidence 50, names 500, notes 2000 characters): these may only
+    # tighten them.
+    applications_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=1024 * 1024)
+    applications_max_string_length: int = Field(default=2000, ge=1, le=2000)
+    applications_max_list_length: int = Field(default=50, ge=1, le=50)
+    applications_max_evidence: int = Field(default=20, ge=1, le=50)
+    applications_max_json_depth: int = Field(default=8, ge=4, le=32)
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_string_length=self.applications_max_string_length,
+            max_list_length=self.applications_max_list_length,
+            max_depth=self.applications_max_json_depth,
+            max_items={"evidence": self.applications_max_evidence},
+        )
 
 
 def build_app(settings: ApplicationsSettings) -> FastAPI:
@@ -53,12 +79,14 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         broker,
         topics.scoring,
         group_id=SOURCE,
+        batch_size=settings.consumer_batch_size,
         consumer=IdempotentConsumer(
             name=SOURCE,
             sessions=sessions,
             inbox=backbone.inbox,
             apply=project,
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
+            partition_concurrency=settings.consumer_partition_concurrency,
         ),
         description="Scores and allocation outcomes, folded into each application's status.",
     )
@@ -85,10 +113,11 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         new_id=lambda: str(uuid4()),
     )
     app.state.broker = broker
+    app.state.limits = settings.limits
     install_auth(app, SOURCE, build_verifier(settings))
     install_error_handlers(app)
-    install_idempotency(app)
-    app.add_middleware(BodyLimit)
+    install_idempotency(app, Keys(sessions, idempotency_key))
+    app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
     app.include_router(router)
     app.include_router(health_router())
     return app

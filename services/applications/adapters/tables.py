@@ -14,6 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.idempotency import idempotency_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -72,16 +73,5 @@ application_history = Table(
 )
 
 # A client's Idempotency-Key and the answer its first request got, written in the same
-# transaction as that request's events. Rows older than a day may be taken over by a new
-# request; nothing deletes them yet.
-idempotency_key = Table(
-    "idempotency_key",
-    metadata,
-    Column("principal", String(200), nullable=False),
-    Column("key", String(200), nullable=False),
-    Column("request_sha256", String(64), nullable=False),
-    Column("status", Integer, nullable=False),
-    Column("response_body", JSONB, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    PrimaryKeyConstraint("principal", "key"),
-)
+# transaction as that request's events.
+idempotency_key = idempotency_table(metadata)

@@ -5,24 +5,16 @@ from __future__ import annotations
 from typing import get_args
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared.contracts.values import Category
 from shared.eventstore import ConcurrencyError
+from shared.http.problems import install_problems, problem
 
 from ..domain.errors import DomainError, InvalidInput, NotAllowedNow, NotFound
 
 CLAIM_CATEGORIES = frozenset(get_args(Category))
 _STATUS = {InvalidInput: 422, NotAllowedNow: 409, NotFound: 404}
-
-
-def problem(status: int, title: str, errors: list[dict[str, str]]) -> JSONResponse:
-    return JSONResponse(
-        {"title": title, "status": status, "errors": errors},
-        status_code=status,
-        media_type="application/problem+json",
-    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -37,13 +29,7 @@ def install_error_handlers(app: FastAPI) -> None:
         item = {"field": "", "rule": "concurrent_change", "message": str(error)}
         return problem(409, "changed by someone else meanwhile; reload and retry", [item])
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        items = [
-            {"field": field_name(e["loc"]), "rule": e["type"], "message": e["msg"]}
-            for e in error.errors()
-        ]
-        return problem(422, "the request breaks a rule", items)
+    install_problems(app, field_name)
 
 
 def field_name(location: tuple[int | str, ...]) -> str:

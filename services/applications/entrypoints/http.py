@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.http import REFUSALS, Caller
 from shared.eventstore import Cause
+from shared.http.limits import within_limits
+from shared.http.problems import INVALID
 
 from .. import queries
 from ..commands import (
@@ -35,7 +37,10 @@ from .schemas import (
     WithdrawalRequest,
 )
 
-router = APIRouter(prefix="/v1", responses=REFUSALS)
+# Limits run after authorization (an app dependency) and before the body is parsed.
+router = APIRouter(
+    prefix="/v1", responses={**REFUSALS, **INVALID}, dependencies=[Depends(within_limits)]
+)
 
 
 def _service(request: Request) -> ApplicationsService:

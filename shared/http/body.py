@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import problem
+from .problems import problem
 
 MAX_BODY_BYTES = 256 * 1024
 

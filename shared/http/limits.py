@@ -1,0 +1,58 @@
+"""Limits on what a request body holds, from settings, checked before the body is parsed
+into models: every string's length, every list's length, how deep it nests, and named
+lists (the evidence) on their own. The models' own maxima (OpenAPI's maxLength,
+maxItems) are the contract's ceiling; these settings can only make it tighter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from .problems import Refused
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_string_length: int = 2000
+    max_list_length: int = 50
+    max_depth: int = 8
+    # Limits for lists at a named field, such as {"evidence": 20}, instead of the above.
+    max_items: dict[str, int] = field(default_factory=dict)
+
+
+def check(limits: Limits, value: Any, path: tuple[str, ...] = (), depth: int = 0) -> None:
+    """Raise Refused (422) naming the first field that breaks a limit."""
+    where = ".".join(path) or "body"
+    if depth > limits.max_depth:
+        raise Refused(422, where, "too_deep", f"nested deeper than {limits.max_depth} levels")
+    if isinstance(value, str) and len(value) > limits.max_string_length:
+        message = f"longer than {limits.max_string_length} characters"
+        raise Refused(422, where, "string_too_long", message)
+    if isinstance(value, list):
+        most = limits.max_items.get(where, limits.max_list_length)
+        if len(value) > most:
+            raise Refused(422, where, "too_long", f"more than {most} items")
+        for index, item in enumerate(value):
+            check(limits, item, (*path, str(index)), depth + 1)
+    if isinstance(value, dict):
+        for name, item in value.items():
+            check(limits, item, (*path, str(name)), depth + 1)
+
+
+async def within_limits(request: Request) -> None:
+    """A router dependency: the app's `state.limits` applied to a JSON body, if any."""
+    body = await request.body()
+    if not body:
+        return
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return  # the route's own parsing refuses it, in its words
+    except RecursionError:
+        # Thousands of nested brackets fit in the body limit and overflow any recursive
+        # parser, the route's too: refused here, before that is a 500.
+        raise Refused(422, "body", "too_deep", "nested too deeply") from None
+    check(request.app.state.limits, parsed)
