@@ -6,14 +6,24 @@
 3. each consuming service's rate with its database work, next to a bare
    consume-and-produce loop on the same broker;
 4. the auditor's verify over a generated history of a million events, next to a bare
-   aiokafka consumer reading the same topics.
+   aiokafka consumer reading the same topics;
+5. the whole pipeline over the real services: applications a second from submitted to
+   scored and notified (bench/pipeline.py);
+6. latency from submission to ApplicationScored at a steady rate (bench/latency.py);
+7. scoring's throughput with 1, 2 and 4 instances in one group (bench/scaling.py);
+8. HTTP intake next to a bare endpoint of the same server (bench/intake.py).
+
+`python -m bench` runs every section; `python -m bench pipeline latency` only those named
+(envelopes, relay, services, audit, pipeline, latency, scaling, intake).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import time
+from collections.abc import Awaitable, Callable
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
@@ -21,6 +31,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.audit import bench_audit
+from bench.pipeline import bench_pipeline
 from bench.services import bench_services
 from services.applications.adapters.tables import backbone
 from shared.admin import ensure_topics
@@ -115,18 +126,35 @@ def bench_envelopes(envelopes: list[Envelope]) -> None:
     report("verify hash chains", len(envelopes), time.perf_counter() - started)
 
 
-async def main() -> None:
-    envelopes = make_events()
-    print(f"qsfund backbone benchmark, {EVENTS:,} events\n")
-    bench_envelopes(envelopes)
+Section = Callable[[str, str], Awaitable[None]]
+# Each needs the broker's bootstrap address and a PostgreSQL server URL.
+SECTIONS: dict[str, Section] = {
+    "services": bench_services,
+    "audit": lambda bootstrap, _: bench_audit(bootstrap),
+    "pipeline": bench_pipeline,
+}
+EVENT_SECTIONS = ("envelopes", "relay")
+ALL = [*EVENT_SECTIONS, *SECTIONS]
+
+
+async def main(chosen: list[str]) -> None:
+    unknown = set(chosen) - set(ALL)
+    if unknown:
+        raise SystemExit(f"no such section: {', '.join(sorted(unknown))}; choose from {ALL}")
+    envelopes = make_events() if set(chosen) & set(EVENT_SECTIONS) else []
+    if envelopes:
+        print(f"qsfund backbone benchmark, {EVENTS:,} events\n")
+    if "envelopes" in chosen:
+        bench_envelopes(envelopes)
     with infrastructure() as infra:
         print(f"(Kafka and PostgreSQL from {infra.origin})")
-        await bench_relay(infra.kafka_bootstrap, infra.postgres_url, envelopes)
-        print()
-        await bench_services(infra.kafka_bootstrap, infra.postgres_url)
-        print()
-        await bench_audit(infra.kafka_bootstrap)
+        if "relay" in chosen:
+            await bench_relay(infra.kafka_bootstrap, infra.postgres_url, envelopes)
+        for name in chosen:
+            if name in SECTIONS:
+                print()
+                await SECTIONS[name](infra.kafka_bootstrap, infra.postgres_url)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:] or ALL))

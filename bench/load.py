@@ -1,0 +1,80 @@
+"""Driving the applications API as a deadline peak does: a municipal platform filing for
+many enterprises and a reviewer deciding each filing eligible, with tokens minted once
+(signing one per request would measure the client, not the service)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from itertools import cycle
+from typing import Any
+
+import httpx
+
+from tests.support.credit_codes import credit_codes
+from tests.support.program import CLAIMS, Program, application
+from tests.support.tokens import Tokens
+
+
+def client(base_url: str, concurrency: int) -> httpx.AsyncClient:
+    """One connection per concurrent request, kept alive, as a platform's client would."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60)
+
+
+@dataclass
+class Filings:
+    """Bodies of distinct valid filings in one round, and the tokens that send them."""
+
+    round_id: str
+    tokens: Tokens
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Enterprises file several achievements each: codes repeat, claims vary.
+        pairs = zip(cycle(credit_codes(seed=5, count=500)), cycle(CLAIMS.values()), strict=False)
+        self._pairs = pairs
+        self.platform = self.tokens.headers("platform")
+        self.reviewer = self.tokens.headers("reviewer")
+
+    def body(self) -> dict[str, Any]:
+        code, claim = next(self._pairs)
+        return application(self.round_id, code, claim, industry="logistics")
+
+    async def submit(self, api: httpx.AsyncClient) -> str:
+        response = await api.post("/v1/applications", json=self.body(), headers=self.platform)
+        if response.status_code != 201:
+            raise RuntimeError(f"submission refused: {response.status_code} {response.text}")
+        return str(response.json()["id"])
+
+    async def review(self, api: httpx.AsyncClient, application_id: str) -> None:
+        response = await api.post(
+            f"/v1/applications/{application_id}/review",
+            json={"decision": "eligible"},
+            headers=self.reviewer,
+        )
+        if response.status_code != 202:
+            raise RuntimeError(f"review refused: {response.status_code} {response.text}")
+
+
+async def open_round(api: httpx.AsyncClient, tokens: Tokens) -> Filings:
+    """A round open now, with a budget no peak exhausts, and filings for it."""
+    round_id = await Program(api, tokens).open_round(budget=10**12, enterprise_cap_yuan=10**12)
+    return Filings(round_id, tokens)
+
+
+async def closed_loop(
+    count: int, concurrency: int, work: Callable[[int], Awaitable[None]]
+) -> float:
+    """Run `work(0..count-1)` with at most `concurrency` in flight; the seconds it took."""
+    next_index = iter(range(count))
+    started = time.perf_counter()
+
+    async def worker() -> None:
+        for index in next_index:
+            await work(index)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started

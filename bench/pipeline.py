@@ -1,0 +1,97 @@
+"""Benchmark 3, the whole pipeline: applications a second from submitted to scored and
+notified, over real processes of all three services.
+
+A platform files BENCH_PIPELINE_APPLICATIONS applications in one open round (a deadline
+peak lands in one round) with BENCH_PIPELINE_CONCURRENCY requests in flight, and a
+reviewer finds each eligible as soon as it is filed. The run ends when every application
+has its ApplicationScored in scoring's event store and all three of its notifications
+(received, reviewed, scored) are recorded in the notifications database. Each stage's
+figure is read from the services' own databases; emails actually sent are reported too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+from bench.cpu import CpuMeter
+from bench.load import client, closed_loop, open_round
+from bench.profiling import profiled
+from bench.progress import Counted, Progress, Stage
+from bench.stack import bench_stack
+
+APPLICATIONS = int(os.environ.get("BENCH_PIPELINE_APPLICATIONS", "20000"))
+CONCURRENCY = int(os.environ.get("BENCH_PIPELINE_CONCURRENCY", "32"))
+STALL_SECONDS = float(os.environ.get("BENCH_STALL_SECONDS", "60"))
+TARGET = 1000
+# Received, reviewed and scored: what an applicant is told for an eligible filing.
+NOTIFICATIONS_EACH = 3
+
+
+def counted_stages(databases: dict[str, str], n: int) -> list[Counted]:
+    return [
+        Counted(
+            "scored (ApplicationScored, scoring's store)",
+            n,
+            database=databases["scoring"],
+            query="SELECT count(*) FROM event WHERE event_type = 'ApplicationScored'",
+        ),
+        Counted(
+            "status 'scored' in the applications API",
+            n,
+            database=databases["applications"],
+            query="SELECT count(*) FROM application WHERE status = 'scored'",
+        ),
+        Counted(
+            f"notifications recorded ({NOTIFICATIONS_EACH} an application)",
+            n * NOTIFICATIONS_EACH,
+            database=databases["notifications"],
+            query="SELECT count(*) FROM notification",
+        ),
+        Counted(
+            "emails sent to the mail sink",
+            n * NOTIFICATIONS_EACH,
+            database=databases["notifications"],
+            query="SELECT count(*) FROM notification WHERE status = 'sent'",
+        ),
+    ]
+
+
+async def bench_pipeline(bootstrap: str, server_url: str) -> None:
+    n = APPLICATIONS
+    print(f"pipeline: {n:,} applications, {CONCURRENCY} requests in flight, 1 scoring instance")
+    async with bench_stack(bootstrap, server_url) as stack, client(stack.api, CONCURRENCY) as api:
+        filings = await open_round(api, stack.tokens)
+        submitted = Stage("submitted (HTTP 201)", n)
+        reviewed = Stage("reviewed eligible (HTTP 202)", n)
+
+        async def file_and_review(_: int) -> None:
+            application_id = await filings.submit(api)
+            submitted.saw(submitted.count + 1, time.perf_counter())
+            await filings.review(api, application_id)
+            reviewed.saw(reviewed.count + 1, time.perf_counter())
+
+        counted = counted_stages(stack.databases, n)
+        progress = Progress(counted, ending=counted[:3], stall_seconds=STALL_SECONDS)
+        pids = {**stack.pids(), "bench (HTTP client)": os.getpid()}
+        meter = CpuMeter(pids).start()
+        started = time.perf_counter()
+        with profiled("pipeline", stack.pids()):
+            watching = asyncio.create_task(progress.watch())
+            await closed_loop(n, CONCURRENCY, file_and_review)
+            complete = await watching
+        meter.stop()
+    finished = max(stage.done_at or 0.0 for stage in counted[:3]) - started
+    for stage in [submitted, reviewed, *counted]:
+        print(stage.line(started))
+    if complete:
+        rate = n / finished
+        print(
+            f"{'end to end: submitted to scored and notified':<44} {rate:>10,.0f} applications/s"
+            f"  ({rate / TARGET:.2f} of the target {TARGET:,}/s; {finished:.1f} s)"
+        )
+    else:
+        print(f"end to end: stalled for {STALL_SECONDS:.0f} s before completing")
+    print("CPU while it ran:")
+    print("\n".join(meter.lines()))
