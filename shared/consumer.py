@@ -1,18 +1,23 @@
-"""The idempotent consumer: apply an event and remember it in one transaction, then
-commit the Kafka offset.
+"""The idempotent consumer: apply events and remember them in one transaction, then
+commit the Kafka offsets.
 
 faststream has no Kafka transactions, so exactly-once effect comes from at-least-once
 delivery plus this inbox: a redelivered event finds its id already recorded and
-changes nothing. The handler never raises into faststream: a broken event is parked in
-the dead-letter topic and committed past; a database outage is waited out without
-committing, so no later commit can skip an unapplied message.
+changes nothing. Records come in batches; each partition's share of a batch is applied
+in one transaction (inbox rows, projection and new events together), the partitions side
+by side. A batch that fails for a reason other than an outage is applied again one event
+at a time, so one bad event is parked alone and the rest still land. Nothing raises into
+faststream: a broken event is parked in the dead-letter topic and committed past; a
+database outage is waited out without committing, so no commit skips an unapplied event.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,11 +30,24 @@ from shared.contracts import Contract, UnknownEventType, UnknownSchemaVersion, p
 from shared.deadletter import DeadLetters
 from shared.envelope import Envelope
 from shared.logs import correlation_id
-from shared.metrics import EVENTS_CONSUMED, HANDLER_SECONDS
+from shared.metrics import BATCH_EVENTS, EVENTS_CONSUMED, HANDLER_SECONDS
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class Delivered:
+    """A record that decoded into a known event."""
+
+    record: Any
+    envelope: Envelope
+    contract: Contract
+
+
 Apply = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
+# Runs once per transaction after its events are applied, with those first seen in it:
+# where work that several events of a batch would each trigger is done once.
+Settle = Callable[[AsyncSession, Sequence[Delivered]], Awaitable[None]]
 
 
 class RejectedEvent(Exception):
@@ -38,13 +56,23 @@ class RejectedEvent(Exception):
 
 UNDECODABLE = (ValidationError, UnknownEventType, UnknownSchemaVersion, UnicodeDecodeError)
 TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError, asyncio.TimeoutError)
+# Deadlock and serialization failures: another transaction won; the same work will pass.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 ATTEMPTS_BEFORE_PARKING = 5
 
 
 def is_transient(error: BaseException) -> bool:
     if isinstance(error, TRANSIENT):
         return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    if not isinstance(error, DBAPIError):
+        return False
+    return error.connection_invalidated or (
+        getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    )
+
+
+def backoff(failures: int) -> float:
+    return min(0.1 * 2.0**failures, 5.0)
 
 
 class IdempotentConsumer:
@@ -56,69 +84,138 @@ class IdempotentConsumer:
         inbox: Table,
         apply: Apply,
         dead_letters: DeadLetters,
+        settle: Settle | None = None,
+        partition_concurrency: int = 4,
     ) -> None:
         self.name = name
         self.sessions = sessions
         self.inbox = inbox
         self.apply = apply
+        self.settle = settle
         self.dead_letters = dead_letters
+        self.lanes = asyncio.Semaphore(partition_concurrency)
 
-    async def consume(self, record: Any) -> None:
-        """Apply one Kafka record exactly once in effect; returns when it may be committed."""
+    async def consume_batch(self, records: Sequence[Any]) -> None:
+        """Apply a batch exactly once in effect; returns when all of it may be committed."""
+        by_partition: dict[tuple[str, int], list[Delivered]] = {}
+        for record in records:
+            delivered = await self._decode_or_park(record)
+            if delivered is not None:
+                by_partition.setdefault((record.topic, record.partition), []).append(delivered)
+        await asyncio.gather(*(self._consume_lane(lane) for lane in by_partition.values()))
+
+    async def _decode_or_park(self, record: Any) -> Delivered | None:
         try:
             envelope = Envelope.decode(record.value or b"")
-            contract = parse_payload(envelope)
+            return Delivered(record, envelope, parse_payload(envelope))
         except UNDECODABLE as error:
             log.warning("dead-lettering undecodable record: %s", error)
             await self.dead_letters.park(record, error)
             EVENTS_CONSUMED.labels(self.name, "undecodable", "dead_lettered").inc()
-            return
-        context = correlation_id.set(str(envelope.correlation_id))
+            return None
+
+    async def _consume_lane(self, events: list[Delivered]) -> None:
+        """One partition's share: in order, in one transaction if all goes well."""
+        async with self.lanes:
+            if len(events) == 1 or not await self._apply_together(events):
+                for event in events:
+                    await self._apply_alone(event)
+
+    async def _apply_together(self, events: list[Delivered]) -> bool:
+        """True once the whole lane is applied; False if it must go one event at a time."""
+        failures = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                fresh = await self.apply_once(events)
+            except Exception as error:
+                if not is_transient(error):
+                    log.warning("a batch of %d failed (%s); one at a time", len(events), error)
+                    return False
+                failures += 1
+                log.warning("applying a batch of %d failed (%s); retrying", len(events), error)
+                await asyncio.sleep(backoff(failures))
+                continue
+            self._count(events, fresh, time.perf_counter() - started)
+            return True
+
+    async def _apply_alone(self, event: Delivered) -> None:
+        context = correlation_id.set(str(event.envelope.correlation_id))
+        started = time.perf_counter()
         try:
-            with HANDLER_SECONDS.labels(self.name).time():
-                outcome = await self._apply_until_settled(record, envelope, contract)
+            outcome = await self._apply_until_settled(event)
         finally:
             correlation_id.reset(context)
-        EVENTS_CONSUMED.labels(self.name, envelope.event_type, outcome).inc()
+        HANDLER_SECONDS.labels(self.name).observe(time.perf_counter() - started)
+        EVENTS_CONSUMED.labels(self.name, event.envelope.event_type, outcome).inc()
 
-    async def _apply_until_settled(
-        self, record: Any, envelope: Envelope, contract: Contract
-    ) -> str:
+    async def _apply_until_settled(self, event: Delivered) -> str:
         """What became of the event: applied, duplicate or dead_lettered."""
         failures = 0
         while True:
             try:
-                applied = await self.apply_once(record, envelope, contract)
-                return "applied" if applied else "duplicate"
+                fresh = await self.apply_once([event])
+                return "applied" if fresh else "duplicate"
             except RejectedEvent as error:
-                await self.dead_letters.park(record, error)
+                await self.dead_letters.park(event.record, error)
                 return "dead_lettered"
             except Exception as error:
                 failures += 1
                 if not is_transient(error) and failures >= ATTEMPTS_BEFORE_PARKING:
                     log.exception(
-                        "dead-lettering %s after %d failures", envelope.event_id, failures
+                        "dead-lettering %s after %d failures", event.envelope.event_id, failures
                     )
-                    await self.dead_letters.park(record, error)
+                    await self.dead_letters.park(event.record, error)
                     return "dead_lettered"
-                log.warning("applying %s failed (%s); retrying", envelope.event_id, error)
-                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                log.warning("applying %s failed (%s); retrying", event.envelope.event_id, error)
+                await asyncio.sleep(backoff(failures))
 
-    async def apply_once(self, record: Any, envelope: Envelope, contract: Contract) -> bool:
-        """True if applied now, False if this event was applied before."""
+    async def apply_once(self, events: Sequence[Delivered]) -> list[Delivered]:
+        """Apply, in one transaction, the events not applied before; returns those."""
         async with self.sessions.begin() as session:
-            first_time = await session.execute(
-                insert(self.inbox)
-                .values(
-                    event_id=envelope.event_id,
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                )
-                .on_conflict_do_nothing()
-                .returning(self.inbox.c.event_id)
+            fresh = await self._remember(session, events)
+            for event in fresh:
+                context = correlation_id.set(str(event.envelope.correlation_id))
+                try:
+                    await self.apply(session, event.envelope, event.contract)
+                finally:
+                    correlation_id.reset(context)
+            if fresh and self.settle is not None:
+                await self.settle(session, fresh)
+        return fresh
+
+    async def _remember(
+        self, session: AsyncSession, events: Sequence[Delivered]
+    ) -> list[Delivered]:
+        """Record the events in the inbox; those already there were applied before."""
+        first: dict[Any, Delivered] = {}
+        for event in events:  # a relay that crashed mid-batch may have sent one twice
+            first.setdefault(event.envelope.event_id, event)
+        inserted = await session.execute(
+            insert(self.inbox)
+            .values(
+                [
+                    {
+                        "event_id": event_id,
+                        "topic": event.record.topic,
+                        "partition": event.record.partition,
+                        "offset": event.record.offset,
+                    }
+                    for event_id, event in first.items()
+                ]
             )
-            if first_time.first() is None:
-                return False
-            await self.apply(session, envelope, contract)
-        return True
+            .on_conflict_do_nothing()
+            .returning(self.inbox.c.event_id)
+        )
+        new = set(inserted.scalars())
+        return [event for event_id, event in first.items() if event_id in new]
+
+    def _count(self, events: list[Delivered], fresh: list[Delivered], seconds: float) -> None:
+        BATCH_EVENTS.labels(self.name).observe(len(events))
+        # Each event's share of its batch, so the histogram stays per event.
+        for _ in events:
+            HANDLER_SECONDS.labels(self.name).observe(seconds / len(events))
+        new = {id(event) for event in fresh}
+        for event in events:
+            outcome = "applied" if id(event) in new else "duplicate"
+            EVENTS_CONSUMED.labels(self.name, event.envelope.event_type, outcome).inc()

@@ -34,16 +34,23 @@ def subscribe(
     group_id: str,
     consumer: IdempotentConsumer,
     description: str,
+    batch_size: int = 500,
 ) -> None:
-    """Feed `topic` to `consumer`, committing each offset only after its database commit."""
+    """Feed `topic` to `consumer` in batches, committing offsets only after the database.
 
-    async def on_record(message: KafkaMessage) -> None:
+    faststream's commit takes the consumer's whole position, which is right here because
+    a batch is everything fetched since the last commit and all of it is settled first.
+    """
+
+    async def on_batch(message: KafkaMessage) -> None:
+        records = message.raw_message
         try:
-            await consumer.consume(message.raw_message)
+            await consumer.consume_batch(records if isinstance(records, tuple) else (records,))
         except Exception:
             # Only a dead-letter topic that cannot be reached gets here. Seek back so the
-            # record is read again, rather than letting the next commit skip past it.
-            log.exception("could not settle a record; it will be read again")
+            # batch is read again (the inbox absorbs what was applied), rather than
+            # letting the next commit skip past it.
+            log.exception("could not settle a batch; it will be read again")
             await message.nack()
             await asyncio.sleep(1)
             return
@@ -59,6 +66,9 @@ def subscribe(
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        batch=True,
+        max_records=batch_size,
+        batch_timeout_ms=100,
         title=f"{topic}:{group_id}",
         description=description,
-    )(on_record)
+    )(on_batch)

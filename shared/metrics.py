@@ -22,6 +22,12 @@ HANDLER_SECONDS = Histogram(
     ["consumer"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+BATCH_EVENTS = Histogram(
+    "qsfund_batch_events",
+    "Events applied together in one transaction: one partition's share of a batch.",
+    ["consumer"],
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
+)
 EVENTS_PUBLISHED = Counter(
     "qsfund_events_published_total", "Events the outbox relay published.", ["topic"]
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.topics import Topics
@@ -12,6 +13,10 @@ class KafkaSettings(BaseSettings):
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     qsfund_topic_namespace: str = "qsfund"
+    # Records fetched and settled together; their offsets are committed once per batch.
+    consumer_batch_size: int = Field(500, ge=1, le=10_000)
+    # Partitions of one batch applied side by side, each in its own transaction.
+    consumer_partition_concurrency: int = Field(4, ge=1, le=64)
 
     @property
     def topics(self) -> Topics:

@@ -78,12 +78,14 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         inbox=backbone.inbox,
         apply=on_event,
         dead_letters=DeadLetters(BrokerPublisher(broker), topics.dead_letters, SOURCE),
+        partition_concurrency=settings.consumer_partition_concurrency,
     )
     for topic in (topics.applications, topics.scoring):
         subscribe(
             broker,
             topic,
             group_id=SOURCE,
+            batch_size=settings.consumer_batch_size,
             consumer=consumer,
             description="Lifecycle events the applicant and their platform are told of.",
         )

@@ -50,12 +50,15 @@ def build_app(settings: ScoringSettings) -> FastAPI:
         broker,
         topics.applications,
         group_id=SOURCE,
+        batch_size=settings.consumer_batch_size,
         consumer=IdempotentConsumer(
             name=SOURCE,
             sessions=sessions,
             inbox=backbone.inbox,
             apply=handlers.on_event,
+            settle=handlers.after_events,
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
+            partition_concurrency=settings.consumer_partition_concurrency,
         ),
         description="Reviews to score, and closed rounds to allocate.",
     )

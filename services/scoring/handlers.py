@@ -3,11 +3,13 @@ and allocate a round once it is closed and every application in it is settled.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.consumer import Delivered
 from shared.contracts import Contract
 from shared.contracts.applications import ApplicationReviewed, ApplicationWithdrawn, RoundClosed
 from shared.contracts.scoring import ApplicationScored
@@ -27,13 +29,22 @@ class ScoringHandlers:
     actor: Actor
 
     async def on_event(self, session: AsyncSession, envelope: Envelope, event: Contract) -> None:
-        """Apply one applications event; score an eligible review; allocate when due."""
+        """Apply one applications event; score an eligible review."""
         await project(session, envelope, event)
         if isinstance(event, ApplicationReviewed) and event.decision == "eligible":
             await self.on_application_found_eligible(session, event, envelope)
-        # Only a settled claim or a closing can make a round due for allocation.
-        if isinstance(event, ApplicationReviewed | ApplicationWithdrawn | RoundClosed):
-            await allocate_if_due(session, self.store, event.round_id, envelope, self.actor)
+
+    async def after_events(self, session: AsyncSession, applied: Sequence[Delivered]) -> None:
+        """Allocate each round these events may have made due, once however many touched it."""
+        # Only a settled claim or a closing can make a round due. Rounds in a fixed order,
+        # so two transactions never wait on each other's round rows the other way round.
+        last_trigger: dict[str, Envelope] = {}
+        for delivered in applied:
+            event = delivered.contract
+            if isinstance(event, ApplicationReviewed | ApplicationWithdrawn | RoundClosed):
+                last_trigger[event.round_id] = delivered.envelope
+        for round_id in sorted(last_trigger):
+            await allocate_if_due(session, self.store, round_id, last_trigger[round_id], self.actor)
 
     async def on_application_found_eligible(
         self, session: AsyncSession, event: ApplicationReviewed, envelope: Envelope
