@@ -31,6 +31,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.audit import bench_audit
+from bench.intake import bench_intake
 from bench.pipeline import bench_pipeline
 from bench.services import bench_services
 from services.applications.adapters.tables import backbone
@@ -132,6 +133,7 @@ SECTIONS: dict[str, Section] = {
     "services": bench_services,
     "audit": lambda bootstrap, _: bench_audit(bootstrap),
     "pipeline": bench_pipeline,
+    "intake": bench_intake,
 }
 EVENT_SECTIONS = ("envelopes", "relay")
 ALL = [*EVENT_SECTIONS, *SECTIONS]
