@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
-from pydantic import Field, field_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
@@ -15,6 +15,10 @@ from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
+from shared.http.body import BodyLimit
+from shared.http.idempotency import Keys, install_idempotency
+from shared.http.limits import Limits
+from shared.http.problems import install_problems
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -22,12 +26,13 @@ from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
 from .adapters.smtp import SmtpSender
-from .adapters.tables import backbone, metadata, notification, recipient
+from .adapters.tables import backbone, idempotency_key, metadata, notification, recipient
 from .adapters.webhook import WebhookSender
 from .delivery import DeliveryLoop
-from .domain import webhook
 from .domain.delivery import RecipientWait, RetryPolicy
+from .entrypoints import webhooks
 from .entrypoints.http import router
+from .entrypoints.webhooks import WebhookRules
 from .handlers import on_event
 
 SOURCE = "notifications"
@@ -44,9 +49,11 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     notifications_smtp_host: str = "127.0.0.1"
     notifications_smtp_port: int = 8025
     notifications_mail_from: str = "qsfund@district.example.gov.cn"
-    # {"https://platform.example.cn:443": "secret"}: until webhook registration arrives,
-    # each municipal platform's signing secret, keyed by the origin of its webhook URL.
-    notifications_webhook_secrets: dict[str, str] = {}
+    # Platforms register their webhooks (POST /v1/webhooks). Development and tests only:
+    # lets them register http:// and loopback or private addresses; refused in production.
+    notifications_webhook_insecure_urls: bool = False
+    notifications_webhooks_per_platform: int = Field(default=10, ge=1, le=100)
+    notifications_max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
     notifications_retry_attempts: int = Field(default=6, ge=1)
     notifications_retry_base_seconds: float = Field(default=1.0, gt=0)
     notifications_retry_factor: float = Field(default=2.0, ge=1)
@@ -59,13 +66,18 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     # share the same pool of 20.
     notifications_delivery_workers: int = Field(default=4, ge=1, le=8)
 
-    @field_validator("notifications_webhook_secrets")
-    @classmethod
-    def _by_origin(cls, secrets: dict[str, str]) -> dict[str, str]:
-        # Spelled-out origins, so "https://host" and "https://host:443/" find one secret.
-        if any(len(secret) < 16 for secret in secrets.values()):
-            raise ValueError("a webhook secret must have at least 16 characters")
-        return {webhook.origin(url): secret for url, secret in secrets.items()}
+    @model_validator(mode="after")
+    def _secure_webhooks_in_production(self) -> NotificationsSettings:
+        if self.production and self.notifications_webhook_insecure_urls:
+            raise ValueError("NOTIFICATIONS_WEBHOOK_INSECURE_URLS is for development only")
+        return self
+
+    @property
+    def webhooks(self) -> WebhookRules:
+        return WebhookRules(
+            insecure_urls=self.notifications_webhook_insecure_urls,
+            most_per_platform=self.notifications_webhooks_per_platform,
+        )
 
 
 def build_app(settings: NotificationsSettings) -> FastAPI:
@@ -100,7 +112,6 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             timeout=timeout,
         ),
         webhooks=WebhookSender(http_client),
-        secrets=settings.notifications_webhook_secrets,
         retry=RetryPolicy(
             attempts=settings.notifications_retry_attempts,
             base_seconds=settings.notifications_retry_base_seconds,
@@ -130,7 +141,13 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     app.state.sessions = sessions
     app.state.broker = broker
     install_auth(app, SOURCE, build_verifier(settings))
+    app.state.limits = Limits()
+    app.state.webhook_rules = settings.webhooks
+    install_problems(app)
+    install_idempotency(app, Keys(sessions, idempotency_key))
+    app.add_middleware(BodyLimit, max_bytes=settings.notifications_max_body_bytes)
     app.include_router(router)
+    app.include_router(webhooks.router)
     app.include_router(health_router())
     return app
 

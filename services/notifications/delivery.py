@@ -46,8 +46,6 @@ class DeliveryLoop:
     sessions: async_sessionmaker[AsyncSession]
     smtp: SmtpSender
     webhooks: WebhookSender
-    # Keyed by webhook.origin(url); see NotificationsSettings.
-    secrets: dict[str, str]
     retry: RetryPolicy
     recipient_wait: RecipientWait
     clock: Callable[[], datetime]
@@ -78,7 +76,7 @@ class DeliveryLoop:
             due = await queue.claim_due(session)
             if due is None:
                 return False
-            match route(due.channel, due.email, due.webhook_url, self.secrets):
+            match route(due.channel, due.email, due.endpoint):
                 case EmailTo(address):
                     text = email_text(due.summary, due.application_id)
                     await self._attempt(
@@ -88,15 +86,15 @@ class DeliveryLoop:
                             to=address, subject=due.subject, text=text, event_id=due.event_id
                         ),
                     )
-                case PostTo(url, secret):
-                    await self._attempt(session, due, lambda: self._post(due, url, secret))
+                case PostTo(url, secrets):
+                    await self._attempt(session, due, lambda: self._post(due, url, secrets))
                 case AwaitRecipient():
                     await self._wait_for_recipient(session, due)
                 case Unsendable(reason):
                     await queue.parked(session, due.id, due.attempts, reason)
         return True
 
-    async def _post(self, due: Due, url: str, secret: str) -> Attempted:
+    async def _post(self, due: Due, url: str, secrets: tuple[str, ...]) -> Attempted:
         body = webhook.body(
             event_id=due.event_id,
             event_type=due.event_type,
@@ -107,7 +105,7 @@ class DeliveryLoop:
         )
         timestamp = int(self.clock().timestamp())
         return await self.webhooks.post(
-            url=url, secret=secret, body=body, event_id=str(due.event_id), timestamp=timestamp
+            url=url, secrets=secrets, body=body, event_id=str(due.event_id), timestamp=timestamp
         )
 
     async def _attempt(self, session: AsyncSession, due: Due, send: Send) -> None:

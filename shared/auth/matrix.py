@@ -59,6 +59,12 @@ MATRIX: dict[str, Rows] = {
         ("GET", "/v1/notifications/dead-letters"): _roles(AUDITOR, OPERATOR),
         ("GET", "/v1/notifications/{notification_id}/attempts"): _roles(AUDITOR, OPERATOR),
         ("POST", "/v1/notifications/{notification_id}/retry"): _roles(OPERATOR),
+        # A platform manages its own webhooks only (the routes scope by its subject).
+        ("POST", "/v1/webhooks"): _roles(PLATFORM),
+        ("GET", "/v1/webhooks"): _roles(PLATFORM),
+        ("POST", "/v1/webhooks/{webhook_id}/rotate"): _roles(PLATFORM),
+        ("POST", "/v1/webhooks/{webhook_id}/retire"): _roles(PLATFORM),
+        ("DELETE", "/v1/webhooks/{webhook_id}"): _roles(PLATFORM),
     },
 }
 

@@ -28,9 +28,11 @@ def check(limits: Limits, value: Any, path: tuple[str, ...] = (), depth: int = 0
     where = ".".join(path) or "body"
     if depth > limits.max_depth:
         raise Refused(422, where, "too_deep", f"nested deeper than {limits.max_depth} levels")
-    if isinstance(value, str) and len(value) > limits.max_string_length:
-        message = f"longer than {limits.max_string_length} characters"
-        raise Refused(422, where, "string_too_long", message)
+    if isinstance(value, str):
+        _check_text(where, value)
+        if len(value) > limits.max_string_length:
+            message = f"longer than {limits.max_string_length} characters"
+            raise Refused(422, where, "string_too_long", message)
     if isinstance(value, list):
         most = limits.max_items.get(where, limits.max_list_length)
         if len(value) > most:
@@ -42,8 +44,17 @@ def check(limits: Limits, value: Any, path: tuple[str, ...] = (), depth: int = 0
             check(limits, item, (*path, str(name)), depth + 1)
 
 
+def _check_text(where: str, value: str) -> None:
+    # PostgreSQL stores no NUL character in text: refused here, not a 500 there.
+    if "\x00" in value:
+        raise Refused(422, where, "null_character", "contains a NUL character")
+
+
 async def within_limits(request: Request) -> None:
-    """A router dependency: the app's `state.limits` applied to a JSON body, if any."""
+    """A router dependency: the app's `state.limits` applied to a JSON body, if any, and
+    path and query parameters free of NUL characters."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        _check_text(name, str(value))
     body = await request.body()
     if not body:
         return

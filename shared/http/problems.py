@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 PROBLEM_JSON = "application/problem+json"
 # For a route's OpenAPI `responses=`: a refusal in the problem shape.
@@ -46,6 +47,9 @@ class Refused(Exception):
         self.item = {"field": field, "rule": rule, "message": message}
 
 
+_HTTP_RULES = {400: "json_invalid", 404: "route_not_found", 405: "method_not_allowed"}
+
+
 def problem(
     status: int, title: str, errors: list[dict[str, str]], headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -70,6 +74,18 @@ def install_problems(
     @app.exception_handler(Refused)
     async def refused(_: Request, error: Refused) -> JSONResponse:
         return problem(error.status, error.item["message"], [error.item])
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        # FastAPI's own refusals: 400 for a body it cannot decode at all (not UTF-8 JSON),
+        # which is the client's malformed JSON like any other (422), and 404 and 405
+        # for routes and methods that do not exist.
+        status = 422 if error.status_code == 400 else error.status_code
+        rule = _HTTP_RULES.get(error.status_code, f"http_{error.status_code}")
+        item = {"field": "body" if rule == "json_invalid" else "", "rule": rule}
+        message = str(error.detail)
+        headers = dict(error.headers) if error.headers else None
+        return problem(status, message, [{**item, "message": message}], headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -1,5 +1,6 @@
 """Notification delivery over the real stack: the notifications service as a process,
-Kafka and PostgreSQL, a real SMTP server and a real webhook receiver on loopback."""
+Kafka and PostgreSQL, a real SMTP server, and a municipal platform's real webhook
+receiver on loopback, registered through the API as a platform registers it."""
 
 from __future__ import annotations
 
@@ -25,10 +26,18 @@ from tests.support.kafka import produce
 from tests.support.notifications_receivers import SmtpServer, WebhookReceiver
 from tests.support.processes import ServiceProcess
 from tests.support.readme import readme_function
-from tests.support.tokens import Tokens
+from tests.support.tokens import PLATFORM, Tokens
 
-SECRET = "platform-secret-7f3a9c2e41"
 EMAIL = "quality@jinyu.example.cn"
+ALL_EVENTS = [
+    "ApplicationSubmitted",
+    "ApplicationAmended",
+    "ApplicationReviewed",
+    "ApplicationWithdrawn",
+    "ApplicationScored",
+    "ApplicationAwarded",
+    "ApplicationNotAwarded",
+]
 T = TypeVar("T")
 
 
@@ -39,6 +48,18 @@ class Notifications:
     smtp: SmtpServer
     platform: WebhookReceiver
     publish: Callable[[str, list[Envelope]], Awaitable[None]]
+    tokens: Tokens
+
+    async def register(
+        self, url: str, events: list[str] = ALL_EVENTS, platform: str = PLATFORM
+    ) -> dict[str, Any]:
+        """Register a webhook as the platform does; the answer holds its secret."""
+        headers = self.tokens.headers("platform", sub=platform)
+        body = {"url": url, "event_types": events}
+        response = await self.api.post("/v1/webhooks", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        registered: dict[str, Any] = response.json()
+        return registered
 
 
 @pytest.fixture
@@ -69,7 +90,7 @@ async def notifications(
         "QSFUND_TOPIC_NAMESPACE": topics.namespace,
         "NOTIFICATIONS_DATABASE_URL": notifications_db,
         "NOTIFICATIONS_SMTP_PORT": str(smtp.port),
-        "NOTIFICATIONS_WEBHOOK_SECRETS": json.dumps({f"http://127.0.0.1:{platform.port}": SECRET}),
+        "NOTIFICATIONS_WEBHOOK_INSECURE_URLS": "true",  # the receiver is on loopback http
         "NOTIFICATIONS_RETRY_ATTEMPTS": "3",
         "NOTIFICATIONS_RETRY_BASE_SECONDS": "0.2",
         "NOTIFICATIONS_RETRY_CAP_SECONDS": "1",
@@ -86,13 +107,14 @@ async def notifications(
     try:
         auditor = tokens.headers("auditor")
         async with httpx.AsyncClient(base_url=service.url, headers=auditor, timeout=5) as api:
-            yield Notifications(api, tokens.headers("operator"), smtp, platform, publish)
+            yield Notifications(api, tokens.headers("operator"), smtp, platform, publish, tokens)
     finally:
         service.stop()
 
 
-def with_webhook(event: ApplicationSubmitted, url: str) -> ApplicationSubmitted:
-    return event.model_copy(update={"contact": Contact(email=EMAIL, webhook_url=url)})
+def via(event: ApplicationSubmitted, platform: str = PLATFORM) -> ApplicationSubmitted:
+    """The application as the platform filed it: the submission names it."""
+    return event.model_copy(update={"submitted_via": platform})
 
 
 def scored(application_id: str) -> ApplicationScored:
@@ -175,7 +197,8 @@ async def test_the_applicant_is_emailed_at_each_step(
 async def test_the_platform_receives_a_webhook_whose_signature_verifies(
     notifications: Notifications, topics: Topics
 ) -> None:
-    application = with_webhook(submitted(), notifications.platform.url)
+    secret = (await notifications.register(notifications.platform.url))["secret"]
+    application = via(submitted())
     (event,) = stream([application])
     await notifications.publish(topics.applications, [event])
 
@@ -188,11 +211,11 @@ async def test_the_platform_receives_a_webhook_whose_signature_verifies(
     # What an integrator does: exactly the few lines the README gives them.
     verify = readme_function("verify")
     headers = httpx.Headers(request.headers)
-    assert verify(SECRET, headers, request.body)
+    assert verify(secret, headers, request.body)
     assert not verify("another platform's secret", headers, request.body)
-    assert not verify(SECRET, headers, request.body + b" ")
+    assert not verify(secret, headers, request.body + b" ")
     stale = httpx.Headers({**headers, "x-qsfund-timestamp": str(int(time.time()) - 3600)})
-    assert not verify(SECRET, stale, request.body), "a replayed old delivery is refused"
+    assert not verify(secret, stale, request.body), "a replayed old delivery is refused"
     assert json.loads(request.body) == {
         "event_id": str(event.event_id),
         "event_type": "ApplicationSubmitted",
@@ -207,7 +230,8 @@ async def test_a_platform_failing_twice_gets_the_third_try(
     notifications: Notifications, topics: Topics
 ) -> None:
     notifications.platform.fail_next = 2
-    application = with_webhook(submitted(), notifications.platform.url)
+    await notifications.register(notifications.platform.url)
+    application = via(submitted())
     await notifications.publish(topics.applications, stream([application]))
 
     rows = await all_sent(notifications, application.application_id, count=2)
@@ -225,7 +249,8 @@ async def test_a_platform_that_keeps_failing_is_parked_and_retried_by_the_operat
     notifications: Notifications, topics: Topics
 ) -> None:
     notifications.platform.failing = True
-    application = with_webhook(submitted(), notifications.platform.url)
+    await notifications.register(notifications.platform.url)
+    application = via(submitted())
     await notifications.publish(topics.applications, stream([application]))
 
     async def parked() -> list[dict[str, Any]] | None:
@@ -268,7 +293,8 @@ async def test_a_platform_that_keeps_failing_is_parked_and_retried_by_the_operat
 async def test_redelivered_events_are_notified_once_per_channel(
     notifications: Notifications, topics: Topics
 ) -> None:
-    application = with_webhook(submitted(), notifications.platform.url)
+    await notifications.register(notifications.platform.url)
+    application = via(submitted())
     events = stream([application, reviewed(application.application_id)])
     await notifications.publish(topics.applications, events + events)
 
@@ -286,7 +312,8 @@ async def test_redelivered_events_are_notified_once_per_channel(
 async def test_a_score_consumed_before_the_application_reaches_both_channels(
     notifications: Notifications, topics: Topics
 ) -> None:
-    application = with_webhook(submitted(), notifications.platform.url)
+    await notifications.register(notifications.platform.url)
+    application = via(submitted())
     app_id = application.application_id
     await notifications.publish(topics.scoring, stream([scored(app_id)], source="scoring"))
 
@@ -311,25 +338,130 @@ async def test_a_score_consumed_before_the_application_reaches_both_channels(
     assert len(notifications.smtp.received) == 2
 
 
-async def test_a_webhook_of_a_platform_without_a_secret_is_parked_unsent(
+async def test_a_url_named_in_the_application_is_never_posted_to(
     notifications: Notifications, topics: Topics
 ) -> None:
-    stranger = "http://localhost:9/qsfund"
-    application = with_webhook(submitted(), stranger)
+    # Anyone filing could name any URL: only webhooks a platform registered are posted to.
+    named = submitted().model_copy(
+        update={"contact": Contact(email=EMAIL, webhook_url=notifications.platform.url)}
+    )
+    await notifications.publish(topics.applications, stream([named]))
+
+    (email,) = await all_sent(notifications, named.application_id, count=1)
+    assert email["channel"] == "email"
+    await asyncio.sleep(0.5)
+    assert notifications.platform.requests == []
+    assert await listed(notifications, named.application_id) == [email]
+
+
+async def test_a_platform_hears_only_of_its_own_applications_and_chosen_events(
+    notifications: Notifications, topics: Topics
+) -> None:
+    await notifications.register(notifications.platform.url, events=["ApplicationReviewed"])
+    ours, theirs = via(submitted()), via(submitted(), platform="shanghai-gov-platform")
+    for application in (ours, theirs):
+        events = stream([application, reviewed(application.application_id)])
+        await notifications.publish(topics.applications, events)
+
+    rows = await all_sent(notifications, ours.application_id, count=3)
+    await all_sent(notifications, theirs.application_id, count=2)
+
+    assert webhook_of(rows)["event_type"] == "ApplicationReviewed"
+    (request,) = notifications.platform.requests
+    body = json.loads(request.body)
+    assert (body["application_id"], body["event_type"]) == (
+        ours.application_id,
+        "ApplicationReviewed",
+    )
+
+
+async def test_a_secret_rotates_without_a_delivery_failing_verification(
+    notifications: Notifications, topics: Topics
+) -> None:
+    platform = notifications.tokens.headers("platform")
+    hook = await notifications.register(notifications.platform.url)
+    old = hook["secret"]
+    rotated = await notifications.api.post(
+        f"/v1/webhooks/{hook['id']}/rotate", json={"grace_seconds": 3600}, headers=platform
+    )
+    assert rotated.status_code == 201, rotated.text
+    new = rotated.json()["secret"]
+    assert new != old
+    assert [s["retire_at"] is None for s in rotated.json()["secrets"]] == [True, False]
+
+    verify = readme_function("verify")
+
+    async def delivered() -> Any:
+        count = len(notifications.platform.requests)
+        application = via(submitted())
+        await notifications.publish(topics.applications, stream([application]))
+        await all_sent(notifications, application.application_id, count=2)
+        (request,) = notifications.platform.requests[count:]
+        return httpx.Headers(request.headers), request.body
+
+    headers, body = await delivered()
+    assert verify(old, headers, body), "a receiver not yet on the new secret still verifies"
+    assert verify(new, headers, body), "a receiver already on the new secret verifies"
+
+    retired = await notifications.api.post(f"/v1/webhooks/{hook['id']}/retire", headers=platform)
+    assert retired.status_code == 200, retired.text
+    assert len(retired.json()["secrets"]) == 1
+    headers, body = await delivered()
+    assert verify(new, headers, body)
+    assert not verify(old, headers, body), "a retired secret signs nothing"
+
+    listed_hooks = (await notifications.api.get("/v1/webhooks", headers=platform)).json()
+    assert [h["id"] for h in listed_hooks] == [hook["id"]]
+    assert "secret" not in listed_hooks[0], "a secret is shown once, when it is made"
+    deleted = await notifications.api.delete(f"/v1/webhooks/{hook['id']}", headers=platform)
+    assert deleted.status_code == 204
+    assert (await notifications.api.get("/v1/webhooks", headers=platform)).json() == []
+    application = via(submitted())
     await notifications.publish(topics.applications, stream([application]))
+    await all_sent(notifications, application.application_id, count=1)
 
-    async def parked() -> list[dict[str, Any]] | None:
-        letters: list[dict[str, Any]] = (
-            await notifications.api.get("/v1/notifications/dead-letters")
-        ).json()
-        return letters or None
 
-    (letter,) = await eventually(parked)
-    assert letter["channel"] == "webhook"
-    assert "no webhook secret" in letter["last_error"]
-    assert await attempts(notifications, letter["id"]) == []
-    email = await eventually(lambda: _sent_email(notifications, application.application_id))
-    assert email["status"] == "sent"
+async def test_a_platform_cannot_touch_another_platforms_webhook(
+    notifications: Notifications,
+) -> None:
+    hook = await notifications.register(notifications.platform.url)
+    stranger = notifications.tokens.headers("platform", sub="shanghai-gov-platform")
+    for method, path in [
+        ("POST", f"/v1/webhooks/{hook['id']}/rotate"),
+        ("POST", f"/v1/webhooks/{hook['id']}/retire"),
+        ("DELETE", f"/v1/webhooks/{hook['id']}"),
+    ]:
+        body: dict[str, Any] | None = {} if path.endswith("rotate") else None
+        answer = await notifications.api.request(method, path, json=body, headers=stranger)
+        assert answer.status_code == 404, (method, path, answer.text)
+    assert (await notifications.api.get("/v1/webhooks", headers=stranger)).json() == []
+    as_auditor = await notifications.api.get("/v1/webhooks")
+    assert as_auditor.status_code == 403
+
+
+async def test_a_retried_registration_gets_the_same_webhook_and_secret(
+    notifications: Notifications,
+) -> None:
+    headers = {**notifications.tokens.headers("platform"), "Idempotency-Key": "register-1"}
+    body = {"url": notifications.platform.url, "event_types": ["ApplicationAwarded"]}
+    first = await notifications.api.post("/v1/webhooks", json=body, headers=headers)
+    again = await notifications.api.post("/v1/webhooks", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201), again.text
+    assert first.json() == again.json()
+    listed_hooks = await notifications.api.get("/v1/webhooks", headers=headers)
+    assert len(listed_hooks.json()) == 1
+    other = {**body, "event_types": ["ApplicationScored"]}
+    reused = await notifications.api.post("/v1/webhooks", json=other, headers=headers)
+    assert reused.status_code == 409
+    assert reused.json()["errors"][0]["rule"] == "idempotency_key_reused"
+
+    private = {**body, "url": "ftp://127.0.0.1/hook"}
+    refused = await notifications.api.post(
+        "/v1/webhooks", json=private, headers=notifications.tokens.headers("platform")
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["errors"][0]["field"] == "url"
 
 
 async def _sent_email(n: Notifications, application_id: str) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""The notifications domain without I/O: backoff, routing, signatures, platform origins."""
+"""The notifications domain without I/O: backoff, routing, signatures, webhook URLs."""
 
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -9,6 +9,7 @@ from services.notifications.domain import webhook
 from services.notifications.domain.delivery import (
     AwaitRecipient,
     EmailTo,
+    Endpoint,
     PostTo,
     RetryPolicy,
     Unsendable,
@@ -32,41 +33,61 @@ def test_backoff_doubles_up_to_its_cap_then_parks() -> None:
     ]
 
 
+HOOK = Endpoint("https://gov.example.cn/hook", ("new-secret", "old-secret"))
+
+
 @pytest.mark.parametrize(
-    ("channel", "email", "url", "expected"),
+    ("channel", "email", "endpoint", "expected"),
     [
         ("email", "a@example.cn", None, EmailTo("a@example.cn")),
         ("email", None, None, AwaitRecipient()),
-        (
-            "webhook",
-            "a@example.cn",
-            "https://gov.example.cn/hook",
-            PostTo("https://gov.example.cn/hook", "s" * 16),
-        ),
+        ("webhook", "a@example.cn", HOOK, PostTo(HOOK.url, HOOK.secrets)),
     ],
 )
 def test_routing_follows_what_is_known_of_the_recipient(
-    channel: str, email: str | None, url: str | None, expected: object
+    channel: str, email: str | None, endpoint: Endpoint | None, expected: object
 ) -> None:
-    assert route(channel, email, url, {"https://gov.example.cn:443": "s" * 16}) == expected
-
-
-def test_a_webhook_without_a_secret_for_its_platform_is_not_sent() -> None:
-    routed = route("webhook", "a@example.cn", "https://other.example.cn/hook", {})
-    assert isinstance(routed, Unsendable)
-    assert "no webhook secret" in routed.reason
+    assert route(channel, email, endpoint) == expected
 
 
 @pytest.mark.parametrize(
-    ("url", "origin"),
+    ("endpoint", "reason"),
     [
-        ("https://Gov.Example.cn/hook?x=1", "https://gov.example.cn:443"),
-        ("http://127.0.0.1:8080/a", "http://127.0.0.1:8080"),
-        ("https://[::1]/h", "https://[::1]:443"),
+        (None, "per-application webhook URLs are retired"),
+        (Endpoint(HOOK.url, HOOK.secrets, deleted=True), "deleted"),
+        (Endpoint(HOOK.url, ()), "no valid secret"),
     ],
 )
-def test_secrets_are_keyed_by_origin_with_the_port_spelled_out(url: str, origin: str) -> None:
-    assert webhook.origin(url) == origin
+def test_a_webhook_is_not_sent_without_a_live_registration_and_a_secret(
+    endpoint: Endpoint | None, reason: str
+) -> None:
+    routed = route("webhook", "a@example.cn", endpoint)
+    assert isinstance(routed, Unsendable)
+    assert reason in routed.reason
+
+
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("https://gov.example.cn/qsfund/events", None),
+        ("http://gov.example.cn/qsfund/events", "must be https"),
+        ("https://user:pw@gov.example.cn/hook", "credentials"),
+        ("https://127.0.0.1/hook", "non-public"),
+        ("https://10.1.2.3:8443/hook", "non-public"),
+        ("https://169.254.169.254/latest/meta-data", "non-public"),
+        ("https://[::1]/hook", "non-public"),
+        ("https://localhost/hook", "this machine"),
+        ("ftp://gov.example.cn/hook", "http(s)"),
+        ("https://gov.example.cn:99999/hook", "not a URL"),
+    ],
+)
+def test_a_platform_may_register_only_public_https_urls(url: str, refused: str | None) -> None:
+    problem = webhook.url_problem(url, insecure_allowed=False)
+    assert (problem is None) if refused is None else (refused in (problem or "")), problem
+
+
+def test_development_may_register_loopback_http() -> None:
+    assert webhook.url_problem("http://127.0.0.1:8080/hook", insecure_allowed=True) is None
 
 
 def test_the_signature_is_what_the_readme_tells_receivers_to_check() -> None:
@@ -85,3 +106,16 @@ def test_the_signature_is_what_the_readme_tells_receivers_to_check() -> None:
     }
     assert readme_function("verify")("platform-secret-1", headers, body)
     assert not readme_function("verify")("platform-secret-2", headers, body)
+
+
+def test_during_a_rotation_a_receiver_with_either_secret_verifies() -> None:
+    body = b'{"event_id":"e1"}'
+    timestamp = int(datetime.now(UTC).timestamp())
+    headers = {
+        "X-Qsfund-Timestamp": str(timestamp),
+        "X-Qsfund-Signature": webhook.signatures(["new-secret", "old-secret"], timestamp, body),
+    }
+    verify = readme_function("verify")
+    assert verify("new-secret", headers, body)
+    assert verify("old-secret", headers, body)
+    assert not verify("retired-secret", headers, body)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.auth.http import REFUSALS, Caller
 from shared.eventstore import Cause
 from shared.http.limits import within_limits
-from shared.http.problems import INVALID
+from shared.http.problems import INVALID, PROBLEM
 
 from .. import queries
 from ..commands import (
@@ -58,12 +58,17 @@ def _cause(caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = 
     return Cause(actor=caller.actor, correlation_id=x_correlation_id or uuid4())
 
 
+# A route's own refusals besides REFUSALS and INVALID: a name that does not exist (or not
+# for this caller), and a state or an Idempotency-Key that forbids it now.
+MISSING: dict[int | str, dict[str, Any]] = {404: PROBLEM}
+CONFLICT: dict[int | str, dict[str, Any]] = {404: PROBLEM, 409: PROBLEM}
+
 ServiceDep = Annotated[ApplicationsService, Depends(_service)]
 SessionDep = Annotated[AsyncSession, Depends(_session)]
 CauseDep = Annotated[Cause, Depends(_cause)]
 
 
-@router.post("/rounds", status_code=201)
+@router.post("/rounds", status_code=201, responses={409: PROBLEM})
 async def create_round(
     body: RoundRequest, service: ServiceDep, cause: CauseDep, key: IdempotencyKey
 ) -> Created:
@@ -71,13 +76,13 @@ async def create_round(
     return Created(id=await service.open_round(OpenRound(**body.model_dump()), cause, key))
 
 
-@router.get("/rounds/{round_id}")
+@router.get("/rounds/{round_id}", responses=MISSING)
 async def get_round(round_id: str, session: SessionDep, _: Caller) -> RoundView:
     """A round's figures and how its applications stand."""
     return RoundView(**await queries.round_view(session, round_id))
 
 
-@router.post("/rounds/{round_id}/close", status_code=202)
+@router.post("/rounds/{round_id}/close", status_code=202, responses=CONFLICT)
 async def close_round(
     round_id: str, service: ServiceDep, cause: CauseDep, key: IdempotencyKey
 ) -> Created:
@@ -86,7 +91,7 @@ async def close_round(
     return Created(id=round_id)
 
 
-@router.post("/applications", status_code=201)
+@router.post("/applications", status_code=201, responses=CONFLICT)
 async def submit_application(
     body: ApplicationRequest,
     service: ServiceDep,
@@ -100,7 +105,7 @@ async def submit_application(
     return Created(id=await service.submit(command, caller, cause, key))
 
 
-@router.get("/applications/{application_id}")
+@router.get("/applications/{application_id}", responses=MISSING)
 async def get_application(
     application_id: str, session: SessionDep, caller: Caller
 ) -> ApplicationView:
@@ -117,7 +122,7 @@ async def get_enterprise_applications(
     return [ApplicationView(**row) for row in rows]
 
 
-@router.get("/applications/{application_id}/history")
+@router.get("/applications/{application_id}/history", responses=MISSING)
 async def get_history(
     application_id: str, session: SessionDep, caller: Caller
 ) -> list[HistoryEntry]:
@@ -126,7 +131,7 @@ async def get_history(
     return [HistoryEntry(**row) for row in rows]
 
 
-@router.post("/applications/{application_id}/review", status_code=202)
+@router.post("/applications/{application_id}/review", status_code=202, responses=CONFLICT)
 async def review_application(
     application_id: str,
     body: ReviewRequest,
@@ -146,7 +151,7 @@ async def review_application(
     return Created(id=application_id)
 
 
-@router.post("/applications/{application_id}/amend", status_code=202)
+@router.post("/applications/{application_id}/amend", status_code=202, responses=CONFLICT)
 async def amend_application(
     application_id: str,
     body: AmendmentRequest,
@@ -161,7 +166,7 @@ async def amend_application(
     return Created(id=application_id)
 
 
-@router.post("/applications/{application_id}/withdraw", status_code=202)
+@router.post("/applications/{application_id}/withdraw", status_code=202, responses=CONFLICT)
 async def withdraw_application(
     application_id: str,
     body: WithdrawalRequest,

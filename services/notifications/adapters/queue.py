@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.delivery import PARKED, PENDING, SENT, Attempted
-from .tables import delivery_attempt, notification, recipient
+from ..domain.delivery import PARKED, PENDING, SENT, Attempted, Endpoint
+from .tables import delivery_attempt, notification, recipient, webhook, webhook_secret
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ class Due:
     attempts: int
     recipient_waits: int
     email: str | None
-    webhook_url: str | None
+    # The registered webhook a webhook notification goes to; None for email (and for
+    # rows of the retired per-application URLs).
+    endpoint: Endpoint | None = None
 
 
 async def claim_due(session: AsyncSession) -> Due | None:
@@ -48,8 +50,8 @@ async def claim_due(session: AsyncSession) -> Due | None:
                 n.c.summary,
                 n.c.attempts,
                 n.c.recipient_waits,
+                n.c.target,
                 recipient.c.email,
-                recipient.c.webhook_url,
             )
             .outerjoin(recipient, recipient.c.application_id == n.c.application_id)
             # The database's clock, the one that stamped due_at on rows the consumer wrote.
@@ -59,7 +61,36 @@ async def claim_due(session: AsyncSession) -> Due | None:
             .with_for_update(of=n, skip_locked=True)
         )
     ).first()
-    return Due(**row._mapping) if row else None
+    if row is None:
+        return None
+    values = dict(row._mapping)
+    target = values.pop("target")
+    endpoint = await _endpoint(session, target) if values["channel"] == "webhook" else None
+    return Due(**values, endpoint=endpoint)
+
+
+async def _endpoint(session: AsyncSession, target: str) -> Endpoint | None:
+    """The webhook as it is now, with the secrets valid now, newest first."""
+    try:
+        webhook_id = UUID(target)
+    except ValueError:
+        return None  # '': a retired per-application URL
+    found = (
+        await session.execute(
+            select(webhook.c.url, webhook.c.deleted_at).where(webhook.c.id == webhook_id)
+        )
+    ).first()
+    if found is None:
+        return None
+    secrets = await session.scalars(
+        select(webhook_secret.c.secret)
+        .where(
+            webhook_secret.c.webhook_id == webhook_id,
+            or_(webhook_secret.c.retire_at.is_(None), webhook_secret.c.retire_at > func.now()),
+        )
+        .order_by(webhook_secret.c.id.desc())
+    )
+    return Endpoint(found.url, tuple(secrets), deleted=found.deleted_at is not None)
 
 
 async def log_attempt(

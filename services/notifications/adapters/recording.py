@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import String, any_, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,7 +10,7 @@ from shared.envelope import Envelope
 
 from ..domain.delivery import PENDING
 from ..domain.messages import Message
-from .tables import notification, recipient
+from .tables import notification, recipient, webhook
 
 
 async def lock_application(session: AsyncSession, application_id: str) -> None:
@@ -25,13 +25,26 @@ async def lock_application(session: AsyncSession, application_id: str) -> None:
 
 
 async def remember_recipient(
-    session: AsyncSession, application_id: str, email: str, webhook_url: str | None
+    session: AsyncSession,
+    application_id: str,
+    email: str,
+    webhook_url: str | None,
+    platform: str | None,
 ) -> None:
-    values = {"email": email, "webhook_url": webhook_url}
+    """The application's contact; its platform only from the submission (an amendment
+    does not name it, and leaves it as it was)."""
+    new = insert(recipient).values(
+        application_id=application_id, email=email, webhook_url=webhook_url, platform=platform
+    )
     await session.execute(
-        insert(recipient)
-        .values(application_id=application_id, **values)
-        .on_conflict_do_update(index_elements=[recipient.c.application_id], set_=values)
+        new.on_conflict_do_update(
+            index_elements=[recipient.c.application_id],
+            set_={
+                "email": new.excluded.email,
+                "webhook_url": new.excluded.webhook_url,
+                "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
+            },
+        )
     )
 
 
@@ -54,7 +67,12 @@ async def record_email(session: AsyncSession, envelope: Envelope, message: Messa
 
 
 async def extend_to_webhook(session: AsyncSession, application_id: str) -> None:
-    """Give each of the application's email notifications a webhook twin, if it names one."""
+    """Give each of the application's email notifications a twin for every webhook its
+    platform had registered, for that event type, when the event occurred.
+
+    Comparing with the event's time, not this transaction's, makes the result the same
+    whichever topic is consumed first, and the same again in a rebuild.
+    """
     email = notification.alias("email")
     twins = (
         select(
@@ -64,15 +82,19 @@ async def extend_to_webhook(session: AsyncSession, application_id: str) -> None:
             email.c.event_type,
             email.c.occurred_at,
             literal("webhook"),
+            cast(webhook.c.id, String),
             email.c.subject,
             email.c.summary,
             literal(PENDING),
         )
         .join(recipient, recipient.c.application_id == email.c.application_id)
+        .join(webhook, webhook.c.platform == recipient.c.platform)
         .where(
             email.c.application_id == application_id,
             email.c.channel == "email",
-            recipient.c.webhook_url.is_not(None),
+            email.c.event_type == any_(webhook.c.event_types),
+            webhook.c.created_at <= email.c.occurred_at,
+            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > email.c.occurred_at),
         )
     )
     columns = [
@@ -82,6 +104,7 @@ async def extend_to_webhook(session: AsyncSession, application_id: str) -> None:
         "event_type",
         "occurred_at",
         "channel",
+        "target",
         "subject",
         "summary",
         "status",

@@ -1,5 +1,5 @@
-"""The notifications service's database: inbox, recipients, notifications and the
-delivery log."""
+"""The notifications service's database: inbox, recipients, notifications, the
+delivery log, platforms' webhooks and their secrets, and idempotency keys."""
 
 from sqlalchemy import (
     BigInteger,
@@ -17,8 +17,10 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.idempotency import idempotency_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -28,7 +30,11 @@ recipient = Table(
     metadata,
     Column("application_id", String(64), primary_key=True),
     Column("email", String(254), nullable=False),
+    # contact.webhook_url of the filing: kept as the event said, no longer posted to.
     Column("webhook_url", String(2000)),
+    # The platform (its token's subject) that filed the application, if one did: whose
+    # registered webhooks hear of it.
+    Column("platform", String(200)),
 )
 
 notification = Table(
@@ -40,6 +46,8 @@ notification = Table(
     Column("event_type", String(80), nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("channel", String(20), nullable=False),
+    # Which of the channel's destinations: '' for the email, a registered webhook's id.
+    Column("target", String(64), nullable=False, server_default=""),
     Column("subject", String(500), nullable=False),
     Column("summary", Text, nullable=False),
     # pending (due_at says when), sent, or parked (a dead letter, last_error says why).
@@ -51,8 +59,8 @@ notification = Table(
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("sent_at", DateTime(timezone=True)),
-    # One notification per event per channel, however often the event is redelivered.
-    UniqueConstraint("event_id", "channel"),
+    # One notification per event per destination, however often the event is redelivered.
+    UniqueConstraint("event_id", "channel", "target"),
 )
 # What the delivery loop polls: only the pending rows, in the order they fall due.
 Index(
@@ -75,3 +83,33 @@ delivery_attempt = Table(
     Column("reply", Text),
     Column("http_status", SmallInteger),
 )
+
+# What platforms registered: not projected from the log, so named with their schema. A
+# rebuild of the projection into another schema (shared/rebuild.py) then reads the live
+# registrations, and the webhook rows it rebuilds are the ones the live service holds.
+webhook = Table(
+    "webhook",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("platform", String(200), nullable=False, index=True),
+    Column("url", String(2000), nullable=False),
+    Column("event_types", ARRAY(String(80)), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # Deleted webhooks are kept: notifications and their delivery logs name them.
+    Column("deleted_at", DateTime(timezone=True)),
+    schema="public",
+)
+
+# A webhook's signing secrets: one, or two during a rotation until the older retires.
+webhook_secret = Table(
+    "webhook_secret",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("webhook_id", Uuid, ForeignKey(webhook.c.id), nullable=False, index=True),
+    Column("secret", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("retire_at", DateTime(timezone=True)),
+    schema="public",
+)
+
+idempotency_key = idempotency_table(metadata)

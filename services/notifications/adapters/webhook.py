@@ -15,14 +15,14 @@ class WebhookSender:
         self.client = client
 
     async def post(
-        self, *, url: str, secret: str, body: bytes, event_id: str, timestamp: int
+        self, *, url: str, secrets: tuple[str, ...], body: bytes, event_id: str, timestamp: int
     ) -> Attempted:
-        """POST the body with its signature; ok on any 2xx answer."""
+        """POST the body with a signature per valid secret; ok on any 2xx answer."""
         headers = {
             "content-type": "application/json",
             "X-Qsfund-Event-Id": event_id,
             "X-Qsfund-Timestamp": str(timestamp),
-            "X-Qsfund-Signature": webhook.signature(secret, timestamp, body),
+            "X-Qsfund-Signature": webhook.signatures(secrets, timestamp, body),
         }
         try:
             response = await self.client.post(url, content=body, headers=headers)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import webhook
-
 PENDING = "pending"
 SENT = "sent"
 PARKED = "parked"
@@ -63,6 +61,16 @@ class RecipientWait:
 
 
 @dataclass(frozen=True)
+class Endpoint:
+    """A platform's registered webhook as delivery finds it: where, which secrets are
+    valid now (newest first), and whether the platform has deleted it."""
+
+    url: str
+    secrets: tuple[str, ...]
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
 class EmailTo:
     address: str
 
@@ -70,7 +78,7 @@ class EmailTo:
 @dataclass(frozen=True)
 class PostTo:
     url: str
-    secret: str
+    secrets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -86,17 +94,18 @@ class Unsendable:
 Route = EmailTo | PostTo | AwaitRecipient | Unsendable
 
 
-def route(
-    channel: str, email: str | None, webhook_url: str | None, secrets: dict[str, str]
-) -> Route:
+def route(channel: str, email: str | None, endpoint: Endpoint | None) -> Route:
     """Where a notification goes now, from what is known of the recipient at delivery."""
     if channel == "email":
         return EmailTo(email) if email else AwaitRecipient()
     if channel != "webhook":
         return Unsendable(f"unknown channel {channel!r}")
-    if not webhook_url:
-        return Unsendable("the application names no webhook")
-    secret = webhook.secret_for(webhook_url, secrets)
-    if secret is None:
-        return Unsendable(f"no webhook secret is configured for the origin of {webhook_url}")
-    return PostTo(webhook_url, secret)
+    if endpoint is None:
+        # Rows of per-application URLs (contact.webhook_url) recorded before platforms
+        # registered their webhooks: such URLs are no longer posted to.
+        return Unsendable("no registered webhook: per-application webhook URLs are retired")
+    if endpoint.deleted:
+        return Unsendable("the platform deleted this webhook")
+    if not endpoint.secrets:
+        return Unsendable("the webhook has no valid secret")
+    return PostTo(endpoint.url, endpoint.secrets)

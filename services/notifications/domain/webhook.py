@@ -1,22 +1,38 @@
-"""The signed webhook a municipal platform receives: its body and its signature.
+"""The signed webhook a municipal platform receives: its body, its signatures, and which
+URLs a platform may register. No I/O.
 
 A receiver verifies `X-Qsfund-Signature` by computing HMAC-SHA256 with its secret over
-the `X-Qsfund-Timestamp` value, a dot and the raw body, and comparing in constant time;
-it rejects stale timestamps against replay and deduplicates on `X-Qsfund-Event-Id`.
+the `X-Qsfund-Timestamp` value, a dot and the raw body, and comparing in constant time
+with each `v1=` value of the header: during a secret rotation there is one per valid
+secret, so a receiver holding either secret verifies. It rejects stale timestamps
+against replay and deduplicates on the body's `event_id`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 from uuid import UUID
 
 from shared.envelope import canonical_json
 
 SIGNATURE_VERSION = "v1"
-DEFAULT_PORTS = {"http": 80, "https": 443}
+# The events a platform hears of (domain/messages.py has a message for each).
+EventType = Literal[
+    "ApplicationSubmitted",
+    "ApplicationAmended",
+    "ApplicationReviewed",
+    "ApplicationWithdrawn",
+    "ApplicationScored",
+    "ApplicationAwarded",
+    "ApplicationNotAwarded",
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 def body(
@@ -42,24 +58,47 @@ def body(
 
 
 def signature(secret: str, timestamp: int, payload: bytes) -> str:
-    """The `X-Qsfund-Signature` value for a body sent at `timestamp` (unix seconds)."""
+    """One `v1=<hex>` value: HMAC-SHA256 of `"<timestamp>." + body` under the secret."""
     signed = f"{timestamp}.".encode() + payload
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return f"{SIGNATURE_VERSION}={digest}"
 
 
-def origin(url: str) -> str:
-    """`scheme://host:port` of a URL, the port spelled out, as secrets are keyed."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return f"{parts.scheme}://{host}:{parts.port or DEFAULT_PORTS[parts.scheme]}"
+def signatures(secrets: Sequence[str], timestamp: int, payload: bytes) -> str:
+    """The `X-Qsfund-Signature` header: a signature per valid secret, newest first."""
+    return ",".join(signature(secret, timestamp, payload) for secret in secrets)
 
 
-def secret_for(url: str, secrets: dict[str, str]) -> str | None:
-    """The secret of the platform at the URL's origin; None if it has none or no origin."""
+def url_problem(url: str, *, insecure_allowed: bool) -> str | None:
+    """Why a platform may not register this URL; None when it may.
+
+    https only, no credentials in the URL, and no literal loopback, private, link-local
+    or otherwise non-public address: the service would otherwise be a way to reach its
+    own network. `insecure_allowed` (development and tests only) lifts the last two.
+    """
     try:
-        return secrets.get(origin(url))
+        parts = urlsplit(url)
+        port = parts.port
     except ValueError:
+        return "not a URL"
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "not an http(s) URL with a host"
+    if parts.username is not None or parts.password is not None:
+        return "credentials do not belong in a webhook URL"
+    if parts.fragment:
+        return "a webhook URL has no fragment"
+    if port == 0:
+        return "port 0 is no port"
+    if insecure_allowed:
         return None
+    if parts.scheme != "https":
+        return "a webhook URL must be https"
+    try:
+        address = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        if parts.hostname == "localhost" or parts.hostname.endswith(".localhost"):
+            return "a webhook may not point at this machine"
+        return None
+    if not address.is_global:
+        return "a webhook may not point at a non-public address"
+    return None

@@ -4,22 +4,27 @@ the operator's retry. Who may call which route is shared/auth/matrix.py's."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.http import REFUSALS, Caller
+from shared.http.idempotency import IdempotencyKey, answered, claim
+from shared.http.limits import within_limits
+from shared.http.problems import INVALID, PROBLEM, Refused
 
 from .. import queries
 from ..adapters import queue
+from ..adapters.tables import idempotency_key
 from .schemas import AttemptView, NotificationView
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1", responses=REFUSALS)
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+router = APIRouter(
+    prefix="/v1", responses={**REFUSALS, **INVALID}, dependencies=[Depends(within_limits)]
+)
 
 
 async def _session(request: Request) -> Any:
@@ -31,20 +36,8 @@ async def _session(request: Request) -> Any:
 SessionDep = Annotated[AsyncSession, Depends(_session)]
 
 
-def problem(status: int, field: str, rule: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {
-            "title": message,
-            "status": status,
-            "errors": [{"field": field, "rule": rule, "message": message}],
-        },
-        status_code=status,
-        media_type="application/problem+json",
-    )
-
-
-def _not_found(notification_id: UUID) -> JSONResponse:
-    return problem(404, "notification_id", "exists", f"no notification {notification_id}")
+def _not_found(notification_id: UUID) -> Refused:
+    return Refused(404, "notification_id", "exists", f"no notification {notification_id}")
 
 
 @router.get("/notifications")
@@ -71,7 +64,7 @@ async def list_dead_letters(session: SessionDep, _: Caller) -> list[Notification
 async def list_attempts(notification_id: UUID, session: SessionDep, _: Caller) -> Any:
     """The delivery log of one notification: every attempt, in order, and how it ended."""
     if await queries.one(session, notification_id) is None:
-        return _not_found(notification_id)
+        raise _not_found(notification_id)
     return [AttemptView(**row) for row in await queries.attempts(session, notification_id)]
 
 
@@ -80,15 +73,22 @@ async def list_attempts(notification_id: UUID, session: SessionDep, _: Caller) -
     response_model=NotificationView,
     responses={404: PROBLEM, 409: PROBLEM},
 )
-async def retry(notification_id: UUID, session: SessionDep, caller: Caller) -> Any:
+async def retry(
+    notification_id: UUID, session: SessionDep, caller: Caller, key: IdempotencyKey
+) -> Any:
     """Put a parked notification back to pending, due now, with its attempts reset."""
     async with session.begin():
+        if key is not None:
+            await claim(session, idempotency_key, key, {}, datetime.now(UTC))
         retried = await queue.retry_parked(session, notification_id)
         found = await queries.one(session, notification_id)
-    if found is None:
-        return _not_found(notification_id)
-    if not retried:
-        message = f"notification {notification_id} is {found['status']}, not parked"
-        return problem(409, "status", "parked", message)
+        if found is None:
+            raise _not_found(notification_id)
+        if not retried:
+            message = f"notification {notification_id} is {found['status']}, not parked"
+            raise Refused(409, "status", "parked", message)
+        view = NotificationView(**found)
+        if key is not None:
+            await answered(session, idempotency_key, key, view.model_dump(mode="json"))
     log.info("notification %s retried by %s %s", notification_id, caller.role, caller.subject)
-    return NotificationView(**found)
+    return view

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.webhook import EVENT_TYPES, EventType
 
 
 class NotificationView(BaseModel):
@@ -37,3 +39,54 @@ class AttemptView(BaseModel):
     error: str | None
     reply: str | None
     http_status: int | None
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WebhookRequest(Body):
+    """A webhook to register: where to POST, and which events to POST there."""
+
+    url: str = Field(
+        min_length=10,
+        max_length=2000,
+        pattern=r"^https?://",
+        description="https, on a public address; no credentials or fragment",
+    )
+    event_types: list[EventType] = Field(min_length=1, max_length=len(EVENT_TYPES))
+
+
+class RotationRequest(Body):
+    """How long the secret in use stays valid beside the new one."""
+
+    grace_seconds: int = Field(
+        default=86400,
+        ge=0,
+        le=7 * 86400,
+        description="the old secret is retired this long after the rotation (default a day, "
+        "at most a week); retire it sooner with POST .../retire",
+    )
+
+
+class SecretView(BaseModel):
+    """A valid signing secret of a webhook, by its dates: the secret itself is shown once."""
+
+    created_at: datetime
+    retire_at: datetime | None
+
+
+class WebhookView(BaseModel):
+    """A platform's registered webhook and its valid secrets, newest first."""
+
+    id: UUID
+    url: str
+    event_types: list[str]
+    created_at: datetime
+    secrets: list[SecretView]
+
+
+class WebhookCreated(WebhookView):
+    """A webhook with its new secret: store it now, it is never shown again."""
+
+    secret: str
