@@ -33,6 +33,27 @@ class World:
     round_id: str
     application_id: str
     notification_id: str
+    notifications_url: str
+    webhook_id: str = ""
+
+    async def new_webhook(self) -> str:
+        """A webhook of platform P, for awards only (none happen in this module), on an
+        address that does not resolve: the stack never waits on it."""
+        response = await self.program.api.post(
+            f"{self.notifications_url}/v1/webhooks",
+            json=WEBHOOK,
+            headers=self.tokens.headers("platform"),
+        )
+        assert response.status_code == 201, response.text
+        webhook_id: str = response.json()["id"]
+        return webhook_id
+
+    async def webhook(self) -> str:
+        """One webhook for the rotations of every cell, so the platform stays under its
+        limit of webhooks."""
+        if not self.webhook_id:
+            self.webhook_id = await self.new_webhook()
+        return self.webhook_id
 
     async def through_platform(self, code: str = CODE_A) -> str:
         return await self.program.submit(self.round_id, code, CLAIMS["pilot"], via=PLATFORM)
@@ -62,10 +83,25 @@ async def world(stack: Stack, tokens: Tokens) -> AsyncIterator[World]:
             if listed:
                 break
             await asyncio.sleep(0.25)
-        yield World(program, tokens, round_id, application_id, listed[0]["id"])
+        yield World(
+            program, tokens, round_id, application_id, listed[0]["id"], stack.notifications.url
+        )
 
 
 Request = Callable[[World], Awaitable[tuple[str, Any]]]
+WEBHOOK = {"url": "https://platform.qsfund.invalid/events", "event_types": ["ApplicationAwarded"]}
+
+
+async def _rotation(w: World) -> tuple[str, Any]:
+    return f"/v1/webhooks/{await w.webhook()}/rotate", {"grace_seconds": 60}
+
+
+async def _retirement(w: World) -> tuple[str, Any]:
+    return f"/v1/webhooks/{await w.webhook()}/retire", None
+
+
+async def _deletion(w: World) -> tuple[str, Any]:
+    return f"/v1/webhooks/{await w.new_webhook()}", None
 
 
 async def _new_round(w: World) -> tuple[str, Any]:
@@ -155,6 +191,11 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
             _fixed(lambda w: f"/v1/notifications/{w.notification_id}/retry"),
             409,
         ),
+        ("POST", "/v1/webhooks"): (_fixed(lambda w: "/v1/webhooks", WEBHOOK), 201),
+        ("GET", "/v1/webhooks"): (_fixed(lambda w: "/v1/webhooks"), 200),
+        ("POST", "/v1/webhooks/{webhook_id}/rotate"): (_rotation, 201),
+        ("POST", "/v1/webhooks/{webhook_id}/retire"): (_retirement, 200),
+        ("DELETE", "/v1/webhooks/{webhook_id}"): (_deletion, 204),
     },
 }
 
