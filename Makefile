@@ -64,6 +64,8 @@ asyncapi: install
 	$(BIN)/qsfund-asyncapi > docs/asyncapi.json
 	$(BIN)/python -c "import json; from services.applications.bootstrap import *; \
 	print(json.dumps(build_app(ApplicationsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi.json
+	$(BIN)/python -c "import json; from services.notifications.bootstrap import *; \
+	print(json.dumps(build_app(NotificationsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-notifications.json
 
 clean: down
 	rm -rf .qsfund

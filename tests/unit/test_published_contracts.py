@@ -21,3 +21,12 @@ def test_the_checked_in_openapi_document_is_current() -> None:
     current = build_app(ApplicationsSettings()).openapi()
     checked_in = json.loads((CHECKED_IN.parent / "openapi.json").read_text())
     assert current == checked_in, "the HTTP API changed: regenerate with `make asyncapi`"
+
+
+def test_the_checked_in_notifications_openapi_document_is_current() -> None:
+    """Platforms register their webhooks through this API: its document is published too."""
+    from services.notifications.bootstrap import NotificationsSettings, build_app
+
+    current = build_app(NotificationsSettings()).openapi()
+    checked_in = json.loads((CHECKED_IN.parent / "openapi-notifications.json").read_text())
+    assert current == checked_in, "the HTTP API changed: regenerate with `make asyncapi`"
