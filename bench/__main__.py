@@ -32,7 +32,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.audit import bench_audit
 from bench.intake import bench_intake
+from bench.latency import bench_latency
 from bench.pipeline import bench_pipeline
+from bench.scaling import bench_scaling
 from bench.services import bench_services
 from services.applications.adapters.tables import backbone
 from shared.admin import ensure_topics
@@ -133,6 +135,8 @@ SECTIONS: dict[str, Section] = {
     "services": bench_services,
     "audit": lambda bootstrap, _: bench_audit(bootstrap),
     "pipeline": bench_pipeline,
+    "latency": bench_latency,
+    "scaling": bench_scaling,
     "intake": bench_intake,
 }
 EVENT_SECTIONS = ("envelopes", "relay")

@@ -19,8 +19,13 @@ from tests.support.tokens import Tokens
 
 
 def client(base_url: str, concurrency: int) -> httpx.AsyncClient:
-    """One connection per concurrent request, kept alive, as a platform's client would."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    """One connection per concurrent request, kept alive, as a platform's client would.
+
+    Idle connections are dropped well before uvicorn's 5 s keep-alive timeout: reusing
+    one the server is closing at that moment fails the request with a ReadError."""
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2
+    )
     return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60)
 
 

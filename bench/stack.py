@@ -18,6 +18,7 @@ from uuid import uuid4
 from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.databases import fresh_database
+from tests.support.kafka import produce
 from tests.support.processes import ServiceProcess, free_port
 from tests.support.tokens import Tokens
 
@@ -68,11 +69,15 @@ async def bench_stack(
     server_url: str,
     services: tuple[str, ...] = SERVICES,
     scoring_instances: int = 1,
+    backlog: list[tuple[bytes, bytes]] | None = None,
 ) -> AsyncIterator[BenchStack]:
     """The named services running (scoring as `scoring_instances` processes in one
-    consumer group); everything stopped on the way out. BENCH_LOG_DIR keeps the logs."""
+    consumer group), after `backlog` (key, value) records were put on the applications
+    topic; everything stopped on the way out. BENCH_LOG_DIR keeps the logs."""
     topics = Topics(f"b{uuid4().hex[:10]}")
     await ensure_topics(bootstrap, topics.all(), partitions=PARTITIONS)
+    if backlog:
+        await produce(bootstrap, topics.applications, backlog)
     databases = {name: await fresh_database(server_url, name) for name in SERVICES}
     kept = os.environ.get("BENCH_LOG_DIR")
     with tempfile.TemporaryDirectory() as scratch:

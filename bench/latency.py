@@ -1,0 +1,153 @@
+"""Benchmark 4, latency: from a submission's HTTP 201 to its ApplicationScored, at a
+steady BENCH_LATENCY_RATE applications a second for BENCH_LATENCY_SECONDS, over real
+processes of all three services.
+
+The load is open-loop: the n-th filing starts at n/rate seconds whether or not earlier
+ones have finished, and the reviewer decides it eligible as soon as it is filed, so a
+slow system shows as latency, not as a lower rate. A bare aiokafka consumer reads the
+scoring topic from the start and keeps, per application id (the record key), three
+moments of its ApplicationScored:
+
+- sealed: the envelope's `occurred_at`, set by scoring inside its transaction;
+- on the topic: the record's CreateTime, set by scoring's relay when it sends;
+- seen: when this process read it (also pays for this process's own busy loop).
+
+Every clock here is the same machine's wall clock (the services' `datetime.now`, the
+relay producer's and this process's `time.time()`), so no skew, but Kafka's timestamp has
+millisecond resolution. "On the topic" is the headline: it is what any consumer of
+ApplicationScored could see first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import statistics
+import time
+from datetime import datetime
+
+import httpx
+import orjson
+from aiokafka import AIOKafkaConsumer
+
+from bench.cpu import CpuMeter
+from bench.load import Filings, client, open_round
+from bench.profiling import profiled
+from bench.stack import bench_stack
+
+RATE = float(os.environ.get("BENCH_LATENCY_RATE", "200"))
+SECONDS = float(os.environ.get("BENCH_LATENCY_SECONDS", "30"))
+# Enough connections that the client never queues at the target rate.
+CONNECTIONS = int(os.environ.get("BENCH_LATENCY_CONNECTIONS", "256"))
+DRAIN_SECONDS = 60
+TARGET_P99_MS = 500
+
+
+class ScoredWatcher:
+    """Reads the scoring topic and remembers when each ApplicationScored happened."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        self.consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest"
+        )
+        self.sealed: dict[str, float] = {}
+        self.on_topic: dict[str, float] = {}
+        self.seen: dict[str, float] = {}
+        self.expected = 0
+        self.all_seen = asyncio.Event()
+
+    async def run(self) -> None:
+        while True:
+            batch = await self.consumer.getmany(timeout_ms=100)
+            now = time.time()
+            for record in (r for records in batch.values() for r in records):
+                if ("event-type", b"ApplicationScored") not in record.headers:
+                    continue
+                application_id = (record.key or b"").decode()
+                occurred_at = orjson.loads(record.value or b"{}")["occurred_at"]
+                self.sealed[application_id] = datetime.fromisoformat(occurred_at).timestamp()
+                self.on_topic[application_id] = record.timestamp / 1000
+                self.seen[application_id] = now
+            if self.expected and len(self.on_topic) >= self.expected:
+                self.all_seen.set()
+
+    async def wait_for(self, expected: int, within: float) -> None:
+        self.expected = expected
+        if len(self.on_topic) < expected:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.all_seen.wait(), within)
+
+
+def percentiles(started: dict[str, float], ended: dict[str, float]) -> tuple[float, float, float]:
+    """p50, p99 and max in milliseconds, over the applications in both."""
+    millis = sorted(1000 * (ended[i] - started[i]) for i in started if i in ended)
+    if len(millis) < 2:  # too few to say anything
+        return float("nan"), float("nan"), float("nan")
+    cuts = statistics.quantiles(millis, n=100, method="inclusive")
+    return cuts[49], cuts[98], millis[-1]
+
+
+def line(name: str, figures: tuple[float, float, float]) -> str:
+    p50, p99, most = figures
+    return f"{name:<42} p50 {p50:7.0f} ms   p99 {p99:7.0f} ms   max {most:7.0f} ms"
+
+
+async def paced(
+    filings: Filings, api: httpx.AsyncClient, count: int
+) -> tuple[dict[str, float], float]:
+    """File and review `count` applications on an open-loop schedule; when each got its
+    201, and how late the client was at worst in starting a filing."""
+    created: dict[str, float] = {}
+    worst_lag = 0.0
+    tasks: list[asyncio.Task[None]] = []
+
+    async def file_and_review() -> None:
+        application_id = await filings.submit(api)
+        created[application_id] = time.time()
+        await filings.review(api, application_id)
+
+    start = time.perf_counter()
+    for n in range(count):
+        delay = start + n / RATE - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        worst_lag = max(worst_lag, -delay)
+        tasks.append(asyncio.create_task(file_and_review()))
+    await asyncio.gather(*tasks)
+    return created, worst_lag
+
+
+async def bench_latency(bootstrap: str, server_url: str) -> None:
+    count = int(RATE * SECONDS)
+    print(f"latency: {count:,} applications at {RATE:,.0f}/s for {SECONDS:.0f} s, open loop")
+    async with (
+        bench_stack(bootstrap, server_url) as stack,
+        client(stack.api, CONNECTIONS) as api,
+    ):
+        filings = await open_round(api, stack.tokens)
+        watcher = ScoredWatcher(bootstrap, stack.topics.scoring)
+        await watcher.consumer.start()
+        watching = asyncio.create_task(watcher.run())
+        meter = CpuMeter({**stack.pids(), "bench (HTTP client)": os.getpid()}).start()
+        try:
+            with profiled("latency", stack.pids()):
+                created, worst_lag = await paced(filings, api, count)
+            meter.stop()
+            await watcher.wait_for(count, within=DRAIN_SECONDS)
+        finally:
+            watching.cancel()
+            await watcher.consumer.stop()
+    scored = len(watcher.on_topic)
+    print(
+        f"scored {scored:,} of {count:,}; "
+        f"the client started a filing {1000 * worst_lag:.0f} ms late at worst"
+    )
+    headline = percentiles(created, watcher.on_topic)
+    print(line("201 to ApplicationScored on the topic", headline))
+    print(line("  201 to sealed in scoring's transaction", percentiles(created, watcher.sealed)))
+    print(line("  201 to seen by this process", percentiles(created, watcher.seen)))
+    met = headline[1] < TARGET_P99_MS and scored == count
+    print(f"target p99 < {TARGET_P99_MS} ms at {RATE:,.0f}/s: {'met' if met else 'missed'}")
+    print("CPU while the load ran:")
+    print("\n".join(meter.lines()))
