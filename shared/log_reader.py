@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -21,10 +22,11 @@ class Record:
 
 @asynccontextmanager
 async def from_the_beginning(
-    bootstrap: str, topics: list[str]
+    bootstrap: str, topics: list[str], partitions: Collection[int] | None = None
 ) -> AsyncIterator[tuple[AIOKafkaConsumer, dict[TopicPartition, tuple[int, int]]]]:
-    """A consumer without a group, assigned every partition of the topics at its first
-    offset, with each partition's (first, end) offsets as they were when it started."""
+    """A consumer without a group, assigned every partition of the topics (or only those
+    numbered in `partitions`) at its first offset, with each partition's (first, end)
+    offsets as they were when it started."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         enable_auto_commit=False,
@@ -35,49 +37,78 @@ async def from_the_beginning(
     try:
         # A consumer without a subscription knows no partitions yet: ask the cluster.
         cluster = await consumer._client.fetch_all_metadata()
-        partitions = [
+        assigned = [
             TopicPartition(topic, p)
             for topic in topics
             for p in sorted(cluster.partitions_for_topic(topic) or ())
+            if partitions is None or p in partitions
         ]
         bounds: dict[TopicPartition, tuple[int, int]] = {}
-        if partitions:
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            start = await consumer.beginning_offsets(partitions)
-            end = await consumer.end_offsets(partitions)
-            bounds = {tp: (start[tp], end[tp]) for tp in partitions}
+        if assigned:
+            consumer.assign(assigned)
+            await consumer.seek_to_beginning(*assigned)
+            start = await consumer.beginning_offsets(assigned)
+            end = await consumer.end_offsets(assigned)
+            bounds = {tp: (start[tp], end[tp]) for tp in assigned}
         yield consumer, bounds
     finally:
         await consumer.stop()
+
+
+async def partitions_of(bootstrap: str, topics: list[str]) -> dict[str, list[int]]:
+    """Each topic's partition numbers, as the cluster has them now."""
+    async with from_the_beginning(bootstrap, topics, partitions=()) as (consumer, _):
+        cluster = await consumer._client.fetch_all_metadata()
+        return {topic: sorted(cluster.partitions_for_topic(topic) or ()) for topic in topics}
+
+
+async def read_records(
+    bootstrap: str,
+    topics: list[str],
+    on_total: Callable[[int], None] = lambda _: None,
+    partitions: Collection[int] | None = None,
+) -> AsyncIterator[list[Any]]:
+    """`read_log`'s records as aiokafka gives them (`topic`, `partition`, `offset`, `key`,
+    `value`, `headers`), for a reader that cannot afford a copy of each of a million."""
+    async with from_the_beginning(bootstrap, topics, partitions) as (consumer, bounds):
+        end = {tp: last for tp, (_, last) in bounds.items()}
+        on_total(sum(last - first for first, last in bounds.values()))
+        remaining = {tp for tp, (first, last) in bounds.items() if last > first}
+        while remaining:
+            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=20_000)
+            batch: list[Any] = []
+            for tp, records in fetched.items():
+                last = end[tp]
+                if records and records[-1].offset < last:
+                    batch += records
+                else:
+                    batch += [record for record in records if record.offset < last]
+                if records and records[-1].offset + 1 >= last:
+                    remaining.discard(tp)
+            if batch:
+                yield batch
 
 
 async def read_log(
     bootstrap: str,
     topics: list[str],
     on_total: Callable[[int], None] = lambda _: None,
+    partitions: Collection[int] | None = None,
 ) -> AsyncIterator[list[Record]]:
     """Every record now on the topics, in batches, each partition in its log order; stops
     at the end offsets found when it started, so a live system does not keep it going."""
-    async with from_the_beginning(bootstrap, topics) as (consumer, bounds):
-        end = {tp: last for tp, (_, last) in bounds.items()}
-        on_total(sum(last - first for first, last in bounds.values()))
-        remaining = {tp for tp, (first, last) in bounds.items() if last > first}
-        while remaining:
-            fetched = await consumer.getmany(*remaining, timeout_ms=1000, max_records=20_000)
-            batch = []
-            for tp, records in fetched.items():
-                for record in records:
-                    if record.offset < end[tp]:
-                        key, value = record.key or b"", record.value or b""
-                        headers = tuple(record.headers or ())
-                        batch.append(
-                            Record(tp.topic, tp.partition, record.offset, key, value, headers)
-                        )
-                if records and records[-1].offset + 1 >= end[tp]:
-                    remaining.discard(tp)
-            if batch:
-                yield batch
+    async for records in read_records(bootstrap, topics, on_total, partitions):
+        yield [
+            Record(
+                r.topic,
+                r.partition,
+                r.offset,
+                r.key or b"",
+                r.value or b"",
+                tuple(r.headers or ()),
+            )
+            for r in records
+        ]
 
 
 async def read_values(bootstrap: str, topics: list[str]) -> list[bytes]:

@@ -6,44 +6,36 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from shared.log_reader import read_log
 from shared.settings import KafkaSettings
 
 from . import render
-from .domain.records import Coordinates
 from .domain.verify import Verifier
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
+from .replay import replay, start_verify
 
 
-async def replay(settings: KafkaSettings, show_progress: bool) -> Verifier:
-    """Read both event topics from the beginning into a verifier."""
-    verifier = Verifier()
-    topics = [settings.topics.applications, settings.topics.scoring]
+@contextmanager
+def progress_bar(show: bool) -> Iterator[Callable[[int, int], None]]:
+    """A bar on stderr for long replays: `update(total, done)`."""
     with Progress(
         TextColumn("replaying"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
-        disable=not show_progress,
+        disable=not show,
         transient=True,
     ) as progress:
         task = progress.add_task("replay", total=None)
-        async for batch in read_log(
-            settings.kafka_bootstrap_servers, topics, lambda n: progress.update(task, total=n)
-        ):
-            for record in batch:
-                verifier.observe(
-                    record.value, Coordinates(record.topic, record.partition, record.offset)
-                )
-            progress.advance(task, len(batch))
-    return verifier
+        yield lambda total, done: progress.update(task, total=total or None, completed=done)
 
 
 def emit_json(value: Any) -> None:
@@ -51,12 +43,17 @@ def emit_json(value: Any) -> None:
     print()
 
 
-def verify(args: argparse.Namespace, verifier: Verifier, console: Console) -> int:
-    findings = verifier.finish(round_id=args.round)
+def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
+    topics = [settings.topics.applications, settings.topics.scoring]
+    # The workers start before the bar: its refresh thread must not be forked.
+    run = start_verify(settings.kafka_bootstrap_servers, topics, args.round, args.workers)
+    with progress_bar(args.progress) as update:
+        verdict = run(update)
+    findings = verdict.findings
     summary = {
-        "events read": verifier.events_read,
-        "applications": len(verifier.history.applications),
-        "rounds": len(verifier.history.rounds),
+        "events read": verdict.events_read,
+        "applications": verdict.applications,
+        "rounds": verdict.rounds,
         "findings": len(findings),
     }
     if args.json:
@@ -72,8 +69,29 @@ def verify(args: argparse.Namespace, verifier: Verifier, console: Console) -> in
     return 1 if findings else 0
 
 
-def trail(args: argparse.Namespace, verifier: Verifier, console: Console) -> int:
+def read_all(args: argparse.Namespace, settings: KafkaSettings) -> Verifier:
+    """The whole history in this process, for the commands that look into it."""
+    topics = [settings.topics.applications, settings.topics.scoring]
+    with progress_bar(args.progress) as update:
+        counts = [0, 0]
+
+        def total(n: int) -> None:
+            counts[0] = n
+            update(*counts)
+
+        def read(n: int) -> None:
+            counts[1] += n
+            update(*counts)
+
+        verifier = asyncio.run(
+            replay(settings.kafka_bootstrap_servers, topics, on_total=total, on_read=read)
+        )
     verifier.history.settle_order()
+    return verifier
+
+
+def trail(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
+    verifier = read_all(args, settings)
     entries = application_trail(verifier.history, args.application_id)
     if not entries:
         console.print(f"no events about application {args.application_id}")
@@ -92,8 +110,8 @@ def trail(args: argparse.Namespace, verifier: Verifier, console: Console) -> int
     return 0
 
 
-def as_of(args: argparse.Namespace, verifier: Verifier, console: Console) -> int:
-    verifier.history.settle_order()
+def as_of(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
+    verifier = read_all(args, settings)
     moment = datetime.fromisoformat(args.timestamp)
     if moment.tzinfo is None:
         raise SystemExit("give the moment with its time zone, e.g. 2026-11-27T09:00:00+08:00")
@@ -105,8 +123,8 @@ def as_of(args: argparse.Namespace, verifier: Verifier, console: Console) -> int
     return 0
 
 
-def round_(args: argparse.Namespace, verifier: Verifier, console: Console) -> int:
-    verifier.history.settle_order()
+def round_(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
+    verifier = read_all(args, settings)
     allocation = round_allocation(verifier.history, args.round_id)
     if not allocation["claims"]:
         console.print(f"round {args.round_id} has not been allocated (or does not exist)")
@@ -128,6 +146,11 @@ def parser() -> argparse.ArgumentParser:
         "verify", help="check chains, causality, reproduce every score and award"
     )
     v.add_argument("--round", help="only findings about this round")
+    v.add_argument(
+        "--workers",
+        type=int,
+        help="processes reading the partitions side by side (default: one a CPU)",
+    )
     t = commands.add_parser("trail", help="one application's full decision history")
     t.add_argument("application_id")
     t.add_argument("--format", choices=("text", "json", "html"), default="text")
@@ -147,7 +170,5 @@ COMMANDS = {"verify": verify, "trail": trail, "as-of": as_of, "round": round_}
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    console = Console()
-    show_progress = not args.json and sys.stderr.isatty()
-    verifier = asyncio.run(replay(KafkaSettings(), show_progress))
-    raise SystemExit(COMMANDS[args.command](args, verifier, console))
+    args.progress = not args.json and sys.stderr.isatty()
+    raise SystemExit(COMMANDS[args.command](args, KafkaSettings(), Console()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from .records import LoggedEvent
@@ -49,7 +48,6 @@ class History:
     rounds: dict[str, list[LoggedEvent]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[str, LoggedEvent] = field(default_factory=dict)
     in_round: dict[str, list[ApplicationEvents]] = field(default_factory=lambda: defaultdict(list))
-    _allocated_at: dict[str, datetime | None] = field(default_factory=dict)
 
     def add(self, event: LoggedEvent) -> None:
         self.by_id[event.event_id] = event
@@ -73,20 +71,5 @@ class History:
         for stream in self.rounds.values():
             stream.sort(key=lambda e: e.aggregate_version)
 
-    def round_event(self, round_id: str, event_type: str) -> LoggedEvent | None:
-        return next((e for e in self.rounds.get(round_id, []) if e.event_type == event_type), None)
-
     def applications_in(self, round_id: str) -> list[ApplicationEvents]:
         return self.in_round.get(round_id, [])
-
-    def allocated_at(self, round_id: str) -> datetime | None:
-        """When the round's first allocation decision was made; None if not yet."""
-        if round_id not in self._allocated_at:
-            times = [
-                e.occurred_at
-                for a in self.applications_in(round_id)
-                for e in a.scoring
-                if e.event_type in DECISIONS
-            ]
-            self._allocated_at[round_id] = min(times) if times else None
-        return self._allocated_at[round_id]

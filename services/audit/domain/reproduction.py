@@ -3,43 +3,50 @@ the numbers must come out exactly as they were recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from services.scoring.domain.allocation import Outcome, PriorRewards, ScoredClaim, allocate
+from services.scoring.domain.allocation import Outcome, PriorRewards, allocate
 from services.scoring.domain.pricing import assess
 from shared.policy import Policy, UnknownPolicy, policy_version
 
+from .facts import ApplicationFacts, Decision
 from .findings import Finding
-from .history import DECISIONS, ApplicationEvents, History
-from .records import LoggedEvent
+from .history import ApplicationEvents, History
+from .records import Coordinates, LoggedEvent
+from .rounds import Round
 
 SCORE, ALLOCATION, POLICY = "score reproduced", "allocation reproduced", "policy"
 
 
-def recorded_policy(event: LoggedEvent, version: str, where: dict[str, Any]) -> Policy | Finding:
+def recorded_policy(
+    version: str, recorded_sha256: str | None, at: Coordinates, event_id: str, **where: Any
+) -> Policy | Finding:
     """The policy document of `version`, if it is the very one the event recorded."""
     try:
         policy = policy_version(version)
     except UnknownPolicy as error:
-        return Finding.about(POLICY, str(error), event, **where)
-    recorded = event.payload.get("policy_sha256")
-    if recorded is not None and recorded != policy.sha256:
-        return Finding.about(
+        return Finding(POLICY, str(error), at, event_id, **where)
+    if recorded_sha256 is not None and recorded_sha256 != policy.sha256:
+        return Finding(
             POLICY,
-            f"policy {version} recorded with SHA-256 {recorded[:12]}…, but the document "
-            f"has {policy.sha256[:12]}…",
-            event,
+            f"policy {version} recorded with SHA-256 {recorded_sha256[:12]}…, but the "
+            f"document has {policy.sha256[:12]}…",
+            at,
+            event_id,
             **where,
         )
     return policy
 
 
-def reproduce_scores(history: History) -> list[Finding]:
-    findings = []
-    for trail in history.applications.values():
-        for scored in trail.of_type("ApplicationScored"):
-            findings.extend(_reproduce_score(history, trail, scored))
-    return findings
+def reproduce_scores(history: History, trail: ApplicationEvents) -> list[Finding]:
+    """Every score of one application, priced again from the filing it was made on."""
+    return [
+        finding
+        for scored in (*trail.own, *trail.scoring)
+        if scored.event_type == "ApplicationScored"
+        for finding in _reproduce_score(history, trail, scored)
+    ]
 
 
 def _reproduce_score(
@@ -62,7 +69,13 @@ def _reproduce_score(
                 **where,
             )
         ]
-    policy = recorded_policy(scored, recorded["policy_version"], where)
+    policy = recorded_policy(
+        recorded["policy_version"],
+        recorded.get("policy_sha256"),
+        scored.at,
+        scored.event_id,
+        **where,
+    )
     if isinstance(policy, Finding):
         return [policy]
     enterprise = filing["enterprise"]
@@ -81,75 +94,35 @@ def _reproduce_score(
     return [Finding.about(SCORE, "; ".join(differences), scored, **where)] if differences else []
 
 
-def reproduce_allocations(history: History) -> list[Finding]:
-    findings = []
-    for round_id in history.rounds:
-        findings.extend(_reproduce_round(history, round_id))
-    return findings
-
-
-def decisions_of(history: History, round_id: str) -> dict[str, LoggedEvent]:
-    return {
-        trail.id: decision
-        for trail in history.applications_in(round_id)
-        for decision in trail.of_type(*DECISIONS)
-    }
-
-
-def claims_allocated(history: History, round_id: str) -> list[tuple[ScoredClaim, LoggedEvent]]:
-    """The scored claims that were in play when the round was allocated."""
-    closed = history.round_event(round_id, "RoundClosed")
-    allocated_at = history.allocated_at(round_id)
-    if closed is None or allocated_at is None:
-        return []
-    in_play = []
-    for application_id in closed.payload["application_ids"]:
-        trail = history.applications.get(application_id)
-        scores = trail.of_type("ApplicationScored") if trail else []
-        if not trail or not scores:
-            continue
-        withdrawn = trail.of_type("ApplicationWithdrawn")
-        if any(w.occurred_at < allocated_at for w in withdrawn):
-            continue
-        scored = scores[-1]
-        payload = scored.payload
-        claim = ScoredClaim(
-            application_id=application_id,
-            credit_code=payload["enterprise_credit_code"],
-            achievement_key=payload["achievement_key"],
-            claimed_amount_yuan=payload["claimed_amount_yuan"],
-            score=payload["score"],
-        )
-        in_play.append((claim, scored))
-    return in_play
-
-
-def _reproduce_round(history: History, round_id: str) -> list[Finding]:
-    closed = history.round_event(round_id, "RoundClosed")
-    decisions = decisions_of(history, round_id)
+def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> list[Finding]:
+    """The round's allocation run again over the claims in play: needs every partition."""
+    closed = round_.closed
+    decisions = round_.decisions()
     if closed is None or not decisions:
         return []
-    in_play = claims_allocated(history, round_id)
-    first = min(decisions.values(), key=lambda d: d.occurred_at)
-    policy = recorded_policy(first, closed.payload["policy_version"], {"round_id": round_id})
+    in_play = round_.in_play(facts)
+    first = min(decisions.values(), key=lambda d: (d.occurred_at, d.at))
+    policy = recorded_policy(
+        closed.payload["policy_version"],
+        first.policy_sha256,
+        first.at,
+        first.event_id,
+        round_id=round_.id,
+    )
     if isinstance(policy, Finding):
         return [policy]
+    decided = [c for c in in_play if c.application_id in decisions]
     prior = PriorRewards(
         by_achievement={
-            c.achievement_key: decisions[c.application_id].payload.get(
-                "prior_achievement_reward_yuan", 0
-            )
-            for c, _ in in_play
-            if c.application_id in decisions
+            c.achievement_key: decisions[c.application_id].prior_achievement_reward_yuan
+            for c in decided
         },
         by_enterprise_this_year={
-            c.credit_code: decisions[c.application_id].payload.get("prior_enterprise_year_yuan", 0)
-            for c, _ in in_play
-            if c.application_id in decisions
+            c.credit_code: decisions[c.application_id].prior_enterprise_year_yuan for c in decided
         },
     )
     outcomes = allocate(
-        [c for c, _ in in_play],
+        in_play,
         budget=closed.payload["budget_yuan"],
         cap=closed.payload["enterprise_cap_yuan"],
         mode=policy.allocation_mode,
@@ -160,12 +133,11 @@ def _reproduce_round(history: History, round_id: str) -> list[Finding]:
     for application_id, decision in decisions.items():
         if application_id not in expected_ids:
             findings.append(
-                Finding.about(
-                    ALLOCATION,
-                    "decided, but was not in play when the round was allocated",
+                _about(
                     decision,
-                    application_id=application_id,
-                    round_id=round_id,
+                    "decided, but was not in play when the round was allocated",
+                    application_id,
+                    round_.id,
                 )
             )
     for outcome in outcomes:
@@ -178,35 +150,28 @@ def _reproduce_round(history: History, round_id: str) -> list[Finding]:
                     closed.at,
                     closed.event_id,
                     outcome.application_id,
-                    round_id,
+                    round_.id,
                 )
             )
             continue
         difference = _compare(outcome, recorded)
         if difference:
-            findings.append(
-                Finding.about(
-                    ALLOCATION,
-                    difference,
-                    recorded,
-                    application_id=outcome.application_id,
-                    round_id=round_id,
-                )
-            )
+            findings.append(_about(recorded, difference, outcome.application_id, round_.id))
     return findings
 
 
-def _compare(outcome: Outcome, decision: LoggedEvent) -> str | None:
-    recorded = decision.payload
-    awarded = decision.event_type == "ApplicationAwarded"
-    recorded_amount = recorded.get("amount_yuan", 0) if awarded else 0
+def _about(decision: Decision, message: str, application_id: str, round_id: str) -> Finding:
+    return Finding(ALLOCATION, message, decision.at, decision.event_id, application_id, round_id)
+
+
+def _compare(outcome: Outcome, decision: Decision) -> str | None:
     problems = []
-    if recorded_amount != outcome.awarded_yuan:
-        problems.append(f"amount recorded {recorded_amount}, reproduced {outcome.awarded_yuan}")
-    if recorded.get("rank") != outcome.rank:
-        problems.append(f"rank recorded {recorded.get('rank')}, reproduced {outcome.rank}")
-    if not awarded and recorded.get("reason_code") != outcome.reason_code:
+    if decision.amount_yuan != outcome.awarded_yuan:
         problems.append(
-            f"reason recorded {recorded.get('reason_code')}, reproduced {outcome.reason_code}"
+            f"amount recorded {decision.amount_yuan}, reproduced {outcome.awarded_yuan}"
         )
+    if decision.rank != outcome.rank:
+        problems.append(f"rank recorded {decision.rank}, reproduced {outcome.rank}")
+    if not decision.awarded and decision.reason_code != outcome.reason_code:
+        problems.append(f"reason recorded {decision.reason_code}, reproduced {outcome.reason_code}")
     return "; ".join(problems) or None

@@ -7,9 +7,10 @@ from typing import Any
 
 from services.applications.domain.status import Status, status_after
 
+from .facts import facts_of
 from .history import History
 from .records import LoggedEvent
-from .reproduction import claims_allocated, decisions_of
+from .rounds import rounds_of
 
 AMOUNTS = (
     "claimed_amount_yuan",
@@ -77,13 +78,14 @@ def round_as_of(history: History, round_id: str, moment: datetime) -> dict[str, 
 
 
 def round_allocation(history: History, round_id: str) -> dict[str, Any]:
-    opened = history.round_event(round_id, "RoundOpened")
-    closed = history.round_event(round_id, "RoundClosed")
-    decisions = decisions_of(history, round_id)
+    facts = {trail.id: facts_of(trail) for trail in history.applications.values()}
+    round_ = rounds_of({round_id: history.rounds.get(round_id, [])}, facts.values())[round_id]
+    opened, closed = round_.event("RoundOpened"), round_.closed
+    decisions = round_.decisions()
     rows = []
-    for claim, _ in claims_allocated(history, round_id):
+    for claim in round_.in_play(facts):
         decision = decisions.get(claim.application_id)
-        payload = decision.payload if decision else {}
+        payload = history.by_id[decision.event_id].payload if decision else {}
         rows.append(
             {
                 "rank": payload.get("rank"),
@@ -93,7 +95,7 @@ def round_allocation(history: History, round_id: str) -> dict[str, Any]:
                 "claimed_yuan": claim.claimed_amount_yuan,
                 "awarded_yuan": payload.get("amount_yuan", 0),
                 "outcome": "awarded"
-                if decision and decision.event_type == "ApplicationAwarded"
+                if decision and decision.awarded
                 else payload.get("reason_code", "undecided"),
                 "basis": payload.get("basis") or payload.get("note"),
             }

@@ -1,0 +1,67 @@
+"""A round as its allocation is checked: its closing and the applications filed in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.scoring.domain.allocation import ScoredClaim
+
+from .facts import ApplicationFacts, Decision
+from .records import LoggedEvent
+
+
+@dataclass
+class Round:
+    id: str
+    events: list[LoggedEvent]  # the round's own stream, in version order
+    applications: list[ApplicationFacts] = field(default_factory=list)  # filed in it
+
+    @property
+    def closed(self) -> LoggedEvent | None:
+        return self.event("RoundClosed")
+
+    def event(self, event_type: str) -> LoggedEvent | None:
+        return next((e for e in self.events if e.event_type == event_type), None)
+
+    def decisions(self) -> dict[str, Decision]:
+        """Each application's standing award or refusal."""
+        return {a.id: d for a in self.applications if (d := a.decision) is not None}
+
+    def allocated_at(self) -> datetime | None:
+        """When the round's first allocation decision was made; None if not yet."""
+        return min(
+            (t for a in self.applications if (t := a.first_decided_at) is not None), default=None
+        )
+
+    def in_play(self, facts: Mapping[str, ApplicationFacts]) -> list[ScoredClaim]:
+        """The scored claims in play when the round was allocated: those its closing
+        listed, scored, and not withdrawn before the allocation."""
+        closed, allocated = self.closed, self.allocated_at()
+        if closed is None or allocated is None:
+            return []
+        claims = []
+        for application_id in closed.payload["application_ids"]:
+            known = facts.get(application_id)
+            if known is None or known.claim is None:
+                continue
+            if known.withdrawn_at is not None and known.withdrawn_at < allocated:
+                continue
+            claims.append(known.claim)
+        return claims
+
+
+def rounds_of(
+    streams: Mapping[str, list[LoggedEvent]], applications: Iterable[ApplicationFacts]
+) -> dict[str, Round]:
+    """Every round that has events of its own, with the applications filed in it in id
+    order (so that the outcome never depends on the order partitions were read in)."""
+    rounds = {
+        round_id: Round(round_id, sorted(events, key=lambda e: e.aggregate_version))
+        for round_id, events in sorted(streams.items())
+    }
+    for application in sorted(applications, key=lambda a: a.id):
+        if application.round_id in rounds:
+            rounds[application.round_id].applications.append(application)
+    return rounds
