@@ -109,18 +109,18 @@ def credit_code(rng: random.Random) -> str:
 Record = tuple[str, bytes, bytes]  # topic suffix, key, value
 
 
-def history(events: int, seed: int = 2026) -> Iterator[Record]:
-    """At least `events` events: rounds of PER_ROUND applications, four events each."""
+def history(events: int, seed: int = 2026, per_round: int = PER_ROUND) -> Iterator[Record]:
+    """At least `events` events: rounds of `per_round` applications, four events each."""
     rng = random.Random(seed)
     sealer = Sealer(rng)
     made = 0
     while made < events:
-        for record in _round(sealer, rng):
+        for record in _round(sealer, rng, per_round):
             made += 1
             yield record
 
 
-def _round(sealer: Sealer, rng: random.Random) -> Iterator[Record]:
+def _round(sealer: Sealer, rng: random.Random, per_round: int) -> Iterator[Record]:
     round_id = sealer.uuid()
     opened: dict[str, Any] = {
         "round_id": round_id,
@@ -130,7 +130,7 @@ def _round(sealer: Sealer, rng: random.Random) -> Iterator[Record]:
         "closes_at": "2026-12-31T00:00:00Z",
         "period_start": "2025-07-01",
         "period_end": "2026-06-30",
-        "budget_yuan": PER_ROUND * 80_000,
+        "budget_yuan": per_round * 80_000,
         "enterprise_cap_yuan": 1_000_000,
         "policy_version": POLICY.version,
     }
@@ -140,7 +140,7 @@ def _round(sealer: Sealer, rng: random.Random) -> Iterator[Record]:
         sealer.seal("applications", "round", round_id, "RoundOpened", opened, None, "officer")[1],
     )
     scored: dict[str, tuple[ScoredClaim, str]] = {}
-    for _ in range(PER_ROUND):
+    for _ in range(per_round):
         application_id, code = sealer.uuid(), credit_code(rng)
         claim = {
             k: v.format(n=rng.randrange(10**6)) if isinstance(v, str) else v

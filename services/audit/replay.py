@@ -120,7 +120,7 @@ def _start_shards(
     def collect(progress: Progress) -> Verdict:
         try:
             answers = _gather(connections, counters, progress)
-            several = ids_in_several([set(ids) for _, ids in answers])
+            several = ids_in_several([ids for _, ids in answers])
             for connection in connections:
                 connection.send(several)
             shared = [event for connection in connections for event in _receive(connection)]
@@ -136,7 +136,7 @@ def _start_shards(
 
 def _gather(
     connections: list[Connection], counters: Any, progress: Progress
-) -> list[tuple[Any, list[str]]]:
+) -> list[tuple[Any, set[str]]]:
     """Every shard's answer, in shard order, reporting progress while they work."""
     answers: dict[int, Any] = {}
     waiting = dict(enumerate(connections))
@@ -175,10 +175,8 @@ def _work(
             counters[2 * index + 1] += n
 
         verifier = asyncio.run(replay(bootstrap, topics, partitions, total, read))
-        connection.send(("done", (verifier.finish(), list(verifier.chains.seen))))
-        several = connection.recv()
-        by_id = verifier.history.by_id
-        connection.send(("done", [by_id[i] for i in several if i in by_id]))
+        connection.send(("done", (verifier.finish(), verifier.ids())))
+        connection.send(("done", verifier.events_named(connection.recv())))
     except BaseException as error:
         connection.send(("failed", repr(error)))
         raise

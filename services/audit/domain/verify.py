@@ -90,6 +90,15 @@ class Verifier:
         located = [self._locate(f) for f in findings]
         return ShardResult(self.events_read, located, facts, dict(history.rounds))
 
+    def ids(self) -> set[str]:
+        """Every event id this shard read, for `ids_in_several`."""
+        return set(self.chains.seen)
+
+    def events_named(self, ids: set[str]) -> list[LoggedEvent]:
+        """The events this shard read under those ids (the first of each), for `merge`."""
+        by_id = self.history.by_id
+        return [by_id[i] for i in ids if i in by_id]
+
     def verify(self, round_id: str | None = None) -> Verdict:
         """Every check, when this verifier has read every partition."""
         return merge([self.finish()], round_id=round_id)
