@@ -47,6 +47,9 @@ from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
 from tests.support.tokens import Tokens
 
+# schemathesis' own strategies draw from `random`; Hypothesis warns of it on every run.
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
+
 # A handful per operation and mode: about 18 operations, well under a minute in all.
 EXAMPLES = 4
 CHECKS = [
