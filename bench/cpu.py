@@ -96,6 +96,14 @@ class CpuMeter:
         self.used = {name: after[name] - self.before.get(name, 0.0) for name in after}
         return self
 
+    def per_unit(self, units: int, unit: str) -> list[str]:
+        """CPU milliseconds of each named process per unit of work: a figure that depends
+        far less on the machine's other load than a rate does."""
+        return [
+            f"  {name:<34} {1000 * self.used[name] / units:6.2f} ms CPU {unit}"
+            for name in sorted(self.processes, key=lambda name: -self.used[name])
+        ]
+
     def lines(self) -> list[str]:
         """One line per consumer of CPU, in cores busy on average, largest first;
         `others` is what the machine did beyond everything named."""

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import httpx
 
 from bench.cpu import CpuMeter
+from bench.dbstats import DatabaseMeter
 from bench.load import Filings, client, closed_loop, open_round
 from bench.profiling import profiled
 from bench.stack import bench_stack
@@ -60,16 +61,24 @@ async def bench_intake(bootstrap: str, server_url: str) -> None:
         rates: dict[str, float] = {}
         for name, request in requests(api, filings).items():
             await closed_loop(CONCURRENCY, CONCURRENCY, ignoring_index(request))  # warm up
+            database = DatabaseMeter(server_url, {"applications": stack.databases["applications"]})
+            await database.start()
             meter = CpuMeter({"server": server, "client": os.getpid()}).start()
             with profiled(f"intake-{len(rates)}", {"applications": server}):
                 seconds = await closed_loop(REQUESTS, CONCURRENCY, ignoring_index(request))
             meter.stop()
+            counts = (await database.stop()).counts["applications"]
             rates[name] = REQUESTS / seconds
             server_ms = 1000 * meter.used["server"] / REQUESTS
             client_ms = 1000 * meter.used["client"] / REQUESTS
             print(
                 f"{name:<50} {rates[name]:>8,.0f} /s   server {server_ms:5.2f} ms CPU, "
                 f"client {client_ms:5.2f} ms CPU a request"
+            )
+            print(
+                f"{'':<50} {'':>8}      database: "
+                f"{counts['xact_commit'] / REQUESTS:.1f} commits and "
+                f"{counts['xact_rollback'] / REQUESTS:.1f} rollbacks a request"
             )
         bare, *_, submissions = rates.values()
         print(f"{'submissions to the bare endpoint':<50} {submissions / bare:8.2f}")

@@ -16,6 +16,7 @@ import os
 import time
 
 from bench.cpu import CpuMeter
+from bench.dbstats import DatabaseMeter
 from bench.load import client, closed_loop, open_round
 from bench.profiling import profiled
 from bench.progress import Counted, Progress, Stage
@@ -75,6 +76,7 @@ async def bench_pipeline(bootstrap: str, server_url: str) -> None:
         counted = counted_stages(stack.databases, n)
         progress = Progress(counted, ending=counted[:3], stall_seconds=STALL_SECONDS)
         pids = {**stack.pids(), "bench (HTTP client)": os.getpid()}
+        databases = await DatabaseMeter(server_url, stack.databases).start()
         meter = CpuMeter(pids).start()
         started = time.perf_counter()
         with profiled("pipeline", stack.pids()):
@@ -82,6 +84,7 @@ async def bench_pipeline(bootstrap: str, server_url: str) -> None:
             await closed_loop(n, CONCURRENCY, file_and_review)
             complete = await watching
         meter.stop()
+        await databases.stop()
     finished = max(stage.done_at or 0.0 for stage in counted[:3]) - started
     for stage in [submitted, reviewed, *counted]:
         print(stage.line(started))
@@ -95,3 +98,6 @@ async def bench_pipeline(bootstrap: str, server_url: str) -> None:
         print(f"end to end: stalled for {STALL_SECONDS:.0f} s before completing")
     print("CPU while it ran:")
     print("\n".join(meter.lines()))
+    print("each application cost (emails sent so far included):")
+    print("\n".join(meter.per_unit(n, "an application")))
+    print("\n".join(databases.per_unit(n, "an application")))

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.cpu import CORES, CpuMeter
+from bench.dbstats import DatabaseMeter
 from bench.profiling import profiled
 from bench.services import records
 from bench.stack import bench_stack
@@ -47,6 +48,7 @@ async def scoring_rate(
         applied = select(func.count()).select_from(backbone.inbox)
         meter = CpuMeter(scorers)
         waits = WaitSampler(server_url, [stack.databases["scoring"]])
+        database = DatabaseMeter(server_url, {"scoring": stack.databases["scoring"]})
         window_start = window_count = 0.0
         last_change, last_done = time.perf_counter(), -1
         try:
@@ -59,8 +61,10 @@ async def scoring_rate(
                         window_start, window_count = now, done
                         meter.start()
                         waits.start()
+                        await database.start()
                     if done >= expect:
                         meter.stop()  # while the processes still run
+                        await database.stop()
                         break
                     if done != last_done:
                         last_change, last_done = now, done
@@ -71,14 +75,17 @@ async def scoring_rate(
             await waits.stop()
             await engine.dispose()
     rate = (expect - window_count) / (now - window_start)
-    report(instances, rate, meter, waits)
+    print(f"{instances} instance{'s' if instances > 1 else ''}: {rate:>8,.0f} events/s")
+    print("\n".join(meter.lines()))
+    events = int(expect - window_count)
+    print("\n".join(meter.per_unit(events, "an event")))
+    print("\n".join(database.per_unit(events, "an event")))
+    report(meter, waits)
     return rate
 
 
-def report(instances: int, rate: float, meter: CpuMeter, waits: WaitSampler) -> None:
+def report(meter: CpuMeter, waits: WaitSampler) -> None:
     machine = meter.used["machine"] / meter.seconds
-    print(f"{instances} instance{'s' if instances > 1 else ' '}: {rate:>8,.0f} events/s")
-    print("\n".join(meter.lines()))
     print("  scoring's database sessions, on average:")
     print("\n".join(waits.lines()))
     locked = waits.share("waiting on a lock")
