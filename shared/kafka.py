@@ -29,14 +29,16 @@ def build_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 
 def subscribe(
     broker: KafkaBroker,
-    topic: str,
-    *,
+    *topics: str,
     group_id: str,
     consumer: IdempotentConsumer,
     description: str,
     batch_size: int = 500,
 ) -> None:
-    """Feed `topic` to `consumer` in batches, committing offsets only after the database.
+    """Feed `topics` to `consumer` in batches, committing offsets only after the database.
+
+    One subscriber for all the topics, so one member of the consumer group: a member per
+    topic would make every start and stop rebalance the group twice.
 
     faststream's commit takes the consumer's whole position, which is right here because
     a batch is everything fetched since the last commit and all of it is settled first.
@@ -62,13 +64,14 @@ def subscribe(
             log.warning("offset commit lost to a rebalance: %s", error)
 
     broker.subscriber(
-        topic,
+        *topics,
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         batch=True,
         max_records=batch_size,
         batch_timeout_ms=100,
-        title=f"{topic}:{group_id}",
+        # faststream names a many-topic subscriber's channels "<title>:<topic>".
+        title=f"{topics[0]}:{group_id}" if len(topics) == 1 else group_id,
         description=description,
     )(on_batch)

@@ -92,15 +92,15 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         dead_letters=DeadLetters(BrokerPublisher(broker), topics.dead_letters, SOURCE),
         partition_concurrency=settings.consumer_partition_concurrency,
     )
-    for topic in (topics.applications, topics.scoring):
-        subscribe(
-            broker,
-            topic,
-            group_id=SOURCE,
-            batch_size=settings.consumer_batch_size,
-            consumer=consumer,
-            description="Lifecycle events the applicant and their platform are told of.",
-        )
+    subscribe(
+        broker,
+        topics.applications,
+        topics.scoring,
+        group_id=SOURCE,
+        batch_size=settings.consumer_batch_size,
+        consumer=consumer,
+        description="Lifecycle events the applicant and their platform are told of.",
+    )
     timeout = settings.notifications_send_timeout_seconds
     http_client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
     delivery = DeliveryLoop(
