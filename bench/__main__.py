@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import time
@@ -144,6 +145,9 @@ ALL = [*EVENT_SECTIONS, *SECTIONS]
 
 
 async def main(chosen: list[str]) -> None:
+    # Producing to topics created a moment ago retries until their leaders are elected;
+    # aiokafka warns of each retry, which would bury the figures.
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)
     unknown = set(chosen) - set(ALL)
     if unknown:
         raise SystemExit(f"no such section: {', '.join(sorted(unknown))}; choose from {ALL}")
