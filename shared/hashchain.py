@@ -63,7 +63,7 @@ class ChainChecker:
         )
         return [
             ChainBreak(event_id, event.aggregate_id, event.aggregate_version, reason)
-            for reason in reasons
+            for reason in reasons or ()
         ]
 
     def check(
@@ -75,14 +75,15 @@ class ChainChecker:
         previous_hash: str,
         hash_: str,
         content_hash: str,
-    ) -> tuple[str, ...]:
-        """`observe` on plain values: why the event breaks its stream, () when it does not.
+    ) -> tuple[str, ...] | None:
+        """`observe` on plain values: why the event breaks its stream, () when it does not,
+        None when it is the same event published again (allowed, and to be skipped).
 
         An auditor calls this a million times, so the intact case allocates nothing."""
         altered = content_hash != hash_
         earlier = self.seen.get(event_id)
         if earlier is not None and earlier == hash_ and not altered:
-            return ()  # the same event published again: allowed, and skipped
+            return None
         self.seen[event_id] = hash_
         key = (source, aggregate_id)
         expected, previous = self.heads.get(key, _GENESIS_HEAD)

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from shared.settings import KafkaSettings
 
 from . import render
-from .domain.verify import Verifier
+from .domain.history import History
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
 from .replay import replay, start_verify
 
@@ -69,7 +69,7 @@ def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) 
     return 1 if findings else 0
 
 
-def read_all(args: argparse.Namespace, settings: KafkaSettings) -> Verifier:
+def read_all(args: argparse.Namespace, settings: KafkaSettings) -> History:
     """The whole history in this process, for the commands that look into it."""
     topics = [settings.topics.applications, settings.topics.scoring]
     with progress_bar(args.progress) as update:
@@ -83,16 +83,23 @@ def read_all(args: argparse.Namespace, settings: KafkaSettings) -> Verifier:
             counts[1] += n
             update(*counts)
 
-        verifier = asyncio.run(
-            replay(settings.kafka_bootstrap_servers, topics, on_total=total, on_read=read)
+        history = History()
+        asyncio.run(
+            replay(
+                settings.kafka_bootstrap_servers,
+                topics,
+                history.observe,
+                on_total=total,
+                on_read=read,
+            )
         )
-    verifier.history.settle_order()
-    return verifier
+    history.settle_order()
+    return history
 
 
 def trail(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
-    verifier = read_all(args, settings)
-    entries = application_trail(verifier.history, args.application_id)
+    history = read_all(args, settings)
+    entries = application_trail(history, args.application_id)
     if not entries:
         console.print(f"no events about application {args.application_id}")
         return 2
@@ -111,21 +118,21 @@ def trail(args: argparse.Namespace, settings: KafkaSettings, console: Console) -
 
 
 def as_of(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
-    verifier = read_all(args, settings)
+    history = read_all(args, settings)
     moment = datetime.fromisoformat(args.timestamp)
     if moment.tzinfo is None:
         raise SystemExit("give the moment with its time zone, e.g. 2026-11-27T09:00:00+08:00")
     if args.application:
-        state = application_as_of(verifier.history, args.application, moment)
+        state = application_as_of(history, args.application, moment)
     else:
-        state = round_as_of(verifier.history, args.round, moment)
+        state = round_as_of(history, args.round, moment)
     emit_json(state) if args.json else console.print_json(json.dumps(state, default=str))
     return 0
 
 
 def round_(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
-    verifier = read_all(args, settings)
-    allocation = round_allocation(verifier.history, args.round_id)
+    history = read_all(args, settings)
+    allocation = round_allocation(history, args.round_id)
     if not allocation["claims"]:
         console.print(f"round {args.round_id} has not been allocated (or does not exist)")
         return 2

@@ -22,13 +22,13 @@ Progress = Callable[[int, int], None]  # (events in all, events read so far)
 async def replay(
     bootstrap: str,
     topics: list[str],
+    observe: Callable[[bytes, Coordinates], None],
     partitions: Collection[int] | None = None,
     on_total: Callable[[int], None] = lambda _: None,
     on_read: Callable[[int], None] = lambda _: None,
-) -> Verifier:
-    """Read the topics (or only the partitions numbered) from the beginning into a verifier."""
-    verifier = Verifier()
-    observe = verifier.observe
+) -> None:
+    """Read the topics (or only the partitions numbered) from the beginning into `observe`
+    (a Verifier's or a History's)."""
     async for records in read_records(bootstrap, topics, on_total, partitions):
         for record in records:
             observe(record.value or b"", Coordinates(record.topic, record.partition, record.offset))
@@ -36,7 +36,6 @@ async def replay(
         # this the collector walks all of them again and again (a quarter of the CPU).
         gc.freeze()
         on_read(len(records))
-    return verifier
 
 
 def start_verify(
@@ -54,11 +53,12 @@ def start_verify(
         return _start_shards(bootstrap, topics, shards, round_id)
 
     def in_this_process(progress: Progress) -> Verdict:
-        counts = [0, 0]
-        verifier = asyncio.run(
+        counts, verifier = [0, 0], Verifier()
+        asyncio.run(
             replay(
                 bootstrap,
                 topics,
+                verifier.observe,
                 on_total=lambda n: _note(counts, 0, n, progress),
                 on_read=lambda n: _note(counts, 1, n, progress),
             )
@@ -174,7 +174,8 @@ def _work(
         def read(n: int) -> None:
             counters[2 * index + 1] += n
 
-        verifier = asyncio.run(replay(bootstrap, topics, partitions, total, read))
+        verifier = Verifier()
+        asyncio.run(replay(bootstrap, topics, verifier.observe, partitions, total, read))
         connection.send(("done", (verifier.finish(), verifier.ids())))
         connection.send(("done", verifier.events_named(connection.recv())))
     except BaseException as error:

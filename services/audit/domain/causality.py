@@ -4,46 +4,53 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
+from .application import SUBMITTED, Application
 from .facts import ApplicationFacts
 from .findings import Finding
-from .history import DECISIONS, ApplicationEvents, History
-from .records import LoggedEvent
+from .records import Coordinates
 
 CHECK = "causality"
 
 
-def check_application(history: History, trail: ApplicationEvents) -> list[Finding]:
+Reviews = Mapping[str, tuple[str, object, int]]  # review id: application, decision, version
+
+
+def check_application(application: Application, reviews: Reviews) -> list[Finding]:
     """What one application's own streams show: its partition holds all of them."""
     found: list[Finding] = []
-    first = trail.own[0] if trail.own else None
-    if first is None or first.event_type != "ApplicationSubmitted":
-        anchor = first or (trail.scoring[0] if trail.scoring else None)
+    first = application.own[0] if application.own else None
+    if first is None or first.event_type != SUBMITTED:
+        anchor = first or (application.scoring[0] if application.scoring else None)
         if anchor is not None:
             found.append(
                 _finding(
-                    "the application's history does not start with its submission", anchor, trail
+                    "the application's history does not start with its submission",
+                    anchor.at,
+                    anchor.event_id,
+                    application,
                 )
             )
-    events = (*trail.own, *trail.scoring)
-    scores = [e for e in events if e.event_type == "ApplicationScored"]
-    for scored in scores:
-        review = history.by_id.get(scored.causation_id or "")
-        if (
-            review is None
-            or review.event_type != "ApplicationReviewed"
-            or review.aggregate_id != trail.id
-            or review.payload.get("decision") != "eligible"
-        ):
+    for scored in application.scores:
+        review = reviews.get(scored.causation_id or "")
+        if review is None or review[0] != application.id or review[1] != "eligible":
             found.append(
-                _finding("score without the eligible review it names as its cause", scored, trail)
+                _finding(
+                    "score without the eligible review it names as its cause",
+                    scored.at,
+                    scored.event_id,
+                    application,
+                )
             )
-    earliest_score = min((s.aggregate_version for s in scores), default=None)
-    for decision in events:
-        if decision.event_type in DECISIONS and (
-            earliest_score is None or earliest_score >= decision.aggregate_version
-        ):
+    earliest_score = min((s.version for s in application.scores), default=None)
+    for _, version, decision in application.decisions:
+        if earliest_score is None or earliest_score >= version:
             found.append(
-                _finding(f"{decision.event_type} without a score before it", decision, trail)
+                _finding(
+                    f"{decision.event_type} without a score before it",
+                    decision.at,
+                    decision.event_id,
+                    application,
+                )
             )
     return found
 
@@ -67,5 +74,5 @@ def check_causes(application: ApplicationFacts, closings: Mapping[str, Set[str]]
     ]
 
 
-def _finding(message: str, event: LoggedEvent, trail: ApplicationEvents) -> Finding:
-    return Finding.about(CHECK, message, event, application_id=trail.id, round_id=trail.round_id)
+def _finding(message: str, at: Coordinates, event_id: str, application: Application) -> Finding:
+    return Finding(CHECK, message, at, event_id, application.id, application.round_id)

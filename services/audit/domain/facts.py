@@ -1,15 +1,40 @@
 """What the checks that span partitions need to know of one application: little enough to
-send between processes for every application of the history."""
+send between processes for every application of the history.
+
+Tuples of strings and integers only: they are pickled a quarter of a million times for a
+million events. Moments are integer microseconds, and strings that repeat (a round's id,
+its closing's id, the policy's hash) are interned, so pickle sends each of them once.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import sys
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
-
-from services.scoring.domain.allocation import ScoredClaim
 
 from .history import DECISIONS, ApplicationEvents
 from .records import Coordinates, LoggedEvent
+
+_EPOCH, _MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
+
+
+def micros(moment: datetime) -> int:
+    """Exact, unlike a float timestamp."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def interned(value: str | None) -> str | None:
+    return sys.intern(value) if isinstance(value, str) else value
+
+
+class Claim(NamedTuple):
+    """A scored claim, as the allocation takes it (ScoredClaim's fields)."""
+
+    application_id: str
+    credit_code: str
+    achievement_key: str
+    claimed_amount_yuan: int
+    score: int
 
 
 class Decision(NamedTuple):
@@ -18,7 +43,7 @@ class Decision(NamedTuple):
     event_id: str
     at: Coordinates
     event_type: str
-    occurred_at: datetime
+    occurred_at: int  # microseconds
     causation_id: str | None
     amount_yuan: int  # 0 unless awarded
     rank: int | None
@@ -38,54 +63,59 @@ class Decision(NamedTuple):
         return cls(
             event.event_id,
             event.at,
-            event.event_type,
-            event.occurred_at,
-            event.causation_id,
+            sys.intern(event.event_type),
+            micros(event.occurred_at),
+            interned(event.causation_id),
             payload.get("amount_yuan", 0) if awarded else 0,
             payload.get("rank"),
-            payload.get("reason_code"),
+            interned(payload.get("reason_code")),
             payload.get("prior_achievement_reward_yuan", 0),
             payload.get("prior_enterprise_year_yuan", 0),
-            payload.get("policy_sha256"),
+            interned(payload.get("policy_sha256")),
         )
 
 
 class ApplicationFacts(NamedTuple):
     id: str
     round_id: str | None  # None without a submission
-    claim: ScoredClaim | None  # from its latest score; None if never scored
-    withdrawn_at: datetime | None  # its earliest withdrawal
+    claim: Claim | None  # from its latest score; None if never scored
+    withdrawn_at: int | None  # its earliest withdrawal, in microseconds
     decisions: tuple[Decision, ...]  # its awards and refusals, in stream order
+    first_decided_at: int | None  # the earliest of them, in microseconds
 
     @property
     def decision(self) -> Decision | None:
         """The latest award or refusal: the one that stands."""
         return self.decisions[-1] if self.decisions else None
 
-    @property
-    def first_decided_at(self) -> datetime | None:
-        return min((d.occurred_at for d in self.decisions), default=None)
-
 
 def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
     """`trail` in stream order (History.settle_order)."""
-    claim: ScoredClaim | None = None
-    withdrawn_at: datetime | None = None
+    claim: Claim | None = None
+    withdrawn_at: int | None = None
     decisions: list[Decision] = []
     for event in (*trail.own, *trail.scoring):
         kind = event.event_type
         if kind == "ApplicationScored":
             payload = event.payload
-            claim = ScoredClaim(
-                application_id=trail.id,
-                credit_code=payload["enterprise_credit_code"],
-                achievement_key=payload["achievement_key"],
-                claimed_amount_yuan=payload["claimed_amount_yuan"],
-                score=payload["score"],
+            claim = Claim(
+                trail.id,
+                payload["enterprise_credit_code"],
+                payload["achievement_key"],
+                payload["claimed_amount_yuan"],
+                payload["score"],
             )
         elif kind == "ApplicationWithdrawn":
-            if withdrawn_at is None or event.occurred_at < withdrawn_at:
-                withdrawn_at = event.occurred_at
+            moment = micros(event.occurred_at)
+            if withdrawn_at is None or moment < withdrawn_at:
+                withdrawn_at = moment
         elif kind in DECISIONS:
             decisions.append(Decision.of(event))
-    return ApplicationFacts(trail.id, trail.round_id, claim, withdrawn_at, tuple(decisions))
+    return ApplicationFacts(
+        trail.id,
+        interned(trail.round_id),
+        claim,
+        withdrawn_at,
+        tuple(decisions),
+        min((d.occurred_at for d in decisions), default=None),
+    )

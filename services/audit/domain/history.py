@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .records import LoggedEvent
+from .records import Coordinates, LoggedEvent, Unreadable, parse
 
 DECISIONS = ("ApplicationAwarded", "ApplicationNotAwarded")
 
@@ -48,6 +48,16 @@ class History:
     rounds: dict[str, list[LoggedEvent]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[str, LoggedEvent] = field(default_factory=dict)
     in_round: dict[str, list[ApplicationEvents]] = field(default_factory=lambda: defaultdict(list))
+
+    def observe(self, raw: bytes, at: Coordinates) -> None:
+        """Take one record as read; what is not an event is verify's to report."""
+        try:
+            event = parse(raw, at)
+        except Unreadable:
+            return
+        republished = self.by_id.get(event.event_id)
+        if republished is None or republished.hash != event.hash:
+            self.add(event)
 
     def add(self, event: LoggedEvent) -> None:
         self.by_id[event.event_id] = event

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime
 
 from .facts import ApplicationFacts
 from .findings import Finding
@@ -22,8 +21,8 @@ def check_limits(
     paid_by_key: dict[str, int] = defaultdict(int)
     paid_by_enterprise_year: dict[tuple[str, int], int] = defaultdict(int)
     highest_claim: dict[str, int] = defaultdict(int)
-    allocated: list[tuple[datetime, str]] = [
-        (t, r) for r, round_ in rounds.items() if (t := round_.allocated_at()) is not None
+    allocated: list[tuple[int, str]] = [
+        (t, r) for r, round_ in rounds.items() if (t := round_.allocated_at) is not None
     ]
     for _, round_id in sorted(allocated):
         round_ = rounds[round_id]
@@ -31,7 +30,7 @@ def check_limits(
         if closed is None:
             continue
         year, cap = closed.payload["year"], closed.payload["enterprise_cap_yuan"]
-        decisions = round_.decisions()
+        decisions = round_.decisions
         in_play = round_.in_play(facts)
         total = sum(d.amount_yuan for d in decisions.values())
         if total > closed.payload["budget_yuan"]:

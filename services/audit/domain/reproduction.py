@@ -10,10 +10,11 @@ from services.scoring.domain.allocation import Outcome, PriorRewards, allocate
 from services.scoring.domain.pricing import assess
 from shared.policy import Policy, UnknownPolicy, policy_version
 
+from .application import Application, Scored
+from .causality import Reviews
 from .facts import ApplicationFacts, Decision
 from .findings import Finding
-from .history import ApplicationEvents, History
-from .records import Coordinates, LoggedEvent
+from .records import Coordinates
 from .rounds import Round
 
 SCORE, ALLOCATION, POLICY = "score reproduced", "allocation reproduced", "policy"
@@ -39,33 +40,31 @@ def recorded_policy(
     return policy
 
 
-def reproduce_scores(history: History, trail: ApplicationEvents) -> list[Finding]:
+def reproduce_scores(application: Application, reviews: Reviews) -> list[Finding]:
     """Every score of one application, priced again from the filing it was made on."""
     return [
         finding
-        for scored in (*trail.own, *trail.scoring)
-        if scored.event_type == "ApplicationScored"
-        for finding in _reproduce_score(history, trail, scored)
+        for scored in application.scores
+        for finding in _reproduce_score(application, reviews, scored)
     ]
 
 
-def _reproduce_score(
-    history: History, trail: ApplicationEvents, scored: LoggedEvent
-) -> list[Finding]:
-    where = {"application_id": trail.id, "round_id": trail.round_id}
-    review = history.by_id.get(scored.causation_id or "")
-    filing = trail.filing_before(review) if review else None
+def _reproduce_score(application: Application, reviews: Reviews, scored: Scored) -> list[Finding]:
+    where = {"application_id": application.id, "round_id": application.round_id}
+    review = reviews.get(scored.causation_id or "")
+    filing = application.filing_before(review[2]) if review else None
     if filing is None:
         return []  # causality reports the missing review or submission
     recorded = scored.payload
-    submitted = trail.submitted
-    pinned = submitted.payload["policy_version"] if submitted else None
+    submitted = application.submitted
+    pinned = submitted["policy_version"] if submitted else None
     if recorded["policy_version"] != pinned:
         return [
-            Finding.about(
+            Finding(
                 POLICY,
                 f"scored under {recorded['policy_version']}, but the round pinned {pinned}",
-                scored,
+                scored.at,
+                scored.event_id,
                 **where,
             )
         ]
@@ -80,24 +79,32 @@ def _reproduce_score(
         return [policy]
     enterprise = filing["enterprise"]
     again = assess(filing["claim"], enterprise["credit_code"], enterprise["industry"], policy)
+    breakdown = [part.model_dump() for part in again.breakdown]
+    if (
+        recorded.get("claimed_amount_yuan") == again.claimed_amount_yuan
+        and recorded.get("score") == again.score
+        and recorded.get("achievement_key") == again.achievement_key
+        and recorded.get("breakdown") == breakdown
+    ):
+        return []
     expected = {
         "claimed_amount_yuan": again.claimed_amount_yuan,
         "score": again.score,
         "achievement_key": again.achievement_key,
-        "breakdown": [part.model_dump() for part in again.breakdown],
+        "breakdown": breakdown,
     }
     differences = [
         f"{name} recorded {recorded.get(name)!r}, reproduced {value!r}"
         for name, value in expected.items()
         if recorded.get(name) != value
     ]
-    return [Finding.about(SCORE, "; ".join(differences), scored, **where)] if differences else []
+    return [Finding(SCORE, "; ".join(differences), scored.at, scored.event_id, **where)]
 
 
 def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> list[Finding]:
     """The round's allocation run again over the claims in play: needs every partition."""
     closed = round_.closed
-    decisions = round_.decisions()
+    decisions = round_.decisions
     if closed is None or not decisions:
         return []
     in_play = round_.in_play(facts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from functools import cached_property
 
 from services.scoring.domain.allocation import ScoredClaim
 
@@ -17,20 +17,24 @@ class Round:
     id: str
     events: list[LoggedEvent]  # the round's own stream, in version order
     applications: list[ApplicationFacts] = field(default_factory=list)  # filed in it
+    _in_play: list[ScoredClaim] | None = None
 
-    @property
+    @cached_property
     def closed(self) -> LoggedEvent | None:
         return self.event("RoundClosed")
 
     def event(self, event_type: str) -> LoggedEvent | None:
         return next((e for e in self.events if e.event_type == event_type), None)
 
+    @cached_property
     def decisions(self) -> dict[str, Decision]:
         """Each application's standing award or refusal."""
-        return {a.id: d for a in self.applications if (d := a.decision) is not None}
+        return {a.id: a.decisions[-1] for a in self.applications if a.decisions}
 
-    def allocated_at(self) -> datetime | None:
-        """When the round's first allocation decision was made; None if not yet."""
+    @cached_property
+    def allocated_at(self) -> int | None:
+        """When (in microseconds) the round's first allocation decision was made; None if
+        not yet."""
         return min(
             (t for a in self.applications if (t := a.first_decided_at) is not None), default=None
         )
@@ -38,7 +42,12 @@ class Round:
     def in_play(self, facts: Mapping[str, ApplicationFacts]) -> list[ScoredClaim]:
         """The scored claims in play when the round was allocated: those its closing
         listed, scored, and not withdrawn before the allocation."""
-        closed, allocated = self.closed, self.allocated_at()
+        if self._in_play is None:
+            self._in_play = self._find_in_play(facts)
+        return self._in_play
+
+    def _find_in_play(self, facts: Mapping[str, ApplicationFacts]) -> list[ScoredClaim]:
+        closed, allocated = self.closed, self.allocated_at
         if closed is None or allocated is None:
             return []
         claims = []
@@ -48,20 +57,20 @@ class Round:
                 continue
             if known.withdrawn_at is not None and known.withdrawn_at < allocated:
                 continue
-            claims.append(known.claim)
+            claims.append(ScoredClaim(*known.claim))
         return claims
 
 
 def rounds_of(
     streams: Mapping[str, list[LoggedEvent]], applications: Iterable[ApplicationFacts]
 ) -> dict[str, Round]:
-    """Every round that has events of its own, with the applications filed in it in id
-    order (so that the outcome never depends on the order partitions were read in)."""
+    """Every round that has events of its own, with the applications filed in it (in any
+    order: nothing checked depends on it, and findings are put in log order at the end)."""
     rounds = {
         round_id: Round(round_id, sorted(events, key=lambda e: e.aggregate_version))
         for round_id, events in sorted(streams.items())
     }
-    for application in sorted(applications, key=lambda a: a.id):
+    for application in applications:
         if application.round_id in rounds:
             rounds[application.round_id].applications.append(application)
     return rounds

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import NamedTuple
 
 from shared.hashchain import ChainChecker
 
+from .application import AMENDED, SCORED, SUBMITTED, Application, Scored, Step
 from .causality import check_application, check_causes
-from .facts import ApplicationFacts, facts_of
+from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding
-from .history import History
+from .history import DECISIONS
 from .limits import check_limits
 from .records import Coordinates, LoggedEvent, Unreadable, parse
 from .reproduction import reproduce_round, reproduce_scores
@@ -46,10 +48,25 @@ class Verdict:
     rounds: int
 
 
+class Occurrence(NamedTuple):
+    """Where an event id was read, and with which hash."""
+
+    at: Coordinates
+    event_id: str
+    hash: str
+    aggregate_type: str
+    aggregate_id: str
+
+
 @dataclass
 class Verifier:
-    history: History = field(default_factory=History)
+    """One shard's reader: checks each event as it comes, keeps what the checks at the
+    end need."""
+
     chains: ChainChecker = field(default_factory=ChainChecker)
+    applications: dict[str, Application] = field(default_factory=dict)
+    rounds: dict[str, list[LoggedEvent]] = field(default_factory=dict)
+    reviews: dict[str, tuple[str, object, int]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     events_read: int = 0
 
@@ -61,62 +78,113 @@ class Verifier:
         except Unreadable as error:
             self.findings.append(Finding("readable", str(error), at))
             return
-        for reason in self.chains.check(
-            event.event_id,
+        event_id, aggregate_id = event.event_id, event.aggregate_id
+        earlier = self.chains.seen.get(event_id)
+        reasons = self.chains.check(
+            event_id,
             event.source,
-            event.aggregate_id,
+            aggregate_id,
             event.aggregate_version,
             event.previous_hash,
             event.hash,
             event.content_hash,
-        ):
-            self.findings.append(
-                Finding.about(CHAIN, reason, event, application_id=_application_of(event))
+        )
+        if reasons:
+            on_round = event.aggregate_type == "round"
+            self.findings += [
+                Finding(
+                    CHAIN,
+                    reason,
+                    at,
+                    event_id,
+                    None if on_round else aggregate_id,
+                    aggregate_id if on_round else None,
+                )
+                for reason in reasons
+            ]
+        if reasons is None or earlier == event.hash:
+            return  # the same event again: its first reading stands
+        if event.aggregate_type == "round":
+            self.rounds.setdefault(aggregate_id, []).append(event)
+            return
+        application = self.applications.get(aggregate_id)
+        if application is None:
+            application = self.applications[aggregate_id] = Application(aggregate_id)
+        self._take(application, event)
+
+    def _take(self, application: Application, event: LoggedEvent) -> None:
+        kind, version, payload = event.event_type, event.aggregate_version, event.payload
+        in_scoring = event.source != "applications"
+        step = Step(version, kind, event.at, event.event_id)
+        (application.scoring if in_scoring else application.own).append(step)
+        if kind == "ApplicationReviewed":
+            self.reviews[event.event_id] = (application.id, payload.get("decision"), version)
+        elif kind == SCORED:
+            application.scores.append(
+                Scored(in_scoring, version, event.at, event.event_id, event.causation_id, payload)
             )
-        republished = self.history.by_id.get(event.event_id)
-        if republished is None or republished.hash != event.hash:
-            self.history.add(event)
+        elif kind in DECISIONS:
+            application.decisions.append((in_scoring, version, Decision.of(event)))
+        elif kind in (SUBMITTED, AMENDED):
+            application.filings.append((version, payload))
+            if kind == SUBMITTED and application.submitted is None:
+                application.submitted = payload
+        elif kind == "ApplicationWithdrawn":
+            moment = micros(event.occurred_at)
+            if application.withdrawn_at is None or moment < application.withdrawn_at:
+                application.withdrawn_at = moment
 
     def finish(self) -> ShardResult:
         """Every check one shard can make alone, and its facts for `merge`."""
-        history = self.history
-        history.settle_order()
-        findings = self.findings
+        findings: list[Finding] = []
         facts = []
-        for trail in history.applications.values():
-            findings += check_application(history, trail)
-            findings += reproduce_scores(history, trail)
-            facts.append(facts_of(trail))
-        located = [self._locate(f) for f in findings]
-        return ShardResult(self.events_read, located, facts, dict(history.rounds))
+        for application in self.applications.values():
+            application.settle_order()
+            findings += check_application(application, self.reviews)
+            findings += reproduce_scores(application, self.reviews)
+            facts.append(application.facts())
+        for finding in self.findings:
+            known = self.applications.get(finding.application_id or "")
+            if finding.round_id is None and known is not None:
+                finding = replace(finding, round_id=known.round_id)
+            findings.append(finding)
+        for stream in self.rounds.values():
+            stream.sort(key=lambda e: e.aggregate_version)
+        return ShardResult(self.events_read, findings, facts, self.rounds)
 
     def ids(self) -> set[str]:
         """Every event id this shard read, for `ids_in_several`."""
         return set(self.chains.seen)
 
-    def events_named(self, ids: set[str]) -> list[LoggedEvent]:
-        """The events this shard read under those ids (the first of each), for `merge`."""
-        by_id = self.history.by_id
-        return [by_id[i] for i in ids if i in by_id]
+    def events_named(self, ids: set[str]) -> list[Occurrence]:
+        """Where this shard read those ids (rarely any), for `merge`."""
+        if not ids:
+            return []
+        found = [
+            Occurrence(e.at, e.event_id, e.hash, "round", e.aggregate_id)
+            for events in self.rounds.values()
+            for e in events
+            if e.event_id in ids
+        ]
+        for application in self.applications.values():
+            for step in (*application.own, *application.scoring):
+                if step.event_id in ids:
+                    event_hash = self.chains.seen[step.event_id]
+                    found.append(
+                        Occurrence(
+                            step.at, step.event_id, event_hash, "application", application.id
+                        )
+                    )
+        return found
 
     def verify(self, round_id: str | None = None) -> Verdict:
         """Every check, when this verifier has read every partition."""
         return merge([self.finish()], round_id=round_id)
 
-    def _locate(self, finding: Finding) -> Finding:
-        if finding.round_id is None and finding.application_id in self.history.applications:
-            trail = self.history.applications[finding.application_id]
-            return replace(finding, round_id=trail.round_id)
-        if finding.round_id is None and finding.event_id in self.history.by_id:
-            event = self.history.by_id[finding.event_id]
-            if event.aggregate_type == "round":
-                return replace(finding, round_id=event.aggregate_id)
-        return finding
-
 
 def merge(
     results: list[ShardResult],
-    shared_ids: Sequence[LoggedEvent] = (),
+    shared_ids: Sequence[Occurrence] = (),
     round_id: str | None = None,
 ) -> Verdict:
     """The shards' findings and the checks across them, in log order.
@@ -164,23 +232,24 @@ def ids_in_several(shards: list[set[str]]) -> set[str]:
     return several
 
 
-def _reused_ids(events: Sequence[LoggedEvent], facts: dict[str, ApplicationFacts]) -> list[Finding]:
+def _reused_ids(events: Sequence[Occurrence], facts: dict[str, ApplicationFacts]) -> list[Finding]:
     """As a single reader would see them in log order: each occurrence of an id after the
     first is a break when its content differs from the one before it."""
     findings = []
-    by_id: dict[str, list[LoggedEvent]] = {}
+    by_id: dict[str, list[Occurrence]] = {}
     for event in sorted(events, key=lambda e: e.at):
         by_id.setdefault(event.event_id, []).append(event)
     for occurrences in by_id.values():
         for before, event in pairwise(occurrences):
             if event.hash != before.hash:
                 findings.append(
-                    Finding.about(
+                    Finding(
                         CHAIN,
                         "an event id seen before, with other content",
-                        event,
-                        application_id=_application_of(event),
-                        round_id=_round_of(event, facts),
+                        event.at,
+                        event.event_id,
+                        _application_of(event),
+                        _round_of(event, facts),
                     )
                 )
     return findings
@@ -196,11 +265,11 @@ def _log_order(finding: Finding) -> tuple[Coordinates, str, str, str, str]:
     )
 
 
-def _application_of(event: LoggedEvent) -> str | None:
+def _application_of(event: Occurrence) -> str | None:
     return event.aggregate_id if event.aggregate_type == "application" else None
 
 
-def _round_of(event: LoggedEvent, facts: dict[str, ApplicationFacts]) -> str | None:
+def _round_of(event: Occurrence, facts: dict[str, ApplicationFacts]) -> str | None:
     if event.aggregate_type == "round":
         return event.aggregate_id
     application = facts.get(event.aggregate_id)

@@ -81,7 +81,7 @@ def round_allocation(history: History, round_id: str) -> dict[str, Any]:
     facts = {trail.id: facts_of(trail) for trail in history.applications.values()}
     round_ = rounds_of({round_id: history.rounds.get(round_id, [])}, facts.values())[round_id]
     opened, closed = round_.event("RoundOpened"), round_.closed
-    decisions = round_.decisions()
+    decisions = round_.decisions
     rows = []
     for claim in round_.in_play(facts):
         decision = decisions.get(claim.application_id)

@@ -1,0 +1,83 @@
+"""What `verify` keeps of one application while its partition is read: the payloads the
+checks read again (filings and scores), and small tuples for everything else.
+
+Not the whole History the trail views use: keeping every decoded event alive costs the
+replay more than decoding it (the allocator can no longer reuse its memory)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from .facts import ApplicationFacts, Claim, Decision, interned
+
+SUBMITTED, AMENDED, SCORED = "ApplicationSubmitted", "ApplicationAmended", "ApplicationScored"
+
+
+class Step(NamedTuple):
+    """An event of the application's streams, where it is and what it was."""
+
+    version: int
+    event_type: str
+    at: Any  # Coordinates
+    event_id: str
+
+
+class Scored(NamedTuple):
+    in_scoring: bool  # from the scoring service's stream (the application's own otherwise)
+    version: int
+    at: Any
+    event_id: str
+    causation_id: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(slots=True)
+class Application:
+    id: str
+    own: list[Step] = field(default_factory=list)  # the applications service's stream
+    scoring: list[Step] = field(default_factory=list)
+    submitted: dict[str, Any] | None = None  # the first submission read
+    filings: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # and amendments
+    scores: list[Scored] = field(default_factory=list)
+    decisions: list[tuple[bool, int, Decision]] = field(default_factory=list)
+    withdrawn_at: int | None = None  # microseconds
+
+    @property
+    def round_id(self) -> str | None:
+        return str(self.submitted["round_id"]) if self.submitted is not None else None
+
+    def settle_order(self) -> None:
+        """Each stream in version order, whatever order its events were read in."""
+        self.own.sort()
+        self.scoring.sort()
+        self.filings.sort(key=lambda f: f[0])
+        self.scores.sort(key=lambda s: (s.in_scoring, s.version))
+        self.decisions.sort(key=lambda d: (d[0], d[1]))
+
+    def filing_before(self, version: int) -> dict[str, Any] | None:
+        """The submission or amendment in force at `version` of its own stream."""
+        filed = [payload for v, payload in self.filings if v < version]
+        return filed[-1] if filed else None
+
+    def facts(self) -> ApplicationFacts:
+        """What the checks across partitions need (after `settle_order`)."""
+        claim = None
+        if self.scores:
+            payload = self.scores[-1].payload
+            claim = Claim(
+                self.id,
+                payload["enterprise_credit_code"],
+                payload["achievement_key"],
+                payload["claimed_amount_yuan"],
+                payload["score"],
+            )
+        decisions = tuple(d for _, _, d in self.decisions)
+        return ApplicationFacts(
+            self.id,
+            interned(self.round_id),
+            claim,
+            self.withdrawn_at,
+            decisions,
+            min((d.occurred_at for d in decisions), default=None),
+        )
