@@ -38,7 +38,7 @@ def requests(api: httpx.AsyncClient, filings: Filings) -> dict[str, Callable[[],
 
     return {
         "GET /health (bare endpoint)": health,
-        "GET /v1/rounds/{id} (token, one read)": read_round,
+        "GET /v1/rounds/{id} (token, four queries)": read_round,
         "POST /v1/applications (token, validation, write)": submit,
     }
 
