@@ -44,10 +44,24 @@ class Delivered:
     contract: Contract
 
 
-Apply = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
-# Runs once per transaction after its events are applied, with those first seen in it:
-# where work that several events of a batch would each trigger is done once.
-Settle = Callable[[AsyncSession, Sequence[Delivered]], Awaitable[None]]
+ApplyOne = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
+# Applies, in one transaction and in their order, the events first seen in it: a handler
+# that takes them together can do in one statement what each would do in one of its own.
+Apply = Callable[[AsyncSession, Sequence[Delivered]], Awaitable[None]]
+
+
+def one_by_one(apply_one: ApplyOne) -> Apply:
+    """A handler of single events, applied in turn, each logging with its correlation id."""
+
+    async def apply(session: AsyncSession, events: Sequence[Delivered]) -> None:
+        for event in events:
+            context = correlation_id.set(str(event.envelope.correlation_id))
+            try:
+                await apply_one(session, event.envelope, event.contract)
+            finally:
+                correlation_id.reset(context)
+
+    return apply
 
 
 class RejectedEvent(Exception):
@@ -84,14 +98,12 @@ class IdempotentConsumer:
         inbox: Table,
         apply: Apply,
         dead_letters: DeadLetters,
-        settle: Settle | None = None,
         partition_concurrency: int = 4,
     ) -> None:
         self.name = name
         self.sessions = sessions
         self.inbox = inbox
         self.apply = apply
-        self.settle = settle
         self.dead_letters = dead_letters
         self.lanes = asyncio.Semaphore(partition_concurrency)
 
@@ -174,14 +186,8 @@ class IdempotentConsumer:
         """Apply, in one transaction, the events not applied before; returns those."""
         async with self.sessions.begin() as session:
             fresh = await self._remember(session, events)
-            for event in fresh:
-                context = correlation_id.set(str(event.envelope.correlation_id))
-                try:
-                    await self.apply(session, event.envelope, event.contract)
-                finally:
-                    correlation_id.reset(context)
-            if fresh and self.settle is not None:
-                await self.settle(session, fresh)
+            if fresh:
+                await self.apply(session, fresh)
         return fresh
 
     async def _remember(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import Table, insert, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -72,10 +73,43 @@ class EventStore:
         ).first()
         return StreamHead(row.aggregate_version, row.hash) if row else StreamHead()
 
+    async def heads(self, db: Connectable, aggregate_ids: Sequence[str]) -> dict[str, StreamHead]:
+        """Each aggregate's head in one query; one never written to is at the genesis."""
+        rows = await db.execute(
+            select(self.table.c.aggregate_id, self.table.c.aggregate_version, self.table.c.hash)
+            .where(self.table.c.aggregate_id.in_(set(aggregate_ids)))
+            .order_by(self.table.c.aggregate_id, self.table.c.aggregate_version.desc())
+            .ext(distinct_on(self.table.c.aggregate_id))
+        )
+        found = {row.aggregate_id: StreamHead(row.aggregate_version, row.hash) for row in rows}
+        return {
+            aggregate_id: found.get(aggregate_id, StreamHead()) for aggregate_id in aggregate_ids
+        }
+
     async def append(
         self, db: Connectable, head: StreamHead, events: Sequence[Contract], cause: Cause
     ) -> list[Envelope]:
         """Seal the events after `head` and insert them; ConcurrencyError if head is stale."""
+        [sealed] = await self.append_each(db, [(head, events, cause)])
+        return sealed
+
+    async def append_each(
+        self, db: Connectable, writes: Sequence[tuple[StreamHead, Sequence[Contract], Cause]]
+    ) -> list[list[Envelope]]:
+        """Append to several streams in one statement; ConcurrencyError if a head is stale."""
+        sealed = [self._seal_after(head, events, cause) for head, events, cause in writes]
+        rows = [_row(envelope) for stream in sealed for envelope in stream]
+        if not rows:
+            return sealed
+        try:
+            await db.execute(insert(self.table), rows)
+        except IntegrityError as error:
+            raise ConcurrencyError(_stale(writes, sealed)) from error
+        return sealed
+
+    def _seal_after(
+        self, head: StreamHead, events: Sequence[Contract], cause: Cause
+    ) -> list[Envelope]:
         sealed: list[Envelope] = []
         previous = head
         for event in events:
@@ -94,16 +128,21 @@ class EventStore:
             )
             sealed.append(envelope)
             previous = StreamHead(envelope.aggregate_version, envelope.hash)
-        if not sealed:
-            return sealed
-        try:
-            await db.execute(insert(self.table), [_row(e) for e in sealed])
-        except IntegrityError as error:
-            raise ConcurrencyError(
-                f"{sealed[0].aggregate_type} {sealed[0].aggregate_id} changed since version "
-                f"{head.version} was read"
-            ) from error
         return sealed
+
+
+def _stale(
+    writes: Sequence[tuple[StreamHead, Sequence[Contract], Cause]], sealed: list[list[Envelope]]
+) -> str:
+    named = [
+        (head, stream[0]) for (head, _, _), stream in zip(writes, sealed, strict=True) if stream
+    ]
+    if len(named) == 1:
+        head, first = named[0]
+        stream = f"{first.aggregate_type} {first.aggregate_id}"
+        return f"{stream} changed since version {head.version} was read"
+    streams = ", ".join(f"{first.aggregate_type} {first.aggregate_id}" for _, first in named)
+    return f"one of {streams} changed since its head was read"
 
 
 def _row(envelope: Envelope) -> dict[str, object]:

@@ -13,7 +13,7 @@ from pydantic_settings import SettingsConfigDict
 from shared.auth.http import AUTHORIZED, install_auth
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
-from shared.consumer import IdempotentConsumer
+from shared.consumer import IdempotentConsumer, one_by_one
 from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
@@ -84,7 +84,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             name=SOURCE,
             sessions=sessions,
             inbox=backbone.inbox,
-            apply=project,
+            apply=one_by_one(project),
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),

@@ -48,11 +48,17 @@ async def allocate_if_due(
         mode=policy.allocation_mode,
         prior=await _prior_rewards(session, round_id, round_["year"], scored),
     )
-    for outcome in outcomes:
-        decision = _outcome_event(outcome, round_id, policy)
-        head = await store.head(session, outcome.application_id)
-        [sealed] = await store.append(session, head, [decision], cause)
-        await project(session, sealed, decision)
+    decisions = [_outcome_event(outcome, round_id, policy) for outcome in outcomes]
+    heads = await store.heads(session, [outcome.application_id for outcome in outcomes])
+    sealed = await store.append_each(
+        session,
+        [
+            (heads[outcome.application_id], [d], cause)
+            for outcome, d in zip(outcomes, decisions, strict=True)
+        ],
+    )
+    for [envelope], decision in zip(sealed, decisions, strict=True):
+        await project(session, envelope, decision)
     if not outcomes:  # nothing was in play: the round is settled as of its closing
         await session.execute(
             update(scoring_round)

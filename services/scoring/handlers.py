@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
 
-from .adapters.projection import project
+from .adapters.projection import project_many
 from .adapters.tables import claim
 from .allocating import allocate_if_due
 from .domain.pricing import assess
@@ -28,50 +29,59 @@ class ScoringHandlers:
     store: EventStore
     actor: Actor
 
-    async def on_event(self, session: AsyncSession, envelope: Envelope, event: Contract) -> None:
-        """Apply one applications event; score an eligible review."""
-        await project(session, envelope, event)
-        if isinstance(event, ApplicationReviewed) and event.decision == "eligible":
-            await self.on_application_found_eligible(session, event, envelope)
+    async def on_events(self, session: AsyncSession, events: Sequence[Delivered]) -> None:
+        """Apply applications events in order; score eligible reviews; allocate when due."""
+        await project_many(session, [(e.envelope, e.contract) for e in events])
+        # An eligible claim is final (no amendment, no second review can follow), so
+        # scoring after the whole batch is projected reads what scoring at once would.
+        eligible = [
+            e
+            for e in events
+            if isinstance(e.contract, ApplicationReviewed) and e.contract.decision == "eligible"
+        ]
+        if eligible:
+            await self.on_applications_found_eligible(session, eligible)
+        await self.allocate_rounds_due(session, events)
 
-    async def after_events(self, session: AsyncSession, applied: Sequence[Delivered]) -> None:
+    async def on_applications_found_eligible(
+        self, session: AsyncSession, reviews: Sequence[Delivered]
+    ) -> None:
+        ids = [review.envelope.aggregate_id for review in reviews]
+        rows = await session.execute(select(claim).where(claim.c.application_id.in_(ids)))
+        claims = {row["application_id"]: row for row in rows.mappings()}
+        heads = await self.store.heads(session, ids)
+        writes = []
+        for review in reviews:
+            scored = _score(claims[review.envelope.aggregate_id])
+            cause = Cause.following(review.envelope, self.actor)
+            writes.append((heads[scored.application_id], [scored], cause))
+        sealed = await self.store.append_each(session, writes)
+        await project_many(session, [(s, w[1][0]) for [s], w in zip(sealed, writes, strict=True)])
+
+    async def allocate_rounds_due(self, session: AsyncSession, events: Sequence[Delivered]) -> None:
         """Allocate each round these events may have made due, once however many touched it."""
         # Only a settled claim or a closing can make a round due. Rounds in a fixed order,
         # so two transactions never wait on each other's round rows the other way round.
         last_trigger: dict[str, Envelope] = {}
-        for delivered in applied:
-            event = delivered.contract
+        for delivered in events:
+            event: Contract = delivered.contract
             if isinstance(event, ApplicationReviewed | ApplicationWithdrawn | RoundClosed):
                 last_trigger[event.round_id] = delivered.envelope
         for round_id in sorted(last_trigger):
             await allocate_if_due(session, self.store, round_id, last_trigger[round_id], self.actor)
 
-    async def on_application_found_eligible(
-        self, session: AsyncSession, event: ApplicationReviewed, envelope: Envelope
-    ) -> None:
-        row = (
-            (
-                await session.execute(
-                    select(claim).where(claim.c.application_id == event.application_id)
-                )
-            )
-            .mappings()
-            .one()
-        )
-        policy = policy_version(row["policy_version"])
-        assessment = assess(row["claim"], row["credit_code"], row["industry"], policy)
-        scored = ApplicationScored(
-            application_id=event.application_id,
-            round_id=event.round_id,
-            enterprise_credit_code=row["credit_code"],
-            achievement_key=assessment.achievement_key,
-            policy_version=policy.version,
-            policy_sha256=policy.sha256,
-            claimed_amount_yuan=assessment.claimed_amount_yuan,
-            score=assessment.score,
-            breakdown=assessment.breakdown,
-        )
-        head = await self.store.head(session, event.application_id)
-        cause = Cause.following(envelope, self.actor)
-        [sealed] = await self.store.append(session, head, [scored], cause)
-        await project(session, sealed, scored)
+
+def _score(row: Any) -> ApplicationScored:
+    policy = policy_version(row["policy_version"])
+    assessment = assess(row["claim"], row["credit_code"], row["industry"], policy)
+    return ApplicationScored(
+        application_id=row["application_id"],
+        round_id=row["round_id"],
+        enterprise_credit_code=row["credit_code"],
+        achievement_key=assessment.achievement_key,
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        claimed_amount_yuan=assessment.claimed_amount_yuan,
+        score=assessment.score,
+        breakdown=assessment.breakdown,
+    )

@@ -3,9 +3,11 @@ and its own. Live, it runs beside each decision; a rebuild runs it over the log.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,30 +32,80 @@ SETTLED = frozenset({"scored", "ineligible", "withdrawn"})
 
 async def project(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
     if isinstance(event, ApplicationSubmitted):
-        await session.execute(
-            insert(claim).values(
-                application_id=event.application_id,
-                round_id=event.round_id,
-                policy_version=event.policy_version,
-                **_filing(event),
-                seen_version=envelope.aggregate_version,
-                updated_at=envelope.occurred_at,
-            )
-        )
+        await session.execute(insert(claim), [_submitted(envelope, event)])
     elif isinstance(event, ApplicationAmended):
         await _claim(session, envelope, **_filing(event))
-    elif isinstance(event, ApplicationReviewed):
-        await _claim(session, envelope, state=event.decision)
-    elif isinstance(event, ApplicationWithdrawn):
-        await _claim(session, envelope, state="withdrawn")
+    elif isinstance(event, ApplicationReviewed | ApplicationWithdrawn):
+        await session.execute(CLAIM_STATE, [_state(envelope, event)])
     elif isinstance(event, RoundOpened | RoundClosed):
         await ensure_round(session, event.round_id)
         if isinstance(event, RoundClosed):
             await _round_closed(session, envelope, event)
     elif isinstance(event, ApplicationScored):
-        await _scored(session, envelope, event)
+        await session.execute(CLAIM_SCORED, [_scored(envelope, event)])
     elif isinstance(event, ApplicationAwarded | ApplicationNotAwarded):
         await _decided(session, envelope, event)
+
+
+async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
+    """What `project` does to each event in turn, with each run of submissions, reviews,
+    withdrawals or scores in one statement: a burst costs a few round trips, not one an
+    event. A rebuild projects event by event, so it checks this path too."""
+    for kind, grouped in groupby(events, key=lambda pair: type(pair[1])):
+        run = list(grouped)
+        if kind is ApplicationSubmitted:
+            rows = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
+            await session.execute(insert(claim), rows)
+        elif kind in (ApplicationReviewed, ApplicationWithdrawn):
+            states = [
+                _state(e, ev)
+                for e, ev in run
+                if isinstance(ev, ApplicationReviewed | ApplicationWithdrawn)
+            ]
+            await session.execute(CLAIM_STATE, states)
+        elif kind is ApplicationScored:
+            scores = [_scored(e, ev) for e, ev in run if isinstance(ev, ApplicationScored)]
+            await session.execute(CLAIM_SCORED, scores)
+        else:
+            for envelope, event in run:
+                await project(session, envelope, event)
+
+
+def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any]:
+    return {
+        "application_id": event.application_id,
+        "round_id": event.round_id,
+        "policy_version": event.policy_version,
+        **_filing(event),
+        "seen_version": envelope.aggregate_version,
+        "updated_at": envelope.occurred_at,
+    }
+
+
+# Later application events win, whatever order two topics were replayed in.
+CLAIM_STATE = (
+    update(claim)
+    .where(
+        claim.c.application_id == bindparam("b_application_id"),
+        claim.c.seen_version < bindparam("b_version"),
+    )
+    .values(
+        state=bindparam("b_state"),
+        seen_version=bindparam("b_version"),
+        updated_at=func.greatest(
+            claim.c.updated_at, bindparam("b_at", type_=claim.c.updated_at.type)
+        ),
+    )
+)
+
+
+def _state(envelope: Envelope, event: ApplicationReviewed | ApplicationWithdrawn) -> dict[str, Any]:
+    return {
+        "b_application_id": envelope.aggregate_id,
+        "b_version": envelope.aggregate_version,
+        "b_state": event.decision if isinstance(event, ApplicationReviewed) else "withdrawn",
+        "b_at": envelope.occurred_at,
+    }
 
 
 async def ensure_round(session: AsyncSession, round_id: str) -> None:
@@ -70,7 +122,7 @@ def _filing(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
 
 
 async def _claim(session: AsyncSession, envelope: Envelope, **values: Any) -> None:
-    """Later application events win, whatever order two topics were replayed in."""
+    """Later application events win, as in CLAIM_STATE."""
     await session.execute(
         update(claim)
         .where(
@@ -102,18 +154,30 @@ async def _round_closed(session: AsyncSession, envelope: Envelope, event: RoundC
     )
 
 
-async def _scored(session: AsyncSession, envelope: Envelope, event: ApplicationScored) -> None:
-    await session.execute(
-        update(claim)
-        .where(claim.c.application_id == event.application_id)
-        .values(
-            state=case((claim.c.state == "withdrawn", "withdrawn"), else_="scored"),
-            achievement_key=event.achievement_key,
-            claimed_amount_yuan=event.claimed_amount_yuan,
-            score=event.score,
-            updated_at=func.greatest(claim.c.updated_at, envelope.occurred_at),
-        )
+# A withdrawal may overtake the score on its way here: the claim stays withdrawn.
+CLAIM_SCORED = (
+    update(claim)
+    .where(claim.c.application_id == bindparam("b_application_id"))
+    .values(
+        state=case((claim.c.state == "withdrawn", "withdrawn"), else_="scored"),
+        achievement_key=bindparam("b_achievement_key"),
+        claimed_amount_yuan=bindparam("b_claimed_amount_yuan"),
+        score=bindparam("b_score"),
+        updated_at=func.greatest(
+            claim.c.updated_at, bindparam("b_at", type_=claim.c.updated_at.type)
+        ),
     )
+)
+
+
+def _scored(envelope: Envelope, event: ApplicationScored) -> dict[str, Any]:
+    return {
+        "b_application_id": event.application_id,
+        "b_achievement_key": event.achievement_key,
+        "b_claimed_amount_yuan": event.claimed_amount_yuan,
+        "b_score": event.score,
+        "b_at": envelope.occurred_at,
+    }
 
 
 async def _decided(

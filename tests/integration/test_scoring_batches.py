@@ -1,0 +1,101 @@
+"""Scoring a batch at once must leave exactly what scoring its events one by one leaves:
+the same claims and the same ApplicationScored events, on real PostgreSQL."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from services.scoring.adapters.tables import backbone, claim
+from services.scoring.handlers import ScoringHandlers
+from shared.consumer import Delivered
+from shared.contracts import Contract, parse_payload
+from shared.contracts.applications import ApplicationWithdrawn
+from shared.envelope import Actor, Envelope
+from shared.eventstore import EventStore
+from tests.support.databases import fresh_database
+from tests.support.events import reviewed, stream, submitted
+from tests.support.infrastructure import Infrastructure
+
+
+def lifecycle(kind: int) -> list[Contract]:
+    app = submitted()
+    later: list[list[Contract]] = [
+        [reviewed(app.application_id)],
+        [reviewed(app.application_id, "ineligible")],
+        [reviewed(app.application_id, "returned")],
+        [
+            reviewed(app.application_id),
+            ApplicationWithdrawn(application_id=app.application_id, round_id="round-1"),
+        ],
+        [],
+    ]
+    return [app, *later[kind % len(later)]]
+
+
+def interleaved(count: int) -> list[Envelope]:
+    """Many applications' events mixed the way one partition carries them: each
+    application's in order, runs of one event type broken up by others."""
+    streams = [stream(lifecycle(n)) for n in range(count)]
+    rng, mixed = random.Random(7), []
+    while any(streams):
+        pending = rng.choice([s for s in streams if s])
+        mixed.append(pending.pop(0))
+    return mixed
+
+
+def delivered(envelope: Envelope) -> Delivered:
+    return Delivered(record=None, envelope=envelope, contract=parse_payload(envelope))
+
+
+async def score(engine: AsyncEngine, batches: list[list[Envelope]]) -> None:
+    handlers = ScoringHandlers(
+        EventStore("scoring", backbone.event), Actor(id="scoring", role="service")
+    )
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    for batch in batches:
+        async with sessions.begin() as session:
+            await handlers.on_events(session, [delivered(e) for e in batch])
+
+
+async def outcome(engine: AsyncEngine) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The claims, and each scoring event as its payload at its stream position; not the
+    times, which are when each run scored."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(select(claim).order_by(claim.c.application_id))
+        claims = [{**row, "updated_at": None} for row in rows.mappings()]
+        events = (await conn.execute(select(backbone.event.c.body))).scalars()
+        scored = sorted(
+            (
+                {
+                    "aggregate": e.aggregate_id,
+                    "version": e.aggregate_version,
+                    "type": e.event_type,
+                    "payload": e.payload,
+                    "causation": e.causation_id,
+                }
+                for e in map(Envelope.decode, events)
+            ),
+            key=lambda e: (e["aggregate"], e["version"]),
+        )
+    return claims, scored
+
+
+async def test_a_batch_scores_exactly_as_its_events_one_by_one(infra: Infrastructure) -> None:
+    events = interleaved(60)
+    one_by_one = create_async_engine(await fresh_database(infra.postgres_url, "scoring"))
+    in_batches = create_async_engine(await fresh_database(infra.postgres_url, "scoring"))
+    try:
+        await score(one_by_one, [[e] for e in events])
+        await score(in_batches, [events[i : i + 37] for i in range(0, len(events), 37)])
+        claims, scored = await outcome(one_by_one)
+        assert await outcome(in_batches) == (claims, scored)
+    finally:
+        await one_by_one.dispose()
+        await in_batches.dispose()
+    states = {row["state"] for row in claims}
+    assert states == {"scored", "ineligible", "returned", "withdrawn", "submitted"}
+    assert len(scored) == 24  # the eligible lifecycles, withdrawn or not, 12 of each
