@@ -29,9 +29,11 @@ async def replay(
 ) -> None:
     """Read the topics (or only the partitions numbered) from the beginning into `observe`
     (a Verifier's or a History's)."""
+    new = tuple.__new__  # a NamedTuple without its Python-level __new__: once an event
     async for records in read_records(bootstrap, topics, on_total, partitions):
         for record in records:
-            observe(record.value or b"", Coordinates(record.topic, record.partition, record.offset))
+            at = new(Coordinates, (record.topic, record.partition, record.offset))
+            observe(record.value or b"", at)
         # A replay keeps millions of objects, none of them in a reference cycle: without
         # this the collector walks all of them again and again (a quarter of the CPU).
         gc.freeze()

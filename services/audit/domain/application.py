@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .facts import ApplicationFacts, Claim, Decision, interned
+from .facts import ApplicationFacts, Decision, interned
 
 SUBMITTED, AMENDED, SCORED = "ApplicationSubmitted", "ApplicationAmended", "ApplicationScored"
 
@@ -49,11 +49,17 @@ class Application:
 
     def settle_order(self) -> None:
         """Each stream in version order, whatever order its events were read in."""
-        self.own.sort()
-        self.scoring.sort()
-        self.filings.sort(key=lambda f: f[0])
-        self.scores.sort(key=lambda s: (s.in_scoring, s.version))
-        self.decisions.sort(key=lambda d: (d[0], d[1]))
+        # Nearly always one event of each kind, or already in order: sorting is the rare case.
+        if len(self.own) > 1:
+            self.own.sort()
+        if len(self.scoring) > 1:
+            self.scoring.sort()
+        if len(self.filings) > 1:
+            self.filings.sort(key=lambda f: f[0])
+        if len(self.scores) > 1:
+            self.scores.sort(key=lambda s: (s.in_scoring, s.version))
+        if len(self.decisions) > 1:
+            self.decisions.sort(key=lambda d: (d[0], d[1]))
 
     def filing_before(self, version: int) -> dict[str, Any] | None:
         """The submission or amendment in force at `version` of its own stream."""
@@ -65,7 +71,7 @@ class Application:
         claim = None
         if self.scores:
             payload = self.scores[-1].payload
-            claim = Claim(
+            claim = (
                 self.id,
                 payload["enterprise_credit_code"],
                 payload["achievement_key"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .history import DECISIONS, ApplicationEvents
 from .records import Coordinates, LoggedEvent
@@ -27,14 +27,12 @@ def interned(value: str | None) -> str | None:
     return sys.intern(value) if isinstance(value, str) else value
 
 
-class Claim(NamedTuple):
-    """A scored claim, as the allocation takes it (ScoredClaim's fields)."""
+# A scored claim, as the allocation takes it: ScoredClaim's fields, in its order. A plain
+# tuple, so that it travels between processes at the cost of its strings.
+Claim = tuple[str, str, str, int, int]
 
-    application_id: str
-    credit_code: str
-    achievement_key: str
-    claimed_amount_yuan: int
-    score: int
+
+_new = tuple.__new__  # builds a NamedTuple from a tuple without its Python-level __new__
 
 
 class Decision(NamedTuple):
@@ -60,18 +58,21 @@ class Decision(NamedTuple):
     def of(cls, event: LoggedEvent) -> Decision:
         payload = event.payload
         awarded = event.event_type == "ApplicationAwarded"
-        return cls(
-            event.event_id,
-            event.at,
-            sys.intern(event.event_type),
-            micros(event.occurred_at),
-            interned(event.causation_id),
-            payload.get("amount_yuan", 0) if awarded else 0,
-            payload.get("rank"),
-            interned(payload.get("reason_code")),
-            payload.get("prior_achievement_reward_yuan", 0),
-            payload.get("prior_enterprise_year_yuan", 0),
-            interned(payload.get("policy_sha256")),
+        return _new(
+            cls,
+            (
+                event.event_id,
+                event.at,
+                sys.intern(event.event_type),
+                micros(event.occurred_at),
+                interned(event.causation_id),
+                payload.get("amount_yuan", 0) if awarded else 0,
+                payload.get("rank"),
+                interned(payload.get("reason_code")),
+                payload.get("prior_achievement_reward_yuan", 0),
+                payload.get("prior_enterprise_year_yuan", 0),
+                interned(payload.get("policy_sha256")),
+            ),
         )
 
 
@@ -88,6 +89,22 @@ class ApplicationFacts(NamedTuple):
         """The latest award or refusal: the one that stands."""
         return self.decisions[-1] if self.decisions else None
 
+    def to_wire(self) -> tuple[Any, ...]:
+        """Nothing but tuples, strings and integers: pickle handles those without calling
+        back into Python (several times faster than NamedTuples)."""
+        return (
+            *self[:4],
+            tuple((d[0], *d[1], *d[2:]) for d in self.decisions),
+            self.first_decided_at,
+        )
+
+    @classmethod
+    def from_wire(cls, wire: tuple[Any, ...]) -> ApplicationFacts:
+        decisions = tuple(
+            _new(Decision, (d[0], _new(Coordinates, d[1:4]), *d[4:])) for d in wire[4]
+        )
+        return _new(cls, (*wire[:4], decisions, wire[5]))
+
 
 def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
     """`trail` in stream order (History.settle_order)."""
@@ -98,7 +115,7 @@ def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
         kind = event.event_type
         if kind == "ApplicationScored":
             payload = event.payload
-            claim = Claim(
+            claim = (
                 trail.id,
                 payload["enterprise_credit_code"],
                 payload["achievement_key"],

@@ -50,12 +50,12 @@ def reproduce_scores(application: Application, reviews: Reviews) -> list[Finding
 
 
 def _reproduce_score(application: Application, reviews: Reviews, scored: Scored) -> list[Finding]:
-    where = {"application_id": application.id, "round_id": application.round_id}
     review = reviews.get(scored.causation_id or "")
     filing = application.filing_before(review[2]) if review else None
     if filing is None:
         return []  # causality reports the missing review or submission
     recorded = scored.payload
+    where = {"application_id": application.id, "round_id": application.round_id}
     submitted = application.submitted
     pinned = submitted["policy_version"] if submitted else None
     if recorded["policy_version"] != pinned:

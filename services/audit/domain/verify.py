@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from shared.hashchain import ChainChecker
 
@@ -28,6 +28,7 @@ from .rounds import rounds_of
 
 CHAIN = "hash chain"
 _NOWHERE = Coordinates("", -1, -1)
+_new = tuple.__new__
 
 
 @dataclass
@@ -38,6 +39,14 @@ class ShardResult:
     findings: list[Finding]
     applications: list[ApplicationFacts]
     round_streams: dict[str, list[LoggedEvent]]
+
+    # A shard sends its result to the parent process: its facts as plain tuples.
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "applications": [a.to_wire() for a in self.applications]}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        wired = state.pop("applications")
+        self.__dict__.update(state, applications=[ApplicationFacts.from_wire(a) for a in wired])
 
 
 @dataclass
@@ -115,13 +124,17 @@ class Verifier:
     def _take(self, application: Application, event: LoggedEvent) -> None:
         kind, version, payload = event.event_type, event.aggregate_version, event.payload
         in_scoring = event.source != "applications"
-        step = Step(version, kind, event.at, event.event_id)
+        # tuple.__new__: a NamedTuple without its Python-level __new__, once an event.
+        step = _new(Step, (version, kind, event.at, event.event_id))
         (application.scoring if in_scoring else application.own).append(step)
         if kind == "ApplicationReviewed":
             self.reviews[event.event_id] = (application.id, payload.get("decision"), version)
         elif kind == SCORED:
             application.scores.append(
-                Scored(in_scoring, version, event.at, event.event_id, event.causation_id, payload)
+                _new(
+                    Scored,
+                    (in_scoring, version, event.at, event.event_id, event.causation_id, payload),
+                )
             )
         elif kind in DECISIONS:
             application.decisions.append((in_scoring, version, Decision.of(event)))
