@@ -3,9 +3,10 @@ a bare endpoint of the same server, with the same client and the same concurrenc
 
 Three requests, each BENCH_INTAKE_REQUESTS times with BENCH_INTAKE_CONCURRENCY in
 flight: `GET /health` (the server and framework alone: no token, no database), `GET
-/v1/rounds/{id}` (a token verified and four queries for the round's figures), and `POST /v1/applications` (a token,
-validation and a write transaction). The applications process's CPU per request shows
-what each layer costs, independently of how busy the rest of the machine is.
+/v1/rounds/{id}` (a token verified and four queries for the round's figures), and `POST
+/v1/applications` (a token, validation and a write transaction). The applications
+process's CPU per request shows what each layer costs, independently of how busy the
+rest of the machine is.
 """
 
 from __future__ import annotations
