@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import cycle
 from typing import Any
 
@@ -35,7 +35,7 @@ class Filings:
 
     round_id: str
     tokens: Tokens
-    bodies: list[dict[str, Any]] = field(default_factory=list)
+    retried: int = 0
 
     def __post_init__(self) -> None:
         # Enterprises file several achievements each: codes repeat, claims vary.
@@ -48,19 +48,29 @@ class Filings:
         code, claim = next(self._pairs)
         return application(self.round_id, code, claim, industry="logistics")
 
+    async def post(
+        self, api: httpx.AsyncClient, url: str, body: Any, headers: dict[str, str]
+    ) -> tuple[httpx.Response, bool]:
+        """POST, and whether it had to be sent again: once more if the server closed the
+        kept-alive connection as the request went out (seen now and then on a starved
+        machine). Retries are counted: the first attempt may have arrived after all."""
+        try:
+            return await api.post(url, json=body, headers=headers), False
+        except (httpx.ReadError, httpx.RemoteProtocolError):
+            self.retried += 1
+            return await api.post(url, json=body, headers=headers), True
+
     async def submit(self, api: httpx.AsyncClient) -> str:
-        response = await api.post("/v1/applications", json=self.body(), headers=self.platform)
+        response, _ = await self.post(api, "/v1/applications", self.body(), self.platform)
         if response.status_code != 201:
             raise RuntimeError(f"submission refused: {response.status_code} {response.text}")
         return str(response.json()["id"])
 
     async def review(self, api: httpx.AsyncClient, application_id: str) -> None:
-        response = await api.post(
-            f"/v1/applications/{application_id}/review",
-            json={"decision": "eligible"},
-            headers=self.reviewer,
-        )
-        if response.status_code != 202:
+        url = f"/v1/applications/{application_id}/review"
+        response, again = await self.post(api, url, {"decision": "eligible"}, self.reviewer)
+        # A review sent again after the first was in fact recorded is refused as a second.
+        if response.status_code != 202 and not (again and response.status_code < 500):
             raise RuntimeError(f"review refused: {response.status_code} {response.text}")
 
 
