@@ -97,12 +97,21 @@ class CpuMeter:
         return self
 
     def per_unit(self, units: int, unit: str) -> list[str]:
-        """CPU milliseconds of each named process per unit of work: a figure that depends
-        far less on the machine's other load than a rate does."""
-        return [
-            f"  {name:<34} {1000 * self.used[name] / units:6.2f} ms CPU {unit}"
-            for name in sorted(self.processes, key=lambda name: -self.used[name])
+        """CPU milliseconds per unit of work of each named process and server group (those
+        count other users of the same servers too): figures that depend far less on the
+        machine's other load than a rate does. Their sum bounds the rate these cores allow."""
+        names = [*self.processes, *SERVERS.values()]
+        spent = {name: 1000 * self.used.get(name, 0.0) / units for name in names}
+        lines = [
+            f"  {name:<34} {ms:6.2f} ms CPU {unit}"
+            for name, ms in sorted(spent.items(), key=lambda item: -item[1])
         ]
+        total = sum(spent.values())
+        lines.append(
+            f"  {'all of them':<34} {total:6.2f} ms CPU {unit}: at most "
+            f"{CORES * 1000 / total:,.0f} a second on {CORES} cores at this cost"
+        )
+        return lines
 
     def lines(self) -> list[str]:
         """One line per consumer of CPU, in cores busy on average, largest first;
