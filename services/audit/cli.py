@@ -19,7 +19,8 @@ from shared.settings import KafkaSettings
 from . import render
 from .domain.history import History
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
-from .replay import replay, start_verify
+from .reading import replay
+from .replay import start_verify
 
 
 @contextmanager
@@ -45,10 +46,11 @@ def emit_json(value: Any) -> None:
 
 def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
     topics = [settings.topics.applications, settings.topics.scoring]
-    # The workers start before the bar: its refresh thread must not be forked.
-    run = start_verify(settings.kafka_bootstrap_servers, topics, args.round, args.workers)
+    # Processes are forked before and after the bar, never while its thread runs.
+    read = start_verify(settings.kafka_bootstrap_servers, topics, args.round, args.workers)
     with progress_bar(args.progress) as update:
-        verdict = run(update)
+        merging = read(update)
+    verdict = merging()
     findings = verdict.findings
     summary = {
         "events read": verdict.events_read,

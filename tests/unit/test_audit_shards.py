@@ -14,7 +14,8 @@ import pytest
 from bench.history import history
 from services.audit.domain.records import Coordinates
 from services.audit.domain.verify import Verdict, Verifier, ids_in_several, merge
-from services.audit.replay import shard
+from services.audit.round_workers import rounds_in_processes
+from services.audit.shards import shard
 from shared.envelope import canonical_json
 
 PARTITIONS = 4
@@ -134,3 +135,16 @@ def test_partitions_are_dealt_to_at_most_one_shard_a_worker() -> None:
 def test_topics_partitioned_differently_are_read_by_one_shard() -> None:
     """An application's events could then sit under different numbers on the two."""
     assert shard({"a": list(range(12)), "s": list(range(6))}, 4) == [list(range(12))]
+
+
+def test_rounds_reproduced_in_forked_processes_find_what_this_one_finds(log: Log) -> None:
+    index = _first(log, "ApplicationAwarded", partition=2)
+    award = orjson.loads(log[index][1])
+    inflated = {**award["payload"], "amount_yuan": award["payload"]["amount_yuan"] + 1}
+    verifier = Verifier()
+    for at, value in _edit(log, index, {"payload": inflated}, reseal=True):
+        verifier.observe(value, at)
+    result = verifier.finish()
+    forked = merge([result], reproduce=rounds_in_processes(2))
+    assert forked == merge([result])
+    assert award["event_id"] in {f.event_id for f in forked.findings}

@@ -3,7 +3,7 @@ the numbers must come out exactly as they were recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from services.scoring.domain.allocation import Outcome, PriorRewards, allocate
@@ -99,6 +99,17 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
         if recorded.get(name) != value
     ]
     return [Finding(SCORE, "; ".join(differences), scored.at, scored.event_id, **where)]
+
+
+Pending = Callable[[], list[Finding]]
+# Starts reproducing the rounds' allocations; what it returns gives the findings.
+RoundsReproduction = Callable[[Mapping[str, Round], Mapping[str, ApplicationFacts]], Pending]
+
+
+def reproduce_rounds(rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts]) -> Pending:
+    """Every round's allocation run again, in this process, when the findings are asked
+    for (an adapter may run them in other processes meanwhile: rounds are independent)."""
+    return lambda: [f for round_ in rounds.values() for f in reproduce_round(round_, facts)]
 
 
 def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> list[Finding]:

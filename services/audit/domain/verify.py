@@ -23,7 +23,7 @@ from .findings import Finding
 from .history import DECISIONS
 from .limits import check_limits
 from .records import Coordinates, LoggedEvent, Unreadable, parse
-from .reproduction import reproduce_round, reproduce_scores
+from .reproduction import RoundsReproduction, reproduce_rounds, reproduce_scores
 from .rounds import rounds_of
 
 CHAIN = "hash chain"
@@ -199,16 +199,19 @@ def merge(
     results: list[ShardResult],
     shared_ids: Sequence[Occurrence] = (),
     round_id: str | None = None,
+    reproduce: RoundsReproduction = reproduce_rounds,
 ) -> Verdict:
     """The shards' findings and the checks across them, in log order.
 
-    `shared_ids`: every event whose id more than one shard read (see `ids_in_several`)."""
+    `shared_ids`: where the ids more than one shard read were read (see `ids_in_several`).
+    `reproduce`: how the rounds' allocations are run again (they are the costliest part)."""
     facts = {a.id: a for result in results for a in result.applications}
     streams: dict[str, list[LoggedEvent]] = {}
     for result in results:
         for key, events in result.round_streams.items():
             streams.setdefault(key, []).extend(events)
     rounds = rounds_of(streams, facts.values())
+    reproduced = reproduce(rounds, facts)
     closings = {
         event.event_id: frozenset(event.payload.get("application_ids", ()))
         for events in streams.values()
@@ -220,9 +223,8 @@ def merge(
     for application in facts.values():
         if application.decisions:
             findings += check_causes(application, closings)
-    for round_ in rounds.values():
-        findings += reproduce_round(round_, facts)
     findings += check_limits(rounds, facts)
+    findings += reproduced()
     if round_id is not None:
         findings = [f for f in findings if f.round_id == round_id]
     findings.sort(key=_log_order)
