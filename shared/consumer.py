@@ -47,17 +47,17 @@ class Delivered:
 ApplyOne = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
 # Applies, in one transaction and in their order, the events first seen in it: a handler
 # that takes them together can do in one statement what each would do in one of its own.
-Apply = Callable[[AsyncSession, Sequence[Delivered]], Awaitable[None]]
+Apply = Callable[[AsyncSession, Sequence[tuple[Envelope, Contract]]], Awaitable[None]]
 
 
 def one_by_one(apply_one: ApplyOne) -> Apply:
     """A handler of single events, applied in turn, each logging with its correlation id."""
 
-    async def apply(session: AsyncSession, events: Sequence[Delivered]) -> None:
-        for event in events:
-            context = correlation_id.set(str(event.envelope.correlation_id))
+    async def apply(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
+        for envelope, contract in events:
+            context = correlation_id.set(str(envelope.correlation_id))
             try:
-                await apply_one(session, event.envelope, event.contract)
+                await apply_one(session, envelope, contract)
             finally:
                 correlation_id.reset(context)
 
@@ -187,7 +187,7 @@ class IdempotentConsumer:
         async with self.sessions.begin() as session:
             fresh = await self._remember(session, events)
             if fresh:
-                await self.apply(session, fresh)
+                await self.apply(session, [(e.envelope, e.contract) for e in fresh])
         return fresh
 
     async def _remember(

@@ -13,7 +13,7 @@ from pydantic_settings import SettingsConfigDict
 from shared.auth.http import AUTHORIZED, install_auth
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
-from shared.consumer import IdempotentConsumer, one_by_one
+from shared.consumer import IdempotentConsumer
 from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
@@ -27,7 +27,7 @@ from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
-from .adapters.projections import project
+from .adapters.projections import project, project_many
 from .adapters.tables import (
     application,
     application_history,
@@ -84,7 +84,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             name=SOURCE,
             sessions=sessions,
             inbox=backbone.inbox,
-            apply=one_by_one(project),
+            apply=project_many,
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),

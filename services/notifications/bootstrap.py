@@ -13,7 +13,7 @@ from pydantic_settings import SettingsConfigDict
 from shared.auth.http import AUTHORIZED, install_auth
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
-from shared.consumer import IdempotentConsumer, one_by_one
+from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.http.body import BodyLimit
 from shared.http.idempotency import Keys, install_idempotency
@@ -33,7 +33,7 @@ from .domain.delivery import RecipientWait, RetryPolicy
 from .entrypoints import webhooks
 from .entrypoints.http import router
 from .entrypoints.webhooks import WebhookRules
-from .handlers import on_event
+from .handlers import on_event, on_events
 
 SOURCE = "notifications"
 
@@ -88,7 +88,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         name=SOURCE,
         sessions=sessions,
         inbox=backbone.inbox,
-        apply=one_by_one(on_event),
+        apply=on_events,
         dead_letters=DeadLetters(BrokerPublisher(broker), topics.dead_letters, SOURCE),
         partition_concurrency=settings.consumer_partition_concurrency,
     )

@@ -11,6 +11,8 @@ before or after the submission.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
@@ -23,19 +25,32 @@ from .domain.messages import message_for
 
 async def on_event(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
     """Remember where to reach the applicant, and record the notifications due."""
-    message = message_for(event)
-    contact = (
-        event.contact if isinstance(event, ApplicationSubmitted | ApplicationAmended) else None
+    await on_events(session, [(envelope, event)])
+
+
+async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
+    """What `on_event` does to each event in turn, in a few statements for all of them.
+
+    The same in the end, because each step only adds or overwrites by key in event
+    order, and webhook twins follow from the final rows whenever they are made.
+    """
+    recipients: list[recording.Recipient] = []
+    emails: list[recording.Email] = []
+    for envelope, event in events:
+        if isinstance(event, ApplicationSubmitted | ApplicationAmended):
+            via = event.submitted_via if isinstance(event, ApplicationSubmitted) else None
+            contact = event.contact
+            recipients.append(
+                recording.Recipient(envelope.aggregate_id, contact.email, contact.webhook_url, via)
+            )
+        if (message := message_for(event)) is not None:
+            emails.append(recording.Email(envelope, message))
+    concerned = sorted(
+        {r.application_id for r in recipients} | {e.envelope.aggregate_id for e in emails}
     )
-    if message is None and contact is None:
+    if not concerned:
         return
-    application_id = envelope.aggregate_id
-    await recording.lock_application(session, application_id)
-    if contact is not None:
-        via = event.submitted_via if isinstance(event, ApplicationSubmitted) else None
-        await recording.remember_recipient(
-            session, application_id, contact.email, contact.webhook_url, via
-        )
-    if message is not None:
-        await recording.record_email(session, envelope, message)
-    await recording.extend_to_webhook(session, application_id)
+    await recording.lock_applications(session, concerned)
+    await recording.remember_recipients(session, recipients)
+    await recording.record_emails(session, emails)
+    await recording.extend_to_webhooks(session, concerned)

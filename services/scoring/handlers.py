@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.consumer import Delivered
 from shared.contracts import Contract
 from shared.contracts.applications import ApplicationReviewed, ApplicationWithdrawn, RoundClosed
 from shared.contracts.scoring import ApplicationScored
@@ -29,44 +28,47 @@ class ScoringHandlers:
     store: EventStore
     actor: Actor
 
-    async def on_events(self, session: AsyncSession, events: Sequence[Delivered]) -> None:
+    async def on_events(
+        self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+    ) -> None:
         """Apply applications events in order; score eligible reviews; allocate when due."""
-        await project_many(session, [(e.envelope, e.contract) for e in events])
+        await project_many(session, events)
         # An eligible claim is final (no amendment, no second review can follow), so
         # scoring after the whole batch is projected reads what scoring at once would.
         eligible = [
-            e
-            for e in events
-            if isinstance(e.contract, ApplicationReviewed) and e.contract.decision == "eligible"
+            envelope
+            for envelope, event in events
+            if isinstance(event, ApplicationReviewed) and event.decision == "eligible"
         ]
         if eligible:
             await self.on_applications_found_eligible(session, eligible)
         await self.allocate_rounds_due(session, events)
 
     async def on_applications_found_eligible(
-        self, session: AsyncSession, reviews: Sequence[Delivered]
+        self, session: AsyncSession, reviews: Sequence[Envelope]
     ) -> None:
-        ids = [review.envelope.aggregate_id for review in reviews]
+        ids = [review.aggregate_id for review in reviews]
         rows = await session.execute(select(claim).where(claim.c.application_id.in_(ids)))
         claims = {row["application_id"]: row for row in rows.mappings()}
         heads = await self.store.heads(session, ids)
         writes = []
         for review in reviews:
-            scored = _score(claims[review.envelope.aggregate_id])
-            cause = Cause.following(review.envelope, self.actor)
+            scored = _score(claims[review.aggregate_id])
+            cause = Cause.following(review, self.actor)
             writes.append((heads[scored.application_id], [scored], cause))
         sealed = await self.store.append_each(session, writes)
         await project_many(session, [(s, w[1][0]) for [s], w in zip(sealed, writes, strict=True)])
 
-    async def allocate_rounds_due(self, session: AsyncSession, events: Sequence[Delivered]) -> None:
+    async def allocate_rounds_due(
+        self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+    ) -> None:
         """Allocate each round these events may have made due, once however many touched it."""
         # Only a settled claim or a closing can make a round due. Rounds in a fixed order,
         # so two transactions never wait on each other's round rows the other way round.
         last_trigger: dict[str, Envelope] = {}
-        for delivered in events:
-            event: Contract = delivered.contract
+        for envelope, event in events:
             if isinstance(event, ApplicationReviewed | ApplicationWithdrawn | RoundClosed):
-                last_trigger[event.round_id] = delivered.envelope
+                last_trigger[event.round_id] = envelope
         for round_id in sorted(last_trigger):
             await allocate_if_due(session, self.store, round_id, last_trigger[round_id], self.actor)
 

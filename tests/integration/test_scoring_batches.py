@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from services.scoring.adapters.tables import backbone, claim
 from services.scoring.handlers import ScoringHandlers
-from shared.consumer import Delivered
 from shared.contracts import Contract, parse_payload
 from shared.contracts.applications import ApplicationWithdrawn
 from shared.envelope import Actor, Envelope
@@ -47,10 +46,6 @@ def interleaved(count: int) -> list[Envelope]:
     return mixed
 
 
-def delivered(envelope: Envelope) -> Delivered:
-    return Delivered(record=None, envelope=envelope, contract=parse_payload(envelope))
-
-
 async def score(engine: AsyncEngine, batches: list[list[Envelope]]) -> None:
     handlers = ScoringHandlers(
         EventStore("scoring", backbone.event), Actor(id="scoring", role="service")
@@ -58,7 +53,7 @@ async def score(engine: AsyncEngine, batches: list[list[Envelope]]) -> None:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     for batch in batches:
         async with sessions.begin() as session:
-            await handlers.on_events(session, [delivered(e) for e in batch])
+            await handlers.on_events(session, [(e, parse_payload(e)) for e in batch])
 
 
 async def outcome(engine: AsyncEngine) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

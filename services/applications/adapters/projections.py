@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
@@ -15,7 +17,7 @@ from shared.contracts.applications import (
     RoundClosed,
     RoundOpened,
 )
-from shared.contracts.scoring import ApplicationAwarded, ApplicationScored
+from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded, ApplicationScored
 from shared.envelope import Envelope
 
 from ..domain.status import Status, status_after
@@ -63,6 +65,72 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
     )
 
 
+# What the scoring service tells us: folded into each application's row, many at once.
+FROM_SCORING = (ApplicationScored, ApplicationAwarded, ApplicationNotAwarded)
+
+FOLD = (
+    update(application)
+    .where(application.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        updated_at=func.greatest(
+            application.c.updated_at, bindparam("b_at", type_=application.c.updated_at.type)
+        ),
+        claimed_amount_yuan=func.coalesce(
+            bindparam("b_claimed", type_=application.c.claimed_amount_yuan.type),
+            application.c.claimed_amount_yuan,
+        ),
+        score=func.coalesce(
+            bindparam("b_score", type_=application.c.score.type), application.c.score
+        ),
+        awarded_amount_yuan=func.coalesce(
+            bindparam("b_awarded", type_=application.c.awarded_amount_yuan.type),
+            application.c.awarded_amount_yuan,
+        ),
+    )
+)
+
+
+async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
+    """What `project` does to each event in turn, with each run of the scoring service's
+    events in three statements. A rebuild projects event by event, checking this path."""
+    for from_scoring, grouped in groupby(
+        events, key=lambda pair: isinstance(pair[1], FROM_SCORING)
+    ):
+        run = list(grouped)
+        if from_scoring:
+            await _fold_scoring(session, run)
+        else:
+            for envelope, event in run:
+                await project(session, envelope, event)
+
+
+async def _fold_scoring(session: AsyncSession, run: list[tuple[Envelope, Contract]]) -> None:
+    await session.execute(insert(application_history), [_history(e) for e, _ in run])
+    ids = {envelope.aggregate_id for envelope, _ in run}
+    found = await session.execute(
+        select(application.c.id, application.c.status).where(application.c.id.in_(ids))
+    )
+    statuses: dict[str, Status | None] = {row.id: row.status for row in found}
+    folds = []
+    for envelope, event in run:
+        status = status_after(statuses.get(envelope.aggregate_id), envelope.event_type)
+        statuses[envelope.aggregate_id] = status
+        folds.append(
+            {
+                "b_id": envelope.aggregate_id,
+                "b_status": status,
+                "b_at": envelope.occurred_at,
+                "b_claimed": event.claimed_amount_yuan
+                if isinstance(event, ApplicationScored)
+                else None,
+                "b_score": event.score if isinstance(event, ApplicationScored) else None,
+                "b_awarded": event.amount_yuan if isinstance(event, ApplicationAwarded) else None,
+            }
+        )
+    await session.execute(FOLD, folds)
+
+
 async def _round_opened(session: AsyncSession, envelope: Envelope, event: RoundOpened) -> None:
     await session.execute(
         insert(funding_round).values(
@@ -101,16 +169,18 @@ async def _application_submitted(
 
 
 async def _record_history(session: AsyncSession, envelope: Envelope) -> None:
-    await session.execute(
-        insert(application_history).values(
-            application_id=envelope.aggregate_id,
-            source=envelope.source,
-            aggregate_version=envelope.aggregate_version,
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
-            occurred_at=envelope.occurred_at,
-            actor_id=envelope.actor.id,
-            actor_role=envelope.actor.role,
-            payload=envelope.payload,
-        )
-    )
+    await session.execute(insert(application_history), [_history(envelope)])
+
+
+def _history(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "application_id": envelope.aggregate_id,
+        "source": envelope.source,
+        "aggregate_version": envelope.aggregate_version,
+        "event_id": envelope.event_id,
+        "event_type": envelope.event_type,
+        "occurred_at": envelope.occurred_at,
+        "actor_id": envelope.actor.id,
+        "actor_role": envelope.actor.role,
+        "payload": envelope.payload,
+    }

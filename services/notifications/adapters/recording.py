@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, any_, cast, func, literal, or_, select
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import uuid4
+
+from sqlalchemy import ARRAY, BigInteger, String, any_, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,29 +18,46 @@ from ..domain.messages import Message
 from .tables import notification, recipient, webhook
 
 
-async def lock_application(session: AsyncSession, application_id: str) -> None:
-    """Serialise this transaction with others about the same application until commit.
+@dataclass(frozen=True)
+class Recipient:
+    application_id: str
+    email: str
+    webhook_url: str | None
+    platform: str | None
+
+
+@dataclass(frozen=True)
+class Email:
+    envelope: Envelope
+    message: Message
+
+
+async def lock_applications(session: AsyncSession, application_ids: Sequence[str]) -> None:
+    """Serialise this transaction with others about the same applications until commit.
 
     The two topics are consumed concurrently; without this, a scoring event's email row
-    and the ApplicationSubmitted that names a webhook could each miss the other.
+    and the ApplicationSubmitted that names the platform could each miss the other. The
+    locks are taken in one order, so two transactions never wait on each other.
     """
+    keys = sorted({_lock_key(application_id) for application_id in application_ids})
     await session.execute(
-        select(func.pg_advisory_xact_lock(func.hashtextextended(application_id, 0)))
+        select(func.pg_advisory_xact_lock(func.unnest(literal(keys, ARRAY(BigInteger)))))
     )
 
 
-async def remember_recipient(
-    session: AsyncSession,
-    application_id: str,
-    email: str,
-    webhook_url: str | None,
-    platform: str | None,
-) -> None:
-    """The application's contact; its platform only from the submission (an amendment
-    does not name it, and leaves it as it was)."""
-    new = insert(recipient).values(
-        application_id=application_id, email=email, webhook_url=webhook_url, platform=platform
+def _lock_key(application_id: str) -> int:
+    # A stable signed 64-bit key of our own: the order taken must be known before asking.
+    return int.from_bytes(
+        hashlib.blake2b(application_id.encode(), digest_size=8).digest(), "big", signed=True
     )
+
+
+async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipient]) -> None:
+    """Each application's contact, later events overwriting earlier ones; its platform only
+    from the submission (an amendment does not name it, and leaves it as it was)."""
+    if not recipients:
+        return
+    new = insert(recipient)
     await session.execute(
         new.on_conflict_do_update(
             index_elements=[recipient.c.application_id],
@@ -44,30 +66,43 @@ async def remember_recipient(
                 "webhook_url": new.excluded.webhook_url,
                 "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
             },
-        )
+        ),
+        [
+            {
+                "application_id": r.application_id,
+                "email": r.email,
+                "webhook_url": r.webhook_url,
+                "platform": r.platform,
+            }
+            for r in recipients
+        ],
     )
 
 
-async def record_email(session: AsyncSession, envelope: Envelope, message: Message) -> None:
+async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:
+    if not emails:
+        return
     await session.execute(
-        insert(notification)
-        .values(
-            id=func.gen_random_uuid(),
-            event_id=envelope.event_id,
-            application_id=envelope.aggregate_id,
-            event_type=envelope.event_type,
-            occurred_at=envelope.occurred_at,
-            channel="email",
-            subject=message.subject,
-            summary=message.summary,
-            status=PENDING,
-        )
-        .on_conflict_do_nothing()
+        insert(notification).on_conflict_do_nothing(),
+        [
+            {
+                "id": uuid4(),
+                "event_id": email.envelope.event_id,
+                "application_id": email.envelope.aggregate_id,
+                "event_type": email.envelope.event_type,
+                "occurred_at": email.envelope.occurred_at,
+                "channel": "email",
+                "subject": email.message.subject,
+                "summary": email.message.summary,
+                "status": PENDING,
+            }
+            for email in emails
+        ],
     )
 
 
-async def extend_to_webhook(session: AsyncSession, application_id: str) -> None:
-    """Give each of the application's email notifications a twin for every webhook its
+async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[str]) -> None:
+    """Give each of the applications' email notifications a twin for every webhook its
     platform had registered, for that event type, when the event occurred.
 
     Comparing with the event's time, not this transaction's, makes the result the same
@@ -90,7 +125,7 @@ async def extend_to_webhook(session: AsyncSession, application_id: str) -> None:
         .join(recipient, recipient.c.application_id == email.c.application_id)
         .join(webhook, webhook.c.platform == recipient.c.platform)
         .where(
-            email.c.application_id == application_id,
+            email.c.application_id.in_(application_ids),
             email.c.channel == "email",
             email.c.event_type == any_(webhook.c.event_types),
             webhook.c.created_at <= email.c.occurred_at,
