@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
 import time
 from uuid import uuid4
 
@@ -45,6 +46,16 @@ async def produce(bootstrap: str, topics: Topics) -> int:
     return sent
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process and of its finished children: figures that, unlike rates,
+    hold on a machine others are busy on."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
     """The ceiling: a bare consumer that only counts what it fetched."""
     async with from_the_beginning(bootstrap, topics) as (consumer, bounds):
@@ -68,6 +79,10 @@ async def verify(bootstrap: str, topics: list[str]) -> tuple[int, float, int]:
     return verdict.events_read, time.perf_counter() - started, len(verdict.findings)
 
 
+def per_event(seconds: float, events: int) -> str:
+    return f"{seconds / events * 1e6:.1f} µs"
+
+
 async def bench_audit(bootstrap: str) -> None:
     topics = Topics(f"audit{uuid4().hex[:8]}")
     await ensure_topics(bootstrap, [topics.applications, topics.scoring], partitions=12)
@@ -75,17 +90,28 @@ async def bench_audit(bootstrap: str) -> None:
     made = await produce(bootstrap, topics)
     print(f"generated and produced {made:,} events in {time.perf_counter() - started:.0f} s")
     names = [topics.applications, topics.scoring]
+    cpu = [cpu_seconds()]
     raw_before = await raw_read(bootstrap, names)
+    cpu.append(cpu_seconds())
     verified = await verify(bootstrap, names)
+    cpu.append(cpu_seconds())
     raw_after = await raw_read(bootstrap, names)
+    cpu.append(cpu_seconds())
     ceiling = max(raw_before[0] / raw_before[1], raw_after[0] / raw_after[1])
     rate = verified[0] / verified[1]
-    print(f"{'bare aiokafka read (best of two)':<48} {ceiling:>12,.0f} events/s")
+    raw_cpu = min(cpu[1][0] - cpu[0][0], cpu[3][0] - cpu[2][0])
+    parent_cpu, workers_cpu = (cpu[2][0] - cpu[1][0]), (cpu[2][1] - cpu[1][1])
+    print(
+        f"{'bare aiokafka read (best of two)':<48} {ceiling:>12,.0f} events/s"
+        f"  (CPU {per_event(raw_cpu, raw_before[0])} an event)"
+    )
     print(
         f"{'qsfund-audit verify (read, check, reproduce)':<48} {rate:>12,.0f} events/s"
         f"  ({rate / ceiling:.2f} of the ceiling; target 0.50)"
     )
     print(
         f"verify found {verified[2]} findings in {verified[0]:,} events ({verified[1]:.1f} s, "
-        f"{WORKERS} worker processes on {os.cpu_count()} CPUs)"
+        f"{WORKERS} worker processes on {os.cpu_count()} CPUs); CPU an event: "
+        f"{per_event(workers_cpu, verified[0])} in the workers, "
+        f"{per_event(parent_cpu, verified[0])} in the parent"
     )
