@@ -57,23 +57,24 @@ def parse(raw: bytes, at: Coordinates) -> LoggedEvent:
     """Decode one record without trusting it: the hash is recomputed, not believed."""
     try:
         body = orjson.loads(raw)
+        # Positional: keywords cost a microsecond more an event, a quarter of the parsing.
         return LoggedEvent(
-            at=at,
-            event_id=body["event_id"],
-            event_type=body["event_type"],
-            schema_version=int(body["schema_version"]),
-            source=body["source"],
-            aggregate_type=body["aggregate_type"],
-            aggregate_id=body["aggregate_id"],
-            aggregate_version=int(body["aggregate_version"]),
-            occurred_at=datetime.fromisoformat(body["occurred_at"]),
-            correlation_id=body["correlation_id"],
-            causation_id=body["causation_id"],
-            actor=body["actor"],
-            payload=body["payload"],
-            previous_hash=body["previous_hash"],
-            hash=body["hash"],
-            content_hash=content_hash(raw, body),
+            at,
+            body["event_id"],
+            body["event_type"],
+            int(body["schema_version"]),
+            body["source"],
+            body["aggregate_type"],
+            body["aggregate_id"],
+            int(body["aggregate_version"]),
+            datetime.fromisoformat(body["occurred_at"]),
+            body["correlation_id"],
+            body["causation_id"],
+            body["actor"],
+            body["payload"],
+            body["previous_hash"],
+            body["hash"],
+            content_hash(raw, body),
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
         raise Unreadable(f"not an event envelope: {error}") from error
