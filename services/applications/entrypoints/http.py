@@ -43,17 +43,25 @@ router = APIRouter(
 )
 
 
-def _service(request: Request) -> ApplicationsService:
+# Dependencies are `async def` though they await nothing: FastAPI runs a plain `def` in
+# its thread pool, a thread hop per dependency per request.
+async def _service(request: Request) -> ApplicationsService:
+    return service_of(request)
+
+
+def service_of(request: Request) -> ApplicationsService:
     service: ApplicationsService = request.app.state.service
     return service
 
 
 async def _session(request: Request) -> Any:
-    async with _service(request).sessions() as session:
+    async with service_of(request).sessions() as session:
         yield session
 
 
-def _cause(caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = None) -> Cause:
+async def _cause(
+    caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = None
+) -> Cause:
     """The events name the token's subject and role as their actor."""
     return Cause(actor=caller.actor, correlation_id=x_correlation_id or uuid4())
 

@@ -43,7 +43,7 @@ class WebhookRules:
     most_per_platform: int = 10
 
 
-def _rules(request: Request) -> WebhookRules:
+async def _rules(request: Request) -> WebhookRules:  # async: no thread hop
     rules: WebhookRules = request.app.state.webhook_rules
     return rules
 
