@@ -30,6 +30,7 @@ def build_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 def subscribe(
     broker: KafkaBroker,
     *topics: str,
+    service: str,
     group_id: str,
     consumer: IdempotentConsumer,
     description: str,
@@ -72,6 +73,6 @@ def subscribe(
         max_records=batch_size,
         batch_timeout_ms=100,
         # faststream names a many-topic subscriber's channels "<title>:<topic>".
-        title=f"{topics[0]}:{group_id}" if len(topics) == 1 else group_id,
+        title=f"{topics[0]}:{service}" if len(topics) == 1 else service,
         description=description,
     )(on_batch)

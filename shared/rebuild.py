@@ -20,7 +20,8 @@ from shared.envelope import Envelope
 from shared.log_reader import read_values
 from shared.settings import KafkaSettings
 
-Project = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
+# Applies events in their order, as a consumer's handler does a transaction's worth.
+Project = Callable[[AsyncSession, Sequence[tuple[Envelope, Contract]]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,7 @@ async def rebuild(
             async with engine.connect() as conn:
                 mapped = await conn.execution_options(schema_translate_map={None: schema})
                 async with AsyncSession(bind=mapped) as session, session.begin():
-                    for envelope, event in events[start : start + 1000]:
-                        await projection.project(session, envelope, event)
+                    await projection.project(session, events[start : start + 1000])
         return len(events)
     finally:
         await engine.dispose()

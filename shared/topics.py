@@ -1,7 +1,7 @@
 """Topic names: one topic per producing service, keyed by aggregate id, and dead letters.
 
 The namespace prefix lets a test run or a second environment share one broker without
-sharing a single topic.
+sharing a single topic or consumer group.
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ class Topics:
     @property
     def dead_letters(self) -> str:
         return self.name(DEAD_LETTERS)
+
+    def group(self, service: str) -> str:
+        """The service's consumer group, in this namespace: groups of two namespaces on
+        one broker never rebalance each other."""
+        return self.name(service)
 
     def all(self) -> list[str]:
         return [self.applications, self.scoring, self.dead_letters]

@@ -27,7 +27,7 @@ from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
-from .adapters.projections import project, project_many
+from .adapters.projections import project_many
 from .adapters.tables import (
     application,
     application_history,
@@ -78,7 +78,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     subscribe(
         broker,
         topics.scoring,
-        group_id=SOURCE,
+        service=SOURCE,
+        group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
         consumer=IdempotentConsumer(
             name=SOURCE,
@@ -126,7 +127,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
 PROJECTION = Projection(
     metadata=metadata,
     tables=(funding_round, application, application_history),
-    project=project,
+    project=project_many,
     not_from_the_log={},
 )
 

@@ -33,7 +33,7 @@ from .domain.delivery import RecipientWait, RetryPolicy
 from .entrypoints import webhooks
 from .entrypoints.http import router
 from .entrypoints.webhooks import WebhookRules
-from .handlers import on_event, on_events
+from .handlers import on_events
 
 SOURCE = "notifications"
 
@@ -96,7 +96,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         broker,
         topics.applications,
         topics.scoring,
-        group_id=SOURCE,
+        service=SOURCE,
+        group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
         consumer=consumer,
         description="Lifecycle events the applicant and their platform are told of.",
@@ -155,7 +156,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
 PROJECTION = Projection(
     metadata=metadata,
     tables=(recipient, notification),
-    project=on_event,
+    project=on_events,
     # Row ids are random; delivery progress is what happened after, not what the log says.
     not_from_the_log={
         "notification": (

@@ -23,16 +23,13 @@ from .adapters import recording
 from .domain.messages import message_for
 
 
-async def on_event(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
-    """Remember where to reach the applicant, and record the notifications due."""
-    await on_events(session, [(envelope, event)])
-
-
 async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
-    """What `on_event` does to each event in turn, in a few statements for all of them.
+    """Remember where to reach each applicant, and record the notifications due, in a
+    few statements for all the events.
 
-    The same in the end, because each step only adds or overwrites by key in event
-    order, and webhook twins follow from the final rows whenever they are made.
+    The same as recording the events one at a time, because each step only adds or
+    overwrites by key in event order, and webhook twins follow from the final rows
+    whenever they are made.
     """
     recipients: list[recording.Recipient] = []
     emails: list[recording.Email] = []

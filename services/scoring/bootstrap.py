@@ -22,7 +22,7 @@ from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
-from .adapters.projection import project
+from .adapters.projection import project_many
 from .adapters.tables import allocation_outcome, backbone, claim, metadata, scoring_round
 from .handlers import ScoringHandlers
 
@@ -49,7 +49,8 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     subscribe(
         broker,
         topics.applications,
-        group_id=SOURCE,
+        service=SOURCE,
+        group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
         consumer=IdempotentConsumer(
             name=SOURCE,
@@ -86,7 +87,7 @@ def build_app(settings: ScoringSettings) -> FastAPI:
 PROJECTION = Projection(
     metadata=metadata,
     tables=(claim, scoring_round, allocation_outcome),
-    project=project,
+    project=project_many,
     not_from_the_log={},
 )
 
