@@ -197,21 +197,19 @@ class IdempotentConsumer:
         first: dict[Any, Delivered] = {}
         for event in events:  # a relay that crashed mid-batch may have sent one twice
             first.setdefault(event.envelope.event_id, event)
+        # Parameters apart from the statement, so its compiled form is cached whatever
+        # the batch's size; SQLAlchemy sends them as one multi-row INSERT.
         inserted = await session.execute(
-            insert(self.inbox)
-            .values(
-                [
-                    {
-                        "event_id": event_id,
-                        "topic": event.record.topic,
-                        "partition": event.record.partition,
-                        "offset": event.record.offset,
-                    }
-                    for event_id, event in first.items()
-                ]
-            )
-            .on_conflict_do_nothing()
-            .returning(self.inbox.c.event_id)
+            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id),
+            [
+                {
+                    "event_id": event_id,
+                    "topic": event.record.topic,
+                    "partition": event.record.partition,
+                    "offset": event.record.offset,
+                }
+                for event_id, event in first.items()
+            ],
         )
         new = set(inserted.scalars())
         return [event for event_id, event in first.items() if event_id in new]

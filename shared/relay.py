@@ -31,7 +31,8 @@ class OutboxRelay:
         publisher: RecordPublisher,
         topic: str,
         batch_size: int = 500,
-        idle_seconds: float = 0.05,
+        idle_seconds: float = 0.02,
+        most_idle_seconds: float = 0.1,
     ) -> None:
         self.engine = engine
         self.table = table
@@ -39,6 +40,7 @@ class OutboxRelay:
         self.topic = topic
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
+        self.most_idle_seconds = most_idle_seconds
         self.lock_key = zlib.crc32(f"outbox-relay:{topic}".encode())
 
     async def publish_pending(self) -> int:
@@ -89,6 +91,9 @@ class OutboxRelay:
         failures = 0
         loop = asyncio.get_running_loop()
         next_count = loop.time()
+        # Polls come quick while there is work and slow down while there is none (or
+        # another instance leads): an idle poll is a transaction of its own.
+        idle = self.idle_seconds
         while True:
             try:
                 published = await self.publish_pending()
@@ -100,8 +105,9 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying", extra={"topic": self.topic})
                 await asyncio.sleep(min(0.2 * 2**failures, 5.0))
                 continue
+            idle = self.idle_seconds if published else min(idle * 2, self.most_idle_seconds)
             if published < self.batch_size:
-                await asyncio.sleep(self.idle_seconds)
+                await asyncio.sleep(idle)
             if loop.time() >= next_count:  # a partial index makes this count cheap
                 await self.count_backlog()
                 next_count = loop.time() + 5
