@@ -59,6 +59,11 @@ def application(
     }
 
 
+def keyed(headers: dict[str, str], idempotency_key: str | None) -> dict[str, str]:
+    """The headers, with the Idempotency-Key that makes a retry safe, if there is one."""
+    return headers if idempotency_key is None else {**headers, "Idempotency-Key": idempotency_key}
+
+
 class Program:
     """`api` reads as its default headers say (the fixtures give an auditor's token);
     each step below sends the token of whoever takes it."""
@@ -92,32 +97,41 @@ class Program:
         credit_code: str,
         claim: dict[str, Any],
         via: str | None = None,
+        idempotency_key: str | None = None,
         **kw: Any,
     ) -> str:
         """Filed by the enterprise itself, or by the platform named in `via`."""
+        headers = (
+            self.tokens.headers("platform", sub=via) if via else self.tokens.applicant(credit_code)
+        )
         response = await self.api.post(
             "/v1/applications",
             json=application(round_id, credit_code, claim, **kw),
-            headers=self.tokens.headers("platform", sub=via)
-            if via
-            else self.tokens.applicant(credit_code),
+            headers=keyed(headers, idempotency_key),
         )
         assert response.status_code == 201, response.text
         application_id = str(response.json()["id"])
         self.enterprise_of[application_id] = credit_code
         return application_id
 
-    async def review(self, application_id: str, decision: str = "eligible", **fields: Any) -> None:
+    async def review(
+        self,
+        application_id: str,
+        decision: str = "eligible",
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> None:
         response = await self.api.post(
             f"/v1/applications/{application_id}/review",
             json={"decision": decision, **fields},
-            headers=self.tokens.headers("reviewer"),
+            headers=keyed(self.tokens.headers("reviewer"), idempotency_key),
         )
         assert response.status_code == 202, response.text
 
-    async def close(self, round_id: str) -> None:
+    async def close(self, round_id: str, idempotency_key: str | None = None) -> None:
         response = await self.api.post(
-            f"/v1/rounds/{round_id}/close", headers=self.tokens.headers("program_officer")
+            f"/v1/rounds/{round_id}/close",
+            headers=keyed(self.tokens.headers("program_officer"), idempotency_key),
         )
         assert response.status_code == 202, response.text
 
