@@ -12,11 +12,20 @@ from ..domain.delivery import Attempted
 
 
 class SmtpSender:
-    def __init__(self, *, host: str, port: int, sender: str, timeout: float) -> None:
+    """Keeps a few SMTP sessions open between messages: a new session per message cost
+    its connection, its EHLO, and a look-up of this host's name in a thread."""
+
+    def __init__(
+        self, *, host: str, port: int, sender: str, timeout: float, sessions: int = 4
+    ) -> None:
         self.host = host
         self.port = port
         self.sender = sender
         self.timeout = timeout
+        self.sessions = sessions
+        self._idle: list[aiosmtplib.SMTP] = []
+        # EHLO names the sender's domain rather than asking the resolver for ours.
+        self._local_hostname = sender.rpartition("@")[2] or "qsfund"
 
     async def send(self, *, to: str, subject: str, text: str, event_id: UUID) -> Attempted:
         """Hand one message to the SMTP server; ok once the server accepted it."""
@@ -28,13 +37,36 @@ class SmtpSender:
         message["Message-ID"] = make_msgid(idstring=str(event_id), domain="qsfund")
         message["X-Qsfund-Event-Id"] = str(event_id)
         message.set_content(text)
+        session = self._idle.pop() if self._idle else None
+        if session is not None:
+            try:
+                return self._accepted(session, await session.send_message(message))
+            except (aiosmtplib.SMTPServerDisconnected, OSError):
+                session.close()  # the server dropped an idle session: start a new one
+            except aiosmtplib.SMTPException as error:
+                session.close()
+                return _refused(error)
         try:
-            _, reply = await aiosmtplib.send(
-                message,
+            session = aiosmtplib.SMTP(
                 hostname=self.host,
                 port=self.port,
                 timeout=self.timeout,
+                local_hostname=self._local_hostname,
             )
+            await session.connect()
+            return self._accepted(session, await session.send_message(message))
         except (aiosmtplib.SMTPException, OSError) as error:
-            return Attempted(ok=False, error=f"{type(error).__name__}: {error}"[:2000])
-        return Attempted(ok=True, reply=reply[:2000])
+            if session is not None:
+                session.close()
+            return _refused(error)
+
+    def _accepted(self, session: aiosmtplib.SMTP, response: tuple[object, str]) -> Attempted:
+        if len(self._idle) < self.sessions:
+            self._idle.append(session)
+        else:
+            session.close()
+        return Attempted(ok=True, reply=response[1][:2000])
+
+
+def _refused(error: BaseException) -> Attempted:
+    return Attempted(ok=False, error=f"{type(error).__name__}: {error}"[:2000])
