@@ -130,15 +130,3 @@ class RoundView(BaseModel):
     applications_by_category: dict[str, int]
     applications_by_industry: dict[str, int]
     awarded_total_yuan: int
-
-
-class ProblemItem(BaseModel):
-    field: str
-    rule: str
-    message: str
-
-
-class Problem(BaseModel):
-    title: str
-    status: int
-    errors: list[ProblemItem]
