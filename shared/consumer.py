@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,24 +45,9 @@ class Delivered:
     contract: Contract
 
 
-ApplyOne = Callable[[AsyncSession, Envelope, Contract], Awaitable[None]]
 # Applies, in one transaction and in their order, the events first seen in it: a handler
 # that takes them together can do in one statement what each would do in one of its own.
 Apply = Callable[[AsyncSession, Sequence[tuple[Envelope, Contract]]], Awaitable[None]]
-
-
-def one_by_one(apply_one: ApplyOne) -> Apply:
-    """A handler of single events, applied in turn, each logging with its correlation id."""
-
-    async def apply(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
-        for envelope, contract in events:
-            context = correlation_id.set(str(envelope.correlation_id))
-            try:
-                await apply_one(session, envelope, contract)
-            finally:
-                correlation_id.reset(context)
-
-    return apply
 
 
 class RejectedEvent(Exception):
@@ -217,9 +203,13 @@ class IdempotentConsumer:
     def _count(self, events: list[Delivered], fresh: list[Delivered], seconds: float) -> None:
         BATCH_EVENTS.labels(self.name).observe(len(events))
         # Each event's share of its batch, so the histogram stays per event.
+        handler_seconds = HANDLER_SECONDS.labels(self.name)
         for _ in events:
-            HANDLER_SECONDS.labels(self.name).observe(seconds / len(events))
+            handler_seconds.observe(seconds / len(events))
         new = {id(event) for event in fresh}
-        for event in events:
-            outcome = "applied" if id(event) in new else "duplicate"
-            EVENTS_CONSUMED.labels(self.name, event.envelope.event_type, outcome).inc()
+        outcomes = Counter(
+            (event.envelope.event_type, "applied" if id(event) in new else "duplicate")
+            for event in events
+        )
+        for (event_type, outcome), count in outcomes.items():
+            EVENTS_CONSUMED.labels(self.name, event_type, outcome).inc(count)

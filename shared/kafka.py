@@ -46,9 +46,8 @@ def subscribe(
     """
 
     async def on_batch(message: KafkaMessage) -> None:
-        records = message.raw_message
         try:
-            await consumer.consume_batch(records if isinstance(records, tuple) else (records,))
+            await consumer.consume_batch(message.raw_message)  # the batch's records
         except Exception:
             # Only a dead-letter topic that cannot be reached gets here. Seek back so the
             # batch is read again (the inbox absorbs what was applied), rather than

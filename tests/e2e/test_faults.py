@@ -46,41 +46,38 @@ async def persistently(attempt: Callable[[], Awaitable[T]], tries: int = 120) ->
 
 
 async def chaos(infra: Infrastructure, stack: Stack, logs: Path) -> list[str]:
-    """The faults, one after another at random moments while the burst goes on."""
-    assert infra.restart is not None
+    """The faults, one after another at random moments while the burst goes on; each in a
+    thread, so the burst's requests keep going while a process or a server restarts."""
+    restart = infra.restart
+    assert restart is not None
+
+    def crash(process: ServiceProcess) -> Callable[[], object]:
+        def kill_and_restart() -> None:
+            process.kill()
+            process.start()
+
+        return kill_and_restart
+
+    def rescale() -> None:
+        stack.scoring.pop().stop()
+        for name in ("scoring-3", "scoring-4"):
+            env = {**stack.scoring[0].env, "SCORING_INSTANCE": name}
+            stack.scoring.append(ServiceProcess.service("scoring", env, logs).start())
+
+    faults: list[tuple[str, Callable[[], object]]] = [
+        ("SIGKILL applications, restarted", crash(stack.applications)),
+        ("SIGKILL scoring-1, restarted", crash(stack.scoring[0])),
+        ("Kafka restarted", lambda: restart("kafka")),
+        ("SIGKILL notifications, restarted", crash(stack.notifications)),
+        ("PostgreSQL restarted", lambda: restart("postgres")),
+        ("SIGKILL applications again, restarted", crash(stack.applications)),
+        ("one scoring instance removed, two added", rescale),
+    ]
     rng, done = random.Random(5), []
-
-    async def pause() -> None:
+    for what, fault in faults:
         await asyncio.sleep(rng.uniform(1.5, 4.0))
-
-    await pause()
-    stack.applications.kill()
-    stack.applications.start()
-    done.append("SIGKILL applications, restarted")
-    await pause()
-    stack.scoring[0].kill()
-    stack.scoring[0].start()
-    done.append("SIGKILL scoring-1, restarted")
-    await pause()
-    await asyncio.to_thread(infra.restart, "kafka")
-    done.append("Kafka restarted")
-    await pause()
-    stack.notifications.kill()
-    stack.notifications.start()
-    done.append("SIGKILL notifications, restarted")
-    await pause()
-    await asyncio.to_thread(infra.restart, "postgres")
-    done.append("PostgreSQL restarted")
-    await pause()
-    stack.applications.kill()
-    stack.applications.start()
-    done.append("SIGKILL applications again, restarted")
-    await pause()
-    stack.scoring.pop().stop()
-    for name in ("scoring-3", "scoring-4"):
-        env = {**stack.scoring[0].env, "SCORING_INSTANCE": name}
-        stack.scoring.append(ServiceProcess.service("scoring", env, logs).start())
-    done.append("one scoring instance removed, two added")
+        await asyncio.to_thread(fault)
+        done.append(what)
     return done
 
 

@@ -93,7 +93,7 @@ FOLD = (
 
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """What `project` does to each event in turn, with each run of the scoring service's
-    events in three statements. A rebuild projects event by event, checking this path."""
+    events in three statements."""
     for from_scoring, grouped in groupby(
         events, key=lambda pair: isinstance(pair[1], FROM_SCORING)
     ):

@@ -69,6 +69,13 @@ def signatures(secrets: Sequence[str], timestamp: int, payload: bytes) -> str:
     return ",".join(signature(secret, timestamp, payload) for secret in secrets)
 
 
+def another_webhook_problem(registered: int, most: int) -> str | None:
+    """Why a platform with `registered` webhooks may not add one; None when it may."""
+    if registered >= most:
+        return f"a platform may register at most {most} webhooks"
+    return None
+
+
 def url_problem(url: str, *, insecure_allowed: bool) -> str | None:
     """Why a platform may not register this URL; None when it may.
 

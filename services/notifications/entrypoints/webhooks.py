@@ -21,7 +21,7 @@ from shared.http.problems import INVALID, PROBLEM, Refused
 
 from ..adapters import registrations
 from ..adapters.tables import idempotency_key
-from ..domain.webhook import url_problem
+from ..domain.webhook import another_webhook_problem, url_problem
 from .http import SessionDep
 from .schemas import RotationRequest, WebhookCreated, WebhookRequest, WebhookView
 
@@ -88,9 +88,10 @@ async def register_webhook(
     now, webhook_id, secret = datetime.now(UTC), uuid4(), new_secret()
     async with session.begin():
         await _keep(session, key, now)
-        if await registrations.count(session, caller.subject) >= rules.most_per_platform:
-            message = f"a platform may register at most {rules.most_per_platform} webhooks"
-            raise Refused(409, "url", "webhooks_per_platform", message)
+        registered = await registrations.count(session, caller.subject)
+        problem = another_webhook_problem(registered, rules.most_per_platform)
+        if problem is not None:
+            raise Refused(409, "url", "webhooks_per_platform", problem)
         await registrations.register(
             session,
             webhook_id=webhook_id,

@@ -50,7 +50,7 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """What `project` does to each event in turn, with each run of submissions, reviews,
     withdrawals or scores in one statement: a burst costs a few round trips, not one an
-    event. A rebuild projects event by event, so it checks this path too."""
+    event."""
     for kind, grouped in groupby(events, key=lambda pair: type(pair[1])):
         run = list(grouped)
         if kind is ApplicationSubmitted:
@@ -82,6 +82,9 @@ def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any
     }
 
 
+# A claim's time is that of the latest event about it, whatever order they came in.
+LATEST_AT = func.greatest(claim.c.updated_at, bindparam("b_at", type_=claim.c.updated_at.type))
+
 # Later application events win, whatever order two topics were replayed in.
 CLAIM_STATE = (
     update(claim)
@@ -92,9 +95,7 @@ CLAIM_STATE = (
     .values(
         state=bindparam("b_state"),
         seen_version=bindparam("b_version"),
-        updated_at=func.greatest(
-            claim.c.updated_at, bindparam("b_at", type_=claim.c.updated_at.type)
-        ),
+        updated_at=LATEST_AT,
     )
 )
 
@@ -163,9 +164,7 @@ CLAIM_SCORED = (
         achievement_key=bindparam("b_achievement_key"),
         claimed_amount_yuan=bindparam("b_claimed_amount_yuan"),
         score=bindparam("b_score"),
-        updated_at=func.greatest(
-            claim.c.updated_at, bindparam("b_at", type_=claim.c.updated_at.type)
-        ),
+        updated_at=LATEST_AT,
     )
 )
 
