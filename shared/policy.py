@@ -79,6 +79,11 @@ class Policy(Strict):
     priority_industries: list[str]
     sha256: str = ""
 
+    # Its lists and dicts are not hashable, and what is priced under a policy is cached
+    # by it: equal policies have equal digests.
+    def __hash__(self) -> int:
+        return hash((self.version, self.sha256))
+
 
 def load_policy(document: bytes) -> Policy:
     """Parse and validate a policy document; raises pydantic.ValidationError naming the

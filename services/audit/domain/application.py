@@ -1,5 +1,5 @@
-"""What `verify` keeps of one application while its partition is read: the payloads the
-checks read again (filings and scores), and small tuples for everything else.
+"""What `verify` keeps of one application while its partition is read: the payload fields
+the checks read again (of filings and scores), and small tuples for everything else.
 
 Not the whole History the trail views use: keeping every decoded event alive costs the
 replay more than decoding it (the allocator can no longer reuse its memory)."""
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .facts import ApplicationFacts, Decision, interned
+from .payloads import Filing, Score
 
 SUBMITTED, AMENDED, SCORED = "ApplicationSubmitted", "ApplicationAmended", "ApplicationScored"
 
@@ -29,7 +30,7 @@ class Scored(NamedTuple):
     at: Any
     event_id: str
     causation_id: str | None
-    payload: dict[str, Any]
+    payload: Score
 
 
 @dataclass(slots=True)
@@ -37,15 +38,15 @@ class Application:
     id: str
     own: list[Step] = field(default_factory=list)  # the applications service's stream
     scoring: list[Step] = field(default_factory=list)
-    submitted: dict[str, Any] | None = None  # the first submission read
-    filings: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # and amendments
+    submitted: Filing | None = None  # the first submission read
+    filings: list[tuple[int, Filing]] = field(default_factory=list)  # and amendments
     scores: list[Scored] = field(default_factory=list)
     decisions: list[tuple[bool, int, Decision]] = field(default_factory=list)
     withdrawn_at: int | None = None  # microseconds
 
     @property
     def round_id(self) -> str | None:
-        return str(self.submitted["round_id"]) if self.submitted is not None else None
+        return str(self.submitted.round_id) if self.submitted is not None else None
 
     def settle_order(self) -> None:
         """Each stream in version order, whatever order its events were read in."""
@@ -61,7 +62,7 @@ class Application:
         if len(self.decisions) > 1:
             self.decisions.sort(key=lambda d: (d[0], d[1]))
 
-    def filing_before(self, version: int) -> dict[str, Any] | None:
+    def filing_before(self, version: int) -> Filing | None:
         """The submission or amendment in force at `version` of its own stream."""
         filed = [payload for v, payload in self.filings if v < version]
         return filed[-1] if filed else None
@@ -70,13 +71,13 @@ class Application:
         """What the checks across partitions need (after `settle_order`)."""
         claim = None
         if self.scores:
-            payload = self.scores[-1].payload
+            score = self.scores[-1].payload
             claim = (
                 self.id,
-                payload["enterprise_credit_code"],
-                payload["achievement_key"],
-                payload["claimed_amount_yuan"],
-                payload["score"],
+                score.enterprise_credit_code,
+                score.achievement_key,
+                score.claimed_amount_yuan,
+                score.score,
             )
         decisions = tuple(d for _, _, d in self.decisions)
         return ApplicationFacts(

@@ -1,15 +1,22 @@
-"""One event as the auditor read it: where it sits in the log, and what it says."""
+"""One event as the auditor read it: where it sits in the log, and what it says.
+
+Decoded with msgspec into typed structs: for a replay of millions of events it decodes
+the envelope several times faster than a dict would be built, and `Heading` leaves the
+payload undecoded, for `verify` to read only the fields its checks need."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
+import msgspec
 import orjson
 
 from shared.envelope import canonical_json
+
+# An envelope's time must say its zone: one without is not a moment an auditor can place.
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 # A tuple, not a frozen dataclass: one is made for every event read, and a tuple costs a
@@ -23,11 +30,11 @@ class Coordinates(NamedTuple):
         return f"{self.topic}/{self.partition}@{self.offset}"
 
 
-# Not frozen: a frozen dataclass's __init__ costs several microseconds more per event,
-# and an auditor builds a million of them. Nothing assigns to one after parsing.
-@dataclass(slots=True)
-class LoggedEvent:
-    at: Coordinates
+# gc=False: a struct of strings and integers (and the decoded payload, tracked on its own)
+# can be in no reference cycle; a replay makes a million of them.
+class Heading(msgspec.Struct, gc=False):
+    """An envelope as recorded, its actor and payload left as undecoded JSON."""
+
     event_id: str
     event_type: str
     schema_version: int
@@ -35,52 +42,67 @@ class LoggedEvent:
     aggregate_type: str
     aggregate_id: str
     aggregate_version: int
-    occurred_at: datetime
+    occurred_at: Moment
     correlation_id: str
     causation_id: str | None
-    actor: dict[str, str]
+    actor: msgspec.Raw
+    payload: msgspec.Raw
+    previous_hash: str
+    hash: str
+
+
+class LoggedEvent(msgspec.Struct, gc=False):
+    """An envelope decoded whole, with where it was read and the hash of its content."""
+
+    event_id: str
+    event_type: str
+    schema_version: int
+    source: str
+    aggregate_type: str
+    aggregate_id: str
+    aggregate_version: int
+    occurred_at: Moment
+    correlation_id: str
+    causation_id: str | None
+    actor: dict[str, Any]
     payload: dict[str, Any]
     previous_hash: str
     hash: str
+    # Not in the record: set from where it was read and from its bytes, never believed.
+    at: Coordinates = Coordinates("", -1, -1)
     # The SHA-256 of the content as read: equal to `hash` unless the event was altered.
-    content_hash: str
+    content_hash: str = ""
 
 
 class Unreadable(ValueError):
     """A record that is not an event envelope at all."""
 
 
+_HEADING = msgspec.json.Decoder(Heading)
+_WHOLE = msgspec.json.Decoder(LoggedEvent)
 _HASH_FIELD = b',"hash":"'
 
 
-def parse(raw: bytes, at: Coordinates) -> LoggedEvent:
-    """Decode one record without trusting it: the hash is recomputed, not believed."""
+def read_heading(raw: bytes) -> Heading:
+    """The envelope's fields, without trusting them (see `content_hash`)."""
     try:
-        body = orjson.loads(raw)
-        # Positional: keywords cost a microsecond more an event, a quarter of the parsing.
-        return LoggedEvent(
-            at,
-            body["event_id"],
-            body["event_type"],
-            int(body["schema_version"]),
-            body["source"],
-            body["aggregate_type"],
-            body["aggregate_id"],
-            int(body["aggregate_version"]),
-            datetime.fromisoformat(body["occurred_at"]),
-            body["correlation_id"],
-            body["causation_id"],
-            body["actor"],
-            body["payload"],
-            body["previous_hash"],
-            body["hash"],
-            content_hash(raw, body),
-        )
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
+        return _HEADING.decode(raw)
+    except msgspec.DecodeError as error:
         raise Unreadable(f"not an event envelope: {error}") from error
 
 
-def content_hash(raw: bytes, body: dict[str, Any]) -> str:
+def parse(raw: bytes, at: Coordinates) -> LoggedEvent:
+    """Decode one record whole without trusting it: the hash is recomputed, not believed."""
+    try:
+        event = _WHOLE.decode(raw)
+    except msgspec.DecodeError as error:
+        raise Unreadable(f"not an event envelope: {error}") from error
+    event.at = at
+    event.content_hash = content_hash(raw, event.hash)
+    return event
+
+
+def content_hash(raw: bytes, recorded: str) -> str:
     """The SHA-256 of the event's canonical encoding without its hash field.
 
     A canonical record is its content's encoding with `"hash":"…"` spliced in where the
@@ -92,10 +114,8 @@ def content_hash(raw: bytes, body: dict[str, Any]) -> str:
     is then whatever its content hashes to, so an alteration still shows.
     """
     cut = raw.find(_HASH_FIELD)
-    recorded = body.get("hash")
     if (
         cut > 0
-        and isinstance(recorded, str)
         and len(recorded) == 64
         and raw.startswith(b'",', cut + 73)
         and raw.startswith(recorded.encode(), cut + 9)
@@ -103,5 +123,5 @@ def content_hash(raw: bytes, body: dict[str, Any]) -> str:
         digest = hashlib.sha256(raw[:cut])
         digest.update(raw[cut + 74 :])
         return digest.hexdigest()
-    content = {key: value for key, value in body.items() if key != "hash"}
+    content = {key: value for key, value in orjson.loads(raw).items() if key != "hash"}
     return hashlib.sha256(canonical_json(content)).hexdigest()

@@ -55,50 +55,46 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
     if filing is None:
         return []  # causality reports the missing review or submission
     recorded = scored.payload
-    where = {"application_id": application.id, "round_id": application.round_id}
     submitted = application.submitted
-    pinned = submitted["policy_version"] if submitted else None
-    if recorded["policy_version"] != pinned:
-        return [
-            Finding(
-                POLICY,
-                f"scored under {recorded['policy_version']}, but the round pinned {pinned}",
-                scored.at,
-                scored.event_id,
-                **where,
-            )
-        ]
+    pinned = submitted.policy_version if submitted else None
+    if recorded.policy_version != pinned:
+        message = f"scored under {recorded.policy_version}, but the round pinned {pinned}"
+        return [Finding(POLICY, message, scored.at, scored.event_id, **_where(application))]
     policy = recorded_policy(
-        recorded["policy_version"],
-        recorded.get("policy_sha256"),
+        recorded.policy_version,
+        recorded.policy_sha256,
         scored.at,
         scored.event_id,
-        **where,
+        **_where(application),
     )
     if isinstance(policy, Finding):
         return [policy]
-    enterprise = filing["enterprise"]
-    again = assess(filing["claim"], enterprise["credit_code"], enterprise["industry"], policy)
-    breakdown = [part.model_dump() for part in again.breakdown]
+    enterprise = filing.enterprise
+    again = assess(filing.claim, enterprise.credit_code, enterprise.industry, policy)
     if (
-        recorded.get("claimed_amount_yuan") == again.claimed_amount_yuan
-        and recorded.get("score") == again.score
-        and recorded.get("achievement_key") == again.achievement_key
-        and recorded.get("breakdown") == breakdown
+        recorded.claimed_amount_yuan == again.claimed_amount_yuan
+        and recorded.score == again.score
+        and recorded.achievement_key == again.achievement_key
+        and recorded.breakdown == again.recorded_breakdown
     ):
-        return []
+        return []  # as nearly always: nothing more to build
     expected = {
         "claimed_amount_yuan": again.claimed_amount_yuan,
         "score": again.score,
         "achievement_key": again.achievement_key,
-        "breakdown": breakdown,
+        "breakdown": again.recorded_breakdown,
     }
     differences = [
-        f"{name} recorded {recorded.get(name)!r}, reproduced {value!r}"
+        f"{name} recorded {getattr(recorded, name)!r}, reproduced {value!r}"
         for name, value in expected.items()
-        if recorded.get(name) != value
+        if getattr(recorded, name) != value
     ]
-    return [Finding(SCORE, "; ".join(differences), scored.at, scored.event_id, **where)]
+    message = "; ".join(differences)
+    return [Finding(SCORE, message, scored.at, scored.event_id, **_where(application))]
+
+
+def _where(application: Application) -> dict[str, Any]:
+    return {"application_id": application.id, "round_id": application.round_id}
 
 
 Pending = Callable[[], list[Finding]]

@@ -9,20 +9,32 @@ partitions. One shard of every partition is the single-process case.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import NamedTuple
+
+import msgspec
 
 from shared.hashchain import ChainChecker
 
+from . import payloads
 from .application import AMENDED, SCORED, SUBMITTED, Application, Scored, Step
 from .causality import check_application, check_causes
 from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding
 from .history import DECISIONS
 from .limits import check_limits
-from .records import Coordinates, LoggedEvent, Unreadable, parse
+from .records import (
+    Coordinates,
+    Heading,
+    LoggedEvent,
+    Unreadable,
+    content_hash,
+    parse,
+    read_heading,
+)
 from .reproduction import RoundsReproduction, reproduce_rounds, reproduce_scores
 from .rounds import rounds_of
 
@@ -31,22 +43,14 @@ _NOWHERE = Coordinates("", -1, -1)
 _new = tuple.__new__
 
 
-@dataclass
-class ShardResult:
-    """What one shard found, and what the checks across shards need from it."""
+class ShardResult(msgspec.Struct, array_like=True, gc=False):
+    """What one shard found, and what the checks across shards need from it: sent to the
+    parent process as msgpack (see `shards`)."""
 
     events_read: int
     findings: list[Finding]
     applications: list[ApplicationFacts]
     round_streams: dict[str, list[LoggedEvent]]
-
-    # A shard sends its result to the parent process: its facts as plain tuples.
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "applications": [a.to_wire() for a in self.applications]}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        wired = state.pop("applications")
-        self.__dict__.update(state, applications=[ApplicationFacts.from_wire(a) for a in wired])
 
 
 @dataclass
@@ -83,11 +87,11 @@ class Verifier:
         """Take one record in its partition's log order."""
         self.events_read += 1
         try:
-            event = parse(raw, at)
+            event = read_heading(raw)
         except Unreadable as error:
             self.findings.append(Finding("readable", str(error), at))
             return
-        event_id, aggregate_id = event.event_id, event.aggregate_id
+        event_id, aggregate_id, recorded = event.event_id, event.aggregate_id, event.hash
         earlier = self.chains.seen.get(event_id)
         reasons = self.chains.check(
             event_id,
@@ -95,11 +99,11 @@ class Verifier:
             aggregate_id,
             event.aggregate_version,
             event.previous_hash,
-            event.hash,
-            event.content_hash,
+            recorded,
+            content_hash(raw, recorded),
         )
+        on_round = event.aggregate_type == "round"
         if reasons:
-            on_round = event.aggregate_type == "round"
             self.findings += [
                 Finding(
                     CHAIN,
@@ -111,37 +115,52 @@ class Verifier:
                 )
                 for reason in reasons
             ]
-        if reasons is None or earlier == event.hash:
+        if reasons is None or earlier == recorded:
             return  # the same event again: its first reading stands
-        if event.aggregate_type == "round":
-            self.rounds.setdefault(aggregate_id, []).append(event)
+        if on_round:  # a few hundred in a million: decoded whole
+            self.rounds.setdefault(aggregate_id, []).append(parse(raw, at))
             return
         application = self.applications.get(aggregate_id)
         if application is None:
             application = self.applications[aggregate_id] = Application(aggregate_id)
-        self._take(application, event)
+        try:
+            self._take(application, event, at)
+        except payloads.Malformed as error:
+            self.findings.append(
+                Finding("readable", f"payload not readable: {error}", at, event_id, aggregate_id)
+            )
 
-    def _take(self, application: Application, event: LoggedEvent) -> None:
+    def _take(self, application: Application, event: Heading, at: Coordinates) -> None:
         kind, version, payload = event.event_type, event.aggregate_version, event.payload
         in_scoring = event.source != "applications"
         # tuple.__new__: a NamedTuple without its Python-level __new__, once an event.
-        step = _new(Step, (version, kind, event.at, event.event_id))
+        step = _new(Step, (version, kind, at, event.event_id))
         (application.scoring if in_scoring else application.own).append(step)
         if kind == "ApplicationReviewed":
-            self.reviews[event.event_id] = (application.id, payload.get("decision"), version)
+            decision = payloads.REVIEW.decode(payload).decision
+            self.reviews[event.event_id] = (application.id, decision, version)
         elif kind == SCORED:
             application.scores.append(
                 _new(
                     Scored,
-                    (in_scoring, version, event.at, event.event_id, event.causation_id, payload),
+                    (
+                        in_scoring,
+                        version,
+                        at,
+                        event.event_id,
+                        event.causation_id,
+                        payloads.SCORE.decode(payload),
+                    ),
                 )
             )
         elif kind in DECISIONS:
-            application.decisions.append((in_scoring, version, Decision.of(event)))
+            figures = payloads.ALLOCATED.decode(payload)
+            application.decisions.append((in_scoring, version, Decision.of(event, at, figures)))
         elif kind in (SUBMITTED, AMENDED):
-            application.filings.append((version, payload))
+            filing = payloads.FILING.decode(payload)
+            application.filings.append((version, filing))
             if kind == SUBMITTED and application.submitted is None:
-                application.submitted = payload
+                application.submitted = filing
         elif kind == "ApplicationWithdrawn":
             moment = micros(event.occurred_at)
             if application.withdrawn_at is None or moment < application.withdrawn_at:
@@ -165,14 +184,17 @@ class Verifier:
             stream.sort(key=lambda e: e.aggregate_version)
         return ShardResult(self.events_read, findings, facts, self.rounds)
 
-    def ids(self) -> set[str]:
-        """Every event id this shard read, for `ids_in_several`."""
-        return set(self.chains.seen)
+    def ids(self) -> array[int]:
+        """The hash of every event id this shard read, for `ids_in_several`: eight bytes an
+        id to send, not a string object. Equal within a run of forked processes, which
+        share the interpreter's hash seed."""
+        return array("q", map(hash, self.chains.seen))
 
-    def events_named(self, ids: set[str]) -> list[Occurrence]:
-        """Where this shard read those ids (rarely any), for `merge`."""
-        if not ids:
+    def events_named(self, hashes: set[int]) -> list[Occurrence]:
+        """Where this shard read ids of those hashes (rarely any), for `merge`."""
+        if not hashes:
             return []
+        ids = {event_id for event_id in self.chains.seen if hash(event_id) in hashes}
         found = [
             Occurrence(e.at, e.event_id, e.hash, "round", e.aggregate_id)
             for events in self.rounds.values()
@@ -236,12 +258,14 @@ def merge(
     )
 
 
-def ids_in_several(shards: list[set[str]]) -> set[str]:
-    """Event ids read by more than one shard: the one chain check a shard cannot make
-    alone (an id reused with other content in another partition)."""
-    seen: set[str] = set()
-    several: set[str] = set()
-    for ids in shards:
+def ids_in_several(shards: Sequence[Iterable[int]]) -> set[int]:
+    """Hashes of event ids read by more than one shard: the one chain check a shard cannot
+    make alone (an id reused with other content in another partition). A hash shared by
+    two different ids costs only a look: `_reused_ids` compares the ids themselves."""
+    seen: set[int] = set()
+    several: set[int] = set()
+    for hashes in shards:
+        ids = set(hashes)
         several |= seen & ids
         seen |= ids
     return several

@@ -4,25 +4,77 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 from shared.contracts.scoring import ScoreComponent
 from shared.policy import Policy
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     achievement_key: str
     claimed_amount_yuan: int
     score: int
     breakdown: list[ScoreComponent]
+    # The breakdown as an ApplicationScored payload carries it, for an auditor to compare.
+    recorded_breakdown: list[dict[str, Any]]
+
+
+class Priced(NamedTuple):
+    amount_yuan: int
+    score: int
+    parts: tuple[ScoreComponent, ...]
+    recorded: tuple[dict[str, Any], ...]
+
+
+class Terms(NamedTuple):
+    """All that a claim's amount and score depend on; its identity (which standard, which
+    project) decides only its achievement key."""
+
+    category: str
+    level: str
+    tier: str | None
+    role: str | None
+    work: str | None
+    industry: str
 
 
 def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Policy) -> Assessment:
     """The claim's amount and score, with a breakdown a reader can check by hand."""
-    category = claim["category"]
-    level = _level(claim)
+    terms = Terms(
+        claim["category"],
+        _level(claim),
+        claim.get("tier"),
+        claim.get("role"),
+        claim.get("work"),
+        industry,
+    )
+    priced = _priced(terms, policy)
+    return Assessment(
+        f"{credit_code}/{achievement_key(claim)}",
+        priced.amount_yuan,
+        priced.score,
+        list(priced.parts),
+        list(priced.recorded),
+    )
+
+
+# Claims repeat the same few terms by the thousand, and an auditor prices every score of
+# the history again: pricing each distinct terms once makes that a lookup.
+@lru_cache(maxsize=4096)
+def _priced(terms: Terms, policy: Policy) -> Priced:
+    parts = tuple(_components(terms, policy))
+    return Priced(
+        _amount(terms, policy),
+        sum(part.points for part in parts),
+        parts,
+        tuple(part.model_dump() for part in parts),
+    )
+
+
+def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
+    category, level, industry = terms.category, terms.level, terms.industry
     rubric = policy.rubric
     parts = [
         ScoreComponent(
@@ -31,11 +83,11 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
             why=f"{category.replace('_', ' ')} at level {level}",
         )
     ]
-    if claim.get("tier") == "winner":
+    if terms.tier == "winner":
         parts.append(ScoreComponent(name="tier", points=rubric.winner_points, why="award winner"))
-    if claim.get("role") == "lead":
+    if terms.role == "lead":
         parts.append(ScoreComponent(name="role", points=rubric.lead_points, why="lead drafter"))
-    if claim.get("work") == "formulation":
+    if terms.work == "formulation":
         parts.append(
             ScoreComponent(
                 name="work", points=rubric.formulation_points, why="new standard (formulation)"
@@ -49,12 +101,7 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
                 why=f"{industry} is a priority industry",
             )
         )
-    return Assessment(
-        achievement_key=f"{credit_code}/{achievement_key(claim)}",
-        claimed_amount_yuan=_amount(claim, policy),
-        score=sum(part.points for part in parts),
-        breakdown=parts,
-    )
+    return parts
 
 
 def achievement_key(claim: dict[str, Any]) -> str:
@@ -79,17 +126,17 @@ def _level(claim: dict[str, Any]) -> str:
     return str(claim["level"])
 
 
-def _amount(claim: dict[str, Any], policy: Policy) -> int:
+def _amount(terms: Terms, policy: Policy) -> int:
     amounts = policy.amounts
-    category = claim["category"]
+    category = terms.category
     if category == "quality_brand":
-        tiers = getattr(amounts.quality_brand, claim["award"])
-        return int(getattr(tiers, claim["tier"]))
+        tiers = getattr(amounts.quality_brand, terms.level)
+        return int(getattr(tiers, str(terms.tier)))
     if category == "standard":
-        work = getattr(getattr(amounts.standard, claim["level"]), claim["work"])
-        return int(getattr(work, claim["role"]))
+        work = getattr(getattr(amounts.standard, terms.level), str(terms.work))
+        return int(getattr(work, str(terms.role)))
     if category == "pilot_project":
-        return int(getattr(amounts.pilot_project, claim["level"]))
+        return int(getattr(amounts.pilot_project, terms.level))
     return amounts.standard_adoption
 
 
@@ -98,5 +145,8 @@ def _priority(industries: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_normalise(industry) for industry in industries)
 
 
+_SEPARATORS = re.compile(r"[\s\-_/.]+")
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"[\s\-_/.]+", "", text).casefold()
+    return _SEPARATORS.sub("", text).casefold()
