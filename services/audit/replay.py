@@ -29,7 +29,8 @@ def start_verify(
     workers = workers or os.cpu_count() or 1
     numbers = asyncio.run(partitions_of(bootstrap, topics))
     shards = shard(numbers, workers)
-    reproduce = rounds_in_processes(workers) if workers > 1 else reproduce_rounds
+    # The parent checks the limits meanwhile: one process fewer than the CPUs.
+    reproduce = rounds_in_processes(workers - 1) if workers > 1 else reproduce_rounds
     if len(shards) > 1:
         return start_shards(bootstrap, topics, shards, round_id, reproduce)
 

@@ -21,7 +21,7 @@ def rounds_in_processes(workers: int) -> RoundsReproduction:
     def start(rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts]) -> Pending:
         ids = list(rounds)
         count = min(workers, len(ids))
-        if count < 2:
+        if count < 1:
             return reproduce_rounds(rounds, facts)
         context = multiprocessing.get_context("fork")
         running = []

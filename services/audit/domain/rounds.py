@@ -12,6 +12,9 @@ from .facts import ApplicationFacts, Decision
 from .records import LoggedEvent
 
 
+_new = tuple.__new__  # a NamedTuple from a tuple, without its Python-level __new__
+
+
 @dataclass
 class Round:
     id: str
@@ -57,7 +60,7 @@ class Round:
                 continue
             if known.withdrawn_at is not None and known.withdrawn_at < allocated:
                 continue
-            claims.append(ScoredClaim(*known.claim))
+            claims.append(_new(ScoredClaim, known.claim))
         return claims
 
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Mode = Literal["rank", "pro_rata"]
 Reason = Literal["budget_exhausted", "enterprise_cap_reached", "already_rewarded"]
 
 
-@dataclass(frozen=True)
-class ScoredClaim:
+# NamedTuples, not frozen dataclasses: an auditor allocates every round of the history
+# again, and a frozen dataclass costs several times as much to make, once a claim.
+class ScoredClaim(NamedTuple):
     application_id: str
     credit_code: str
     achievement_key: str
@@ -30,8 +31,7 @@ class PriorRewards:
     by_enterprise_this_year: Mapping[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     application_id: str
     rank: int
     claimed_amount_yuan: int
@@ -81,14 +81,14 @@ def allocate(
             basis = _basis(mode, claim, payable[claim.application_id], capped, amount, rank)
         outcomes.append(
             Outcome(
-                application_id=claim.application_id,
-                rank=rank,
-                claimed_amount_yuan=claim.claimed_amount_yuan,
-                awarded_yuan=amount,
-                reason_code=reason,
-                basis=basis,
-                prior_achievement_yuan=before,
-                prior_enterprise_year_yuan=prior.by_enterprise_this_year.get(claim.credit_code, 0),
+                claim.application_id,
+                rank,
+                claim.claimed_amount_yuan,
+                amount,
+                reason,
+                basis,
+                before,
+                prior.by_enterprise_this_year.get(claim.credit_code, 0),
             )
         )
     return outcomes
