@@ -11,7 +11,6 @@ from services.scoring.domain.allocation import ScoredClaim
 from .facts import ApplicationFacts, Decision
 from .records import LoggedEvent
 
-
 _new = tuple.__new__  # a NamedTuple from a tuple, without its Python-level __new__
 
 
