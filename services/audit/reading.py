@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection
 
 from shared.log_reader import read_records
 
+from .collector import paused_collector
 from .domain.records import Coordinates
 
 
@@ -21,11 +21,9 @@ async def replay(
     """Read the topics (or only the partitions numbered) from the beginning into `observe`
     (a Verifier's or a History's)."""
     new = tuple.__new__  # a NamedTuple without its Python-level __new__: once an event
-    async for records in read_records(bootstrap, topics, on_total, partitions):
-        for record in records:
-            at = new(Coordinates, (record.topic, record.partition, record.offset))
-            observe(record.value or b"", at)
-        # A replay keeps millions of objects, none of them in a reference cycle: without
-        # this the collector walks all of them again and again (a quarter of the CPU).
-        gc.freeze()
-        on_read(len(records))
+    with paused_collector():
+        async for records in read_records(bootstrap, topics, on_total, partitions):
+            for record in records:
+                at = new(Coordinates, (record.topic, record.partition, record.offset))
+                observe(record.value or b"", at)
+            on_read(len(records))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from shared.log_reader import partitions_of
 
+from .collector import paused_collector
 from .domain.reproduction import reproduce_rounds
 from .domain.verify import Verdict, Verifier, merge
 from .reading import replay
@@ -45,8 +46,14 @@ def start_verify(
                 on_read=lambda n: _note(counts, 1, n, progress),
             )
         )
-        result = verifier.finish()
-        return lambda: merge([result], round_id=round_id, reproduce=reproduce)
+        with paused_collector():
+            result = verifier.finish()
+
+        def merged() -> Verdict:
+            with paused_collector():
+                return merge([result], round_id=round_id, reproduce=reproduce)
+
+        return merged
 
     return in_this_process
 

@@ -7,6 +7,7 @@ import multiprocessing
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 
+from .collector import paused_collector
 from .domain.facts import ApplicationFacts
 from .domain.findings import Finding
 from .domain.reproduction import Pending, RoundsReproduction, reproduce_round, reproduce_rounds
@@ -55,7 +56,9 @@ def _reproduce(
     ids: list[str],
 ) -> None:
     try:
-        connection.send(("done", [f for i in ids for f in reproduce_round(rounds[i], facts)]))
+        with paused_collector():
+            findings = [f for i in ids for f in reproduce_round(rounds[i], facts)]
+        connection.send(("done", findings))
     except BaseException as error:
         connection.send(("failed", repr(error)))
         raise

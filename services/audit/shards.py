@@ -4,7 +4,6 @@ it can alone; the parent gathers their results for `merge`."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import multiprocessing
 from array import array
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from .collector import paused_collector
 from .domain.reproduction import RoundsReproduction
 from .domain.verify import ShardResult, Verdict, Verifier, ids_in_several, merge
 from .reading import replay
@@ -68,10 +68,12 @@ def start_shards(
         finally:
             end(processes)
         results = [result for result, _ in answers]
-        # The shards' facts are a few million objects in no reference cycle: spare the
-        # collector walking them all again while `merge` makes its own.
-        gc.freeze()
-        return lambda: merge(results, shared, round_id, reproduce)
+
+        def merged() -> Verdict:
+            with paused_collector():
+                return merge(results, shared, round_id, reproduce)
+
+        return merged
 
     return collect
 
@@ -142,7 +144,9 @@ def _work(
 
         verifier = Verifier()
         asyncio.run(replay(bootstrap, topics, verifier.observe, partitions, total, read))
-        connection.send_bytes(_RESULT_TAG + msgspec.msgpack.encode(verifier.finish()))
+        with paused_collector():
+            result = msgspec.msgpack.encode(verifier.finish())
+        connection.send_bytes(_RESULT_TAG + result)
         connection.send_bytes(verifier.ids().tobytes())
         answered = True
         connection.send(("done", verifier.events_named(connection.recv())))

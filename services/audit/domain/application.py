@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .facts import ApplicationFacts, Decision, interned
+from .facts import ApplicationFacts, Decision
 from .payloads import Filing, Score
 
 SUBMITTED, AMENDED, SCORED = "ApplicationSubmitted", "ApplicationAmended", "ApplicationScored"
@@ -82,7 +82,7 @@ class Application:
         decisions = tuple(d for _, _, d in self.decisions)
         return ApplicationFacts(
             self.id,
-            interned(self.round_id),
+            self.round_id,
             claim,
             self.withdrawn_at,
             decisions,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 
 from .application import SUBMITTED, Application
 from .facts import ApplicationFacts
@@ -55,23 +55,28 @@ def check_application(application: Application, reviews: Reviews) -> list[Findin
     return found
 
 
-def check_causes(application: ApplicationFacts, closings: Mapping[str, Set[str]]) -> list[Finding]:
+def check_causes(
+    applications: Iterable[ApplicationFacts], closings: Mapping[str, Set[str]]
+) -> list[Finding]:
     """Each award or refusal answers to the closing of a round that lists the application:
     the closing is in the round's partition, so this runs once every partition is read.
     `closings`: the applications each RoundClosed event (by id) lists."""
-    return [
-        Finding(
-            CHECK,
-            f"{decision.event_type} does not answer to the "
-            "closing of a round that lists the application",
-            decision.at,
-            decision.event_id,
-            application.id,
-            application.round_id,
-        )
-        for decision in application.decisions
-        if application.id not in closings.get(decision.causation_id or "", ())
-    ]
+    found = []
+    for application in applications:
+        for decision in application.decisions:
+            if application.id not in closings.get(decision.causation_id or "", ()):
+                found.append(
+                    Finding(
+                        CHECK,
+                        f"{decision.event_type} does not answer to the "
+                        "closing of a round that lists the application",
+                        decision.at,
+                        decision.event_id,
+                        application.id,
+                        application.round_id,
+                    )
+                )
+    return found
 
 
 def _finding(message: str, at: Coordinates, event_id: str, application: Application) -> Finding:

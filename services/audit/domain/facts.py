@@ -2,14 +2,12 @@
 send between processes for every application of the history.
 
 Structs of strings and integers: a quarter of a million of them travel between processes
-for a million events. Moments are integer microseconds, and strings that repeat (a round's
-id, its closing's id, the policy's hash) are interned, to be held once in memory.
+for a million events. Moments are integer microseconds.
 """
 
 from __future__ import annotations
 
-import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -18,16 +16,13 @@ from .history import DECISIONS, ApplicationEvents
 from .payloads import Allocated
 from .records import Coordinates, Heading, LoggedEvent
 
-_EPOCH, _MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def micros(moment: datetime) -> int:
     """Exact, unlike a float timestamp."""
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def interned(value: str | None) -> str | None:
-    return sys.intern(value) if isinstance(value, str) else value
+    since = moment - _EPOCH
+    return (since.days * 86_400 + since.seconds) * 1_000_000 + since.microseconds
 
 
 # A scored claim, as the allocation takes it: ScoredClaim's fields, in its order, as the
@@ -62,15 +57,15 @@ class Decision(msgspec.Struct, array_like=True, frozen=True, gc=False):
         return cls(
             event.event_id,
             at,
-            sys.intern(event.event_type),
+            event.event_type,
             micros(event.occurred_at),
-            interned(event.causation_id),
+            event.causation_id,
             figures.amount_yuan if awarded else 0,
             figures.rank,
-            interned(figures.reason_code),
+            figures.reason_code,
             figures.prior_achievement_reward_yuan,
             figures.prior_enterprise_year_yuan,
-            interned(figures.policy_sha256),
+            figures.policy_sha256,
         )
 
 
@@ -113,7 +108,7 @@ def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
             decisions.append(Decision.of(event, event.at, figures))
     return ApplicationFacts(
         trail.id,
-        interned(trail.round_id),
+        trail.round_id,
         claim,
         withdrawn_at,
         tuple(decisions),

@@ -47,12 +47,18 @@ def check_limits(
             decision = decisions.get(claim.application_id)
             if decision is None:
                 continue
-            before_key = paid_by_key[claim.achievement_key]
-            before_year = paid_by_enterprise_year[claim.credit_code, year]
-            this_round[claim.credit_code] += decision.amount_yuan
-            highest_claim[claim.achievement_key] = max(
-                highest_claim[claim.achievement_key], claim.claimed_amount_yuan
-            )
+            key, code, amount = claim.achievement_key, claim.credit_code, decision.amount_yuan
+            before_key = paid_by_key[key]
+            before_year = paid_by_enterprise_year[code, year]
+            this_round[code] += amount
+            highest = highest_claim[key] = max(highest_claim[key], claim.claimed_amount_yuan)
+            if (
+                decision.prior_achievement_reward_yuan == before_key
+                and decision.prior_enterprise_year_yuan == before_year
+                and before_key + amount <= highest
+                and before_year + this_round[code] <= cap
+            ):
+                continue  # as nearly always
             problems = []
             if decision.prior_achievement_reward_yuan != before_key:
                 problems.append(
@@ -64,9 +70,9 @@ def check_limits(
                     f"relied on {decision.prior_enterprise_year_yuan} yuan paid to the "
                     f"enterprise earlier this year; the history shows {before_year}"
                 )
-            if before_key + decision.amount_yuan > highest_claim[claim.achievement_key]:
+            if before_key + amount > highest:
                 problems.append("the achievement has been paid more than its highest claimed level")
-            if before_year + this_round[claim.credit_code] > cap:
+            if before_year + this_round[code] > cap:
                 problems.append(f"the enterprise's awards this year pass the cap of {cap} yuan")
             findings += [
                 Finding(

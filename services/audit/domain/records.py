@@ -105,23 +105,19 @@ def parse(raw: bytes, at: Coordinates) -> LoggedEvent:
 def content_hash(raw: bytes, recorded: str) -> str:
     """The SHA-256 of the event's canonical encoding without its hash field.
 
-    A canonical record is its content's encoding with `"hash":"…"` spliced in where the
-    sorted keys put it, so cutting that field out gives the hashed bytes without
-    encoding anything again (an auditor does this a million times). Keys sort `hash`
-    after `event_type` and before `occurred_at`, and a quote inside a string value is
-    escaped, so the first `,"hash":"` is the field itself. A record that is not
-    canonical (or whose cut does not leave its content) is re-encoded instead: its hash
-    is then whatever its content hashes to, so an alteration still shows.
+    A canonical record is its content's encoding with `,"hash":"…"` spliced in where the
+    sorted keys put it (a quote inside a string value is escaped, so the first such text
+    is the field), so cutting those 74 bytes out gives the hashed bytes without encoding
+    anything again: an auditor does this a million times. When that digest is the
+    recorded hash, the bytes left are the sealed content (SHA-256 resists collisions),
+    whatever was cut. Otherwise the content is decoded and encoded canonically again: the
+    record may be intact but not canonical, and an altered one shows by its true hash.
     """
     cut = raw.find(_HASH_FIELD)
-    if (
-        cut > 0
-        and len(recorded) == 64
-        and raw.startswith(b'",', cut + 73)
-        and raw.startswith(recorded.encode(), cut + 9)
-    ):
+    if cut > 0:
         digest = hashlib.sha256(raw[:cut])
         digest.update(raw[cut + 74 :])
-        return digest.hexdigest()
+        if (spliced := digest.hexdigest()) == recorded:
+            return spliced
     content = {key: value for key, value in orjson.loads(raw).items() if key != "hash"}
     return hashlib.sha256(canonical_json(content)).hexdigest()

@@ -242,9 +242,7 @@ def merge(
     }
     findings = [f for result in results for f in result.findings]
     findings += _reused_ids(shared_ids, facts)
-    for application in facts.values():
-        if application.decisions:
-            findings += check_causes(application, closings)
+    findings += check_causes(facts.values(), closings)
     findings += check_limits(rounds, facts)
     findings += reproduced()
     if round_id is not None:
