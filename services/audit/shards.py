@@ -85,6 +85,14 @@ _RESULT = msgspec.msgpack.Decoder(ShardResult)
 _RESULT_TAG, _FAILED_TAG = b"R", b"F"
 
 
+def to_wire(result: ShardResult) -> bytes:
+    return msgspec.msgpack.encode(result)
+
+
+def from_wire(message: bytes | memoryview) -> ShardResult:
+    return _RESULT.decode(message)
+
+
 def _gather(
     connections: list[Connection], counters: Any, progress: Progress
 ) -> list[tuple[ShardResult, array[int]]]:
@@ -106,7 +114,7 @@ def _receive_result(connection: Connection) -> tuple[ShardResult, array[int]]:
         raise RuntimeError(f"a replay worker failed: {message[1:].decode()}")
     ids = array("q")
     ids.frombytes(connection.recv_bytes())
-    return _RESULT.decode(memoryview(message)[1:]), ids
+    return from_wire(memoryview(message)[1:]), ids
 
 
 def receive(connection: Connection) -> Any:
@@ -145,7 +153,7 @@ def _work(
         verifier = Verifier()
         asyncio.run(replay(bootstrap, topics, verifier.observe, partitions, total, read))
         with paused_collector():
-            result = msgspec.msgpack.encode(verifier.finish())
+            result = to_wire(verifier.finish())
         connection.send_bytes(_RESULT_TAG + result)
         connection.send_bytes(verifier.ids().tobytes())
         answered = True

@@ -15,7 +15,7 @@ from bench.history import history
 from services.audit.domain.records import Coordinates
 from services.audit.domain.verify import Verdict, Verifier, ids_in_several, merge
 from services.audit.round_workers import rounds_in_processes
-from services.audit.shards import shard
+from services.audit.shards import from_wire, shard, to_wire
 from shared.envelope import canonical_json
 
 PARTITIONS = 4
@@ -43,7 +43,8 @@ def verify(log: Log, shards: list[list[int]]) -> Verdict:
             if at.partition in partitions:
                 verifier.observe(value, at)
         verifiers.append(verifier)
-    results = [v.finish() for v in verifiers]
+    # As the workers send them to the parent.
+    results = [from_wire(to_wire(v.finish())) for v in verifiers]
     several = ids_in_several([v.ids() for v in verifiers])
     return merge(results, [e for v in verifiers for e in v.events_named(several)])
 

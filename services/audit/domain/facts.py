@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from .history import DECISIONS, ApplicationEvents
-from .payloads import Allocated
+from .payloads import Allocated, Malformed, Score
 from .records import Coordinates, Heading, LoggedEvent
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -84,28 +84,32 @@ class ApplicationFacts(msgspec.Struct, array_like=True, frozen=True, gc=False):
 
 
 def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
-    """`trail` in stream order (History.settle_order)."""
+    """`trail` in stream order (History.settle_order). Figures that are not readable are
+    left out, as verify leaves them (and names them)."""
     claim: Claim | None = None
     withdrawn_at: int | None = None
     decisions: list[Decision] = []
     for event in (*trail.own, *trail.scoring):
         kind = event.event_type
-        if kind == "ApplicationScored":
-            payload = event.payload
-            claim = (
-                trail.id,
-                payload["enterprise_credit_code"],
-                payload["achievement_key"],
-                payload["claimed_amount_yuan"],
-                payload["score"],
-            )
-        elif kind == "ApplicationWithdrawn":
+        try:
+            if kind == "ApplicationScored":
+                score = msgspec.convert(event.payload, Score)
+                claim = (
+                    trail.id,
+                    score.enterprise_credit_code,
+                    score.achievement_key,
+                    score.claimed_amount_yuan,
+                    score.score,
+                )
+            elif kind in DECISIONS:
+                figures = msgspec.convert(event.payload, Allocated)
+                decisions.append(Decision.of(event, event.at, figures))
+        except Malformed:
+            continue
+        if kind == "ApplicationWithdrawn":
             moment = micros(event.occurred_at)
             if withdrawn_at is None or moment < withdrawn_at:
                 withdrawn_at = moment
-        elif kind in DECISIONS:
-            figures = msgspec.convert(event.payload, Allocated)
-            decisions.append(Decision.of(event, event.at, figures))
     return ApplicationFacts(
         trail.id,
         trail.round_id,

@@ -1,9 +1,10 @@
 """The payload fields `verify` reads, decoded from a Heading's undecoded payload.
 
 Each struct names only what a check needs: msgspec skips the rest of the payload without
-building it, and keeps nothing for the collector to walk. Fields are `Any`, like a
-dict's `.get`: a recorded value of the wrong type is a difference to report, not a
-record to refuse (the hash chain already says whether the record is as it was sealed)."""
+building it. Money, scores and ranks must be integers: a payload whose figures are not is
+reported as unreadable where it sits (and the checks that needed it report what is then
+missing). Other fields are `Any`, like a dict's `.get`: a recorded value the checks do
+not expect is a difference they report."""
 
 from __future__ import annotations
 
@@ -31,23 +32,24 @@ class Filing(msgspec.Struct, gc=False):
 
 
 class Score(msgspec.Struct, gc=False):
+    # The claim the allocation takes: without any of it, the score is unreadable.
+    enterprise_credit_code: Any
+    achievement_key: Any
+    claimed_amount_yuan: int
+    score: int
     policy_version: Any = None
     policy_sha256: Any = None
-    enterprise_credit_code: Any = None
-    achievement_key: Any = None
-    claimed_amount_yuan: Any = None
-    score: Any = None
     breakdown: Any = None
 
 
 class Allocated(msgspec.Struct, gc=False):
     """An award or a refusal's figures."""
 
-    amount_yuan: Any = 0
-    rank: Any = None
+    amount_yuan: int = 0
+    rank: int | None = None
     reason_code: Any = None
-    prior_achievement_reward_yuan: Any = 0
-    prior_enterprise_year_yuan: Any = 0
+    prior_achievement_reward_yuan: int = 0
+    prior_enterprise_year_yuan: int = 0
     policy_sha256: Any = None
 
 
