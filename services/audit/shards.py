@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from array import array
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
@@ -60,7 +61,8 @@ def start_shards(
 
     def collect(progress: Progress) -> Merging:
         try:
-            answers = _gather(connections, counters, progress)
+            with paused_collector():  # while the shards' results are decoded
+                answers = _gather(connections, counters, progress)
             several = ids_in_several([ids for _, ids in answers])
             for connection in connections:
                 connection.send(several)
@@ -158,6 +160,10 @@ def _work(
         connection.send_bytes(verifier.ids().tobytes())
         answered = True
         connection.send(("done", verifier.events_named(connection.recv())))
+        connection.close()
+        # Returning would free the replay's millions of objects one by one (a second and
+        # more): all is answered, so the process leaves without.
+        os._exit(0)
     except BaseException as error:
         if answered:
             connection.send(("failed", repr(error)))

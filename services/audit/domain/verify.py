@@ -260,12 +260,14 @@ def ids_in_several(shards: Sequence[Iterable[int]]) -> set[int]:
     """Hashes of event ids read by more than one shard: the one chain check a shard cannot
     make alone (an id reused with other content in another partition). A hash shared by
     two different ids costs only a look: `_reused_ids` compares the ids themselves."""
-    seen: set[int] = set()
+    if not shards:
+        return set()
+    seen = set(shards[0])
     several: set[int] = set()
-    for hashes in shards:
-        ids = set(hashes)
-        several |= seen & ids
-        seen |= ids
+    for index, hashes in enumerate(shards[1:], 2):
+        several |= seen.intersection(hashes)
+        if index < len(shards):
+            seen.update(hashes)
     return several
 
 
