@@ -14,28 +14,22 @@ from .application import Application, Scored
 from .causality import Reviews
 from .facts import ApplicationFacts, Decision
 from .findings import Finding
-from .records import Coordinates
 from .rounds import Round
 
 SCORE, ALLOCATION, POLICY = "score reproduced", "allocation reproduced", "policy"
 
 
-def recorded_policy(
-    version: str, recorded_sha256: str | None, at: Coordinates, event_id: str, **where: Any
-) -> Policy | Finding:
-    """The policy document of `version`, if it is the very one the event recorded."""
+def recorded_policy(version: str, recorded_sha256: str | None) -> Policy | str:
+    """The policy document of `version`, if it is the very one the event recorded; else
+    why not."""
     try:
         policy = policy_version(version)
     except UnknownPolicy as error:
-        return Finding(POLICY, str(error), at, event_id, **where)
+        return str(error)
     if recorded_sha256 is not None and recorded_sha256 != policy.sha256:
-        return Finding(
-            POLICY,
+        return (
             f"policy {version} recorded with SHA-256 {recorded_sha256[:12]}…, but the "
-            f"document has {policy.sha256[:12]}…",
-            at,
-            event_id,
-            **where,
+            f"document has {policy.sha256[:12]}…"
         )
     return policy
 
@@ -60,15 +54,9 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
     if recorded.policy_version != pinned:
         message = f"scored under {recorded.policy_version}, but the round pinned {pinned}"
         return [Finding(POLICY, message, scored.at, scored.event_id, **_where(application))]
-    policy = recorded_policy(
-        recorded.policy_version,
-        recorded.policy_sha256,
-        scored.at,
-        scored.event_id,
-        **_where(application),
-    )
-    if isinstance(policy, Finding):
-        return [policy]
+    policy = recorded_policy(recorded.policy_version, recorded.policy_sha256)
+    if isinstance(policy, str):
+        return [Finding(POLICY, policy, scored.at, scored.event_id, **_where(application))]
     enterprise = filing.enterprise
     again = assess(filing.claim, enterprise.credit_code, enterprise.industry, policy)
     if (
@@ -116,15 +104,9 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
         return []
     in_play = round_.in_play(facts)
     first = min(decisions.values(), key=lambda d: (d.occurred_at, d.at))
-    policy = recorded_policy(
-        closed.payload["policy_version"],
-        first.policy_sha256,
-        first.at,
-        first.event_id,
-        round_id=round_.id,
-    )
-    if isinstance(policy, Finding):
-        return [policy]
+    policy = recorded_policy(closed.payload["policy_version"], first.policy_sha256)
+    if isinstance(policy, str):
+        return [Finding(POLICY, policy, first.at, first.event_id, round_id=round_.id)]
     decided = [c for c in in_play if c.application_id in decisions]
     prior = PriorRewards(
         by_achievement={

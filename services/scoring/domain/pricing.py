@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -11,8 +10,8 @@ from shared.contracts.scoring import ScoreComponent
 from shared.policy import Policy
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
+# A NamedTuple: an auditor assesses every score of the history again.
+class Assessment(NamedTuple):
     achievement_key: str
     claimed_amount_yuan: int
     score: int
@@ -40,15 +39,14 @@ class Terms(NamedTuple):
     industry: str
 
 
+_new = tuple.__new__  # a NamedTuple from a tuple, without its Python-level __new__
+
+
 def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Policy) -> Assessment:
     """The claim's amount and score, with a breakdown a reader can check by hand."""
-    terms = Terms(
-        claim["category"],
-        _level(claim),
-        claim.get("tier"),
-        claim.get("role"),
-        claim.get("work"),
-        industry,
+    get = claim.get
+    terms = _new(
+        Terms, (claim["category"], _level(claim), get("tier"), get("role"), get("work"), industry)
     )
     priced = _priced(terms, policy)
     return Assessment(
