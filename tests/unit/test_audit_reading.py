@@ -91,3 +91,18 @@ def test_an_intact_record_encoded_in_another_key_order_is_not_altered(log: Log) 
     reordered = dict(reversed(list(orjson.loads(value).items())))
     changed = [*log[:3], (at, orjson.dumps(reordered)), *log[4:]]
     assert verify(changed).findings == []
+
+
+def test_every_decision_is_held_to_the_rounds_policy_not_only_the_first(log: Log) -> None:
+    """An award is the last event of its stream, so one resealed with another policy's
+    digest breaks no chain: only comparing each decision's digest with the round's shows."""
+    awards = [(i, orjson.loads(v)) for i, (_, v) in enumerate(log) if b'"ApplicationAwarded"' in v]
+    first_round = awards[0][1]["payload"]["round_id"]
+    # The round's last award, not its first (whose digest is the round's policy check).
+    index, award = [(i, a) for i, a in awards if a["payload"]["round_id"] == first_round][-1]
+    other = {**award["payload"], "policy_sha256": "0" * 64}
+    content = {k: v for k, v in {**award, "payload": other}.items() if k != "hash"}
+    forged = {**content, "hash": hashlib.sha256(canonical_json(content)).hexdigest()}
+    changed = [*log[:index], (log[index][0], canonical_json(forged)), *log[index + 1 :]]
+    named = [f for f in verify(changed).findings if f.event_id == award["event_id"]]
+    assert [(f.check, f.at) for f in named if f.check == "policy"] == [("policy", log[index][0])]

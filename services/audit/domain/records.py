@@ -32,42 +32,35 @@ class Coordinates(NamedTuple):
 
 # gc=False: a struct of strings and integers (and the decoded payload, tracked on its own)
 # can be in no reference cycle; a replay makes a million of them.
-class Heading(msgspec.Struct, gc=False):
+class _Envelope(msgspec.Struct, gc=False):
+    """An envelope's fields but its actor and payload."""
+
+    event_id: str
+    event_type: str
+    schema_version: int
+    source: str
+    aggregate_type: str
+    aggregate_id: str
+    aggregate_version: int
+    occurred_at: Moment
+    correlation_id: str
+    causation_id: str | None
+    previous_hash: str
+    hash: str
+
+
+class Heading(_Envelope, gc=False):
     """An envelope as recorded, its actor and payload left as undecoded JSON."""
 
-    event_id: str
-    event_type: str
-    schema_version: int
-    source: str
-    aggregate_type: str
-    aggregate_id: str
-    aggregate_version: int
-    occurred_at: Moment
-    correlation_id: str
-    causation_id: str | None
     actor: msgspec.Raw
     payload: msgspec.Raw
-    previous_hash: str
-    hash: str
 
 
-class LoggedEvent(msgspec.Struct, gc=False):
+class LoggedEvent(_Envelope, gc=False):
     """An envelope decoded whole, with where it was read and the hash of its content."""
 
-    event_id: str
-    event_type: str
-    schema_version: int
-    source: str
-    aggregate_type: str
-    aggregate_id: str
-    aggregate_version: int
-    occurred_at: Moment
-    correlation_id: str
-    causation_id: str | None
     actor: dict[str, Any]
     payload: dict[str, Any]
-    previous_hash: str
-    hash: str
     # Not in the record: set from where it was read and from its bytes, never believed.
     at: Coordinates = Coordinates("", -1, -1)
     # The SHA-256 of the content as read: equal to `hash` unless the event was altered.

@@ -127,6 +127,19 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
     findings = []
     expected_ids = {o.application_id for o in outcomes}
     for application_id, decision in decisions.items():
+        recorded = decision.policy_sha256
+        if recorded is not None and recorded != policy.sha256:
+            findings.append(
+                Finding(
+                    POLICY,
+                    f"decided under a policy with SHA-256 {str(recorded)[:12]}…, but the "
+                    f"round's policy {policy.version} has {policy.sha256[:12]}…",
+                    decision.at,
+                    decision.event_id,
+                    application_id,
+                    round_.id,
+                )
+            )
         if application_id not in expected_ids:
             findings.append(
                 _about(
