@@ -106,3 +106,26 @@ def test_every_decision_is_held_to_the_rounds_policy_not_only_the_first(log: Log
     changed = [*log[:index], (log[index][0], canonical_json(forged)), *log[index + 1 :]]
     named = [f for f in verify(changed).findings if f.event_id == award["event_id"]]
     assert [(f.check, f.at) for f in named if f.check == "policy"] == [("policy", log[index][0])]
+
+
+def test_a_score_whose_breakdown_is_encoded_in_another_order_still_reproduces(log: Log) -> None:
+    """verify compares a breakdown's bytes with the canonical encoding first; bytes that
+    differ are compared again as values before anything is reported."""
+    index = next(i for i, (_, v) in enumerate(log) if b'"ApplicationScored"' in v)
+    score = orjson.loads(log[index][1])
+    parts = [dict(reversed(list(part.items()))) for part in score["payload"]["breakdown"]]
+    reordered = {**score, "payload": {**score["payload"], "breakdown": parts}}
+    assert orjson.dumps(reordered) != canonical_json(reordered)  # the same content, not bytes
+    changed = [*log[:index], (log[index][0], orjson.dumps(reordered)), *log[index + 1 :]]
+    assert verify(changed).findings == []
+
+
+def test_a_score_with_another_breakdown_is_named(log: Log) -> None:
+    score = next(orjson.loads(v) for _, v in log if b'"ApplicationScored"' in v)
+    parts = [{**part, "points": part["points"] + 1} for part in score["payload"]["breakdown"]]
+    changed, at, event_id = resealed(
+        log, "ApplicationScored", {"payload": {**score["payload"], "breakdown": parts}}
+    )
+    named = [f for f in verify(changed).findings if f.check == "score reproduced"]
+    assert [(f.at, f.event_id) for f in named] == [(at, event_id)]
+    assert named[0].message.startswith("breakdown recorded")

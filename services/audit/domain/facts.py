@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from .history import DECISIONS, ApplicationEvents
-from .payloads import Allocated, Malformed, Score
+from .payloads import Allocated, Claimed, Malformed
 from .records import Coordinates, Heading, LoggedEvent
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,7 +93,7 @@ def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
         kind = event.event_type
         try:
             if kind == "ApplicationScored":
-                score = msgspec.convert(event.payload, Score)
+                score = msgspec.convert(event.payload, Claimed)
                 claim = (
                     trail.id,
                     score.enterprise_credit_code,

@@ -31,15 +31,21 @@ class Filing(msgspec.Struct, gc=False):
     claim: Any = None
 
 
-class Score(msgspec.Struct, gc=False):
-    # The claim the allocation takes: without any of it, the score is unreadable.
+class Claimed(msgspec.Struct, gc=False):
+    """The claim a score hands to the allocation: without any of it, it is unreadable."""
+
     enterprise_credit_code: Any
     achievement_key: Any
     claimed_amount_yuan: int
     score: int
+
+
+class Score(Claimed, gc=False):
     policy_version: Any = None
     policy_sha256: Any = None
-    breakdown: Any = None
+    # Kept as its JSON (a copy, not a view of the whole record) until it is compared: as
+    # a list of dicts it was most of what a replay keeps of a score.
+    breakdown: msgspec.Raw = msgspec.Raw(b"null")
 
 
 class Allocated(msgspec.Struct, gc=False):

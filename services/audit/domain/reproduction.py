@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import msgspec
+
 from services.scoring.domain.allocation import Outcome, PriorRewards, allocate
 from services.scoring.domain.pricing import assess
 from shared.policy import Policy, UnknownPolicy, policy_version
@@ -63,9 +65,16 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
         recorded.claimed_amount_yuan == again.claimed_amount_yuan
         and recorded.score == again.score
         and recorded.achievement_key == again.achievement_key
-        and recorded.breakdown == again.recorded_breakdown
+        and bytes(recorded.breakdown) == again.recorded_breakdown_json
     ):
         return []  # as nearly always: nothing more to build
+    # Compared as values: a breakdown encoded otherwise may still be the same.
+    recorded_as_read = {
+        "claimed_amount_yuan": recorded.claimed_amount_yuan,
+        "score": recorded.score,
+        "achievement_key": recorded.achievement_key,
+        "breakdown": msgspec.json.decode(recorded.breakdown),
+    }
     expected = {
         "claimed_amount_yuan": again.claimed_amount_yuan,
         "score": again.score,
@@ -73,10 +82,12 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
         "breakdown": again.recorded_breakdown,
     }
     differences = [
-        f"{name} recorded {getattr(recorded, name)!r}, reproduced {value!r}"
+        f"{name} recorded {recorded_as_read[name]!r}, reproduced {value!r}"
         for name, value in expected.items()
-        if getattr(recorded, name) != value
+        if recorded_as_read[name] != value
     ]
+    if not differences:
+        return []
     message = "; ".join(differences)
     return [Finding(SCORE, message, scored.at, scored.event_id, **_where(application))]
 

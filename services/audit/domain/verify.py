@@ -140,6 +140,8 @@ class Verifier:
             decision = payloads.REVIEW.decode(payload).decision
             self.reviews[event.event_id] = (application.id, decision, version)
         elif kind == SCORED:
+            score = payloads.SCORE.decode(payload)
+            score.breakdown = score.breakdown.copy()
             application.scores.append(
                 _new(
                     Scored,
@@ -149,7 +151,7 @@ class Verifier:
                         at,
                         event.event_id,
                         event.causation_id,
-                        payloads.SCORE.decode(payload),
+                        score,
                     ),
                 )
             )

@@ -7,6 +7,7 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from shared.contracts.scoring import ScoreComponent
+from shared.envelope import canonical_json
 from shared.policy import Policy
 
 
@@ -16,8 +17,10 @@ class Assessment(NamedTuple):
     claimed_amount_yuan: int
     score: int
     breakdown: list[ScoreComponent]
-    # The breakdown as an ApplicationScored payload carries it, for an auditor to compare.
+    # The breakdown as an ApplicationScored payload carries it, for an auditor to compare,
+    # and as its canonical encoding records it.
     recorded_breakdown: list[dict[str, Any]]
+    recorded_breakdown_json: bytes
 
 
 class Priced(NamedTuple):
@@ -25,6 +28,7 @@ class Priced(NamedTuple):
     score: int
     parts: tuple[ScoreComponent, ...]
     recorded: tuple[dict[str, Any], ...]
+    recorded_json: bytes
 
 
 class Terms(NamedTuple):
@@ -55,6 +59,7 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
         priced.score,
         list(priced.parts),
         list(priced.recorded),
+        priced.recorded_json,
     )
 
 
@@ -63,11 +68,13 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
 @lru_cache(maxsize=4096)
 def _priced(terms: Terms, policy: Policy) -> Priced:
     parts = tuple(_components(terms, policy))
+    recorded = tuple(part.model_dump() for part in parts)
     return Priced(
         _amount(terms, policy),
         sum(part.points for part in parts),
         parts,
-        tuple(part.model_dump() for part in parts),
+        recorded,
+        canonical_json(list(recorded)),
     )
 
 
