@@ -52,13 +52,6 @@ def check_limits(
             before_year = paid_by_enterprise_year[code, year]
             this_round[code] += amount
             highest = highest_claim[key] = max(highest_claim[key], claim.claimed_amount_yuan)
-            if (
-                decision.prior_achievement_reward_yuan == before_key
-                and decision.prior_enterprise_year_yuan == before_year
-                and before_key + amount <= highest
-                and before_year + this_round[code] <= cap
-            ):
-                continue  # as nearly always
             problems = []
             if decision.prior_achievement_reward_yuan != before_key:
                 problems.append(

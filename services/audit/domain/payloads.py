@@ -61,8 +61,15 @@ class Allocated(msgspec.Struct, gc=False):
 
 REVIEW = msgspec.json.Decoder(Review)
 FILING = msgspec.json.Decoder(Filing)
-SCORE = msgspec.json.Decoder(Score)
 ALLOCATED = msgspec.json.Decoder(Allocated)
+_SCORE = msgspec.json.Decoder(Score)
+
+
+def read_score(payload: msgspec.Raw) -> Score:
+    score = _SCORE.decode(payload)
+    score.breakdown = score.breakdown.copy()  # not a view that keeps the whole record
+    return score
+
 
 # A payload that is not a JSON object at all.
 Malformed = msgspec.DecodeError

@@ -140,20 +140,9 @@ class Verifier:
             decision = payloads.REVIEW.decode(payload).decision
             self.reviews[event.event_id] = (application.id, decision, version)
         elif kind == SCORED:
-            score = payloads.SCORE.decode(payload)
-            score.breakdown = score.breakdown.copy()
+            score = payloads.read_score(payload)
             application.scores.append(
-                _new(
-                    Scored,
-                    (
-                        in_scoring,
-                        version,
-                        at,
-                        event.event_id,
-                        event.causation_id,
-                        score,
-                    ),
-                )
+                _new(Scored, (in_scoring, version, at, event.event_id, event.causation_id, score))
             )
         elif kind in DECISIONS:
             figures = payloads.ALLOCATED.decode(payload)
