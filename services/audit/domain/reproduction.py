@@ -118,16 +118,15 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
     policy = recorded_policy(closed.payload["policy_version"], first.policy_sha256)
     if isinstance(policy, str):
         return [Finding(POLICY, policy, first.at, first.event_id, round_id=round_.id)]
-    decided = [c for c in in_play if c.application_id in decisions]
-    prior = PriorRewards(
-        by_achievement={
-            c.achievement_key: decisions[c.application_id].prior_achievement_reward_yuan
-            for c in decided
-        },
-        by_enterprise_this_year={
-            c.credit_code: decisions[c.application_id].prior_enterprise_year_yuan for c in decided
-        },
-    )
+    # What earlier rounds had paid, as the decisions recorded it: the allocation is
+    # reproduced on their word, and the limits check holds them to the history.
+    by_achievement, by_enterprise = {}, {}
+    for claim in in_play:
+        decision = decisions.get(claim.application_id)
+        if decision is not None:
+            by_achievement[claim.achievement_key] = decision.prior_achievement_reward_yuan
+            by_enterprise[claim.credit_code] = decision.prior_enterprise_year_yuan
+    prior = PriorRewards(by_achievement, by_enterprise)
     outcomes = allocate(
         in_play,
         budget=closed.payload["budget_yuan"],
@@ -136,7 +135,7 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
         prior=prior,
     )
     findings = []
-    expected_ids = {o.application_id for o in outcomes}
+    reproduced = {outcome.application_id: outcome for outcome in outcomes}
     for application_id, decision in decisions.items():
         recorded = decision.policy_sha256
         if recorded is not None and recorded != policy.sha256:
@@ -151,7 +150,8 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
                     round_.id,
                 )
             )
-        if application_id not in expected_ids:
+        outcome = reproduced.get(application_id)
+        if outcome is None:
             findings.append(
                 _about(
                     decision,
@@ -160,23 +160,20 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
                     round_.id,
                 )
             )
-    for outcome in outcomes:
-        recorded = decisions.get(outcome.application_id)
-        if recorded is None:
-            findings.append(
-                Finding(
-                    ALLOCATION,
-                    "in play but never decided",
-                    closed.at,
-                    closed.event_id,
-                    outcome.application_id,
-                    round_.id,
-                )
-            )
-            continue
-        difference = _compare(outcome, recorded)
-        if difference:
-            findings.append(_about(recorded, difference, outcome.application_id, round_.id))
+        elif difference := _compare(outcome, decision):
+            findings.append(_about(decision, difference, application_id, round_.id))
+    findings += [
+        Finding(
+            ALLOCATION,
+            "in play but never decided",
+            closed.at,
+            closed.event_id,
+            outcome.application_id,
+            round_.id,
+        )
+        for outcome in outcomes
+        if outcome.application_id not in decisions
+    ]
     return findings
 
 

@@ -42,6 +42,9 @@ class Outcome(NamedTuple):
     prior_enterprise_year_yuan: int
 
 
+_new = tuple.__new__
+
+
 def ranked(claims: Iterable[ScoredClaim]) -> list[ScoredClaim]:
     """Best score first; ties broken by application id so every instance agrees."""
     return sorted(claims, key=lambda c: (-c.score, c.application_id))
@@ -62,14 +65,16 @@ def allocate(
     granted = fund([capped[c.application_id] for c in order], budget)
     outcomes = []
     reason: Reason | None
+    paid_before, paid_this_year = prior.by_achievement.get, prior.by_enterprise_this_year.get
     for rank, (claim, amount) in enumerate(zip(order, granted, strict=True), 1):
-        before = prior.by_achievement.get(claim.achievement_key, 0)
-        if payable[claim.application_id] == 0:
+        application_id = claim.application_id
+        before = paid_before(claim.achievement_key, 0)
+        if payable[application_id] == 0:
             reason = "already_rewarded"
-            basis = superseded.get(claim.application_id) or (
+            basis = superseded.get(application_id) or (
                 f"{before} yuan already paid for this achievement, as much as this claim"
             )
-        elif capped[claim.application_id] == 0:
+        elif capped[application_id] == 0:
             reason, basis = "enterprise_cap_reached", f"enterprise cap of {cap} yuan a year used"
         elif amount == 0:
             reason, basis = (
@@ -78,17 +83,22 @@ def allocate(
             )
         else:
             reason = None
-            basis = _basis(mode, claim, payable[claim.application_id], capped, amount, rank)
+            basis = _basis(mode, claim, payable[application_id], capped, amount, rank)
+        # tuple.__new__: the NamedTuple without its Python-level __new__ (an auditor
+        # allocates every round of the history again).
         outcomes.append(
-            Outcome(
-                claim.application_id,
-                rank,
-                claim.claimed_amount_yuan,
-                amount,
-                reason,
-                basis,
-                before,
-                prior.by_enterprise_this_year.get(claim.credit_code, 0),
+            _new(
+                Outcome,
+                (
+                    application_id,
+                    rank,
+                    claim.claimed_amount_yuan,
+                    amount,
+                    reason,
+                    basis,
+                    before,
+                    paid_this_year(claim.credit_code, 0),
+                ),
             )
         )
     return outcomes
