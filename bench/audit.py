@@ -4,9 +4,13 @@ bare aiokafka consumer reads the same topics from the same broker in the same ru
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import resource
+import subprocess
+import sys
 import time
+from typing import NamedTuple
 from uuid import uuid4
 
 from aiokafka import AIOKafkaProducer
@@ -70,13 +74,46 @@ async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
         return count, time.perf_counter() - started
 
 
-async def verify(bootstrap: str, topics: list[str]) -> tuple[int, float, int]:
+def verify(bootstrap: str, topics: list[str]) -> tuple[int, float, int]:
     """`qsfund-audit verify` as the command runs it: from asking the cluster for the
     partitions, through the workers' replay, to the merged findings."""
     started = time.perf_counter()
-    # In a thread: verify runs event loops of its own (and forks its workers from there).
-    verdict = await asyncio.to_thread(replay.verify, bootstrap, topics, None, WORKERS)
+    verdict = replay.verify(bootstrap, topics, None, WORKERS)
     return verdict.events_read, time.perf_counter() - started, len(verdict.findings)
+
+
+class Sample(NamedTuple):
+    events: int
+    seconds: float
+    cpu_self: float  # this side's own process
+    cpu_children: float  # and its worker processes
+    findings: int
+
+
+def sample(side: str, bootstrap: str, topics: list[str]) -> Sample:
+    """One bare read or one verify, each in a process of its own, as the command runs.
+
+    Not in this one: after generating and producing a million events its heap is large
+    and full of holes, and verify's workers, forked from it, ran a tenth to a quarter
+    slower (34,000 to 39,000 events/s against 44,000 to 45,000 from a fresh process, on
+    the same topics, one after the other)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.audit", side, bootstrap, *topics],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return Sample(*json.loads(out.splitlines()[-1]))
+
+
+def _sample_here(side: str, bootstrap: str, topics: list[str]) -> Sample:
+    before = cpu_seconds()
+    if side == "raw":
+        (events, seconds), found = asyncio.run(raw_read(bootstrap, topics)), 0
+    else:
+        events, seconds, found = verify(bootstrap, topics)
+    after = cpu_seconds()
+    return Sample(events, seconds, after[0] - before[0], after[1] - before[1], found)
 
 
 def per_event(seconds: float, events: int) -> str:
@@ -92,29 +129,28 @@ async def bench_audit(bootstrap: str) -> None:
     names = [topics.applications, topics.scoring]
     # Bare read, verify, bare read, verify, bare read: on a shared machine one sample of
     # either can be far off, so each side is given its best, and every sample is shown.
-    raws: list[tuple[int, float, float]] = []  # events, seconds, CPU seconds
-    verifies: list[tuple[int, float, int, float, float]] = []  # and findings, CPU split
-    for turn in range(5):
-        before = cpu_seconds()
-        if turn % 2 == 0:
-            events, seconds = await raw_read(bootstrap, names)
-            raws.append((events, seconds, cpu_seconds()[0] - before[0]))
-        else:
-            events, seconds, found = await verify(bootstrap, names)
-            after = cpu_seconds()
-            verifies.append((events, seconds, found, after[0] - before[0], after[1] - before[1]))
-    ceiling = max(events / seconds for events, seconds, _ in raws)
-    rate = max(events / seconds for events, seconds, *_ in verifies)
+    # Each sample in a process of its own (see `sample`), started from a thread: this
+    # one's event loop stays free.
+    turns = ["raw", "verify", "raw", "verify", "raw"]
+    samples = [await asyncio.to_thread(sample, side, bootstrap, names) for side in turns]
+    raws = [s for side, s in zip(turns, samples, strict=True) if side == "raw"]
+    verifies = [s for side, s in zip(turns, samples, strict=True) if side == "verify"]
+    ceiling = max(s.events / s.seconds for s in raws)
+    rate = max(s.events / s.seconds for s in verifies)
     print(
         "bare aiokafka reads:  "
-        + ", ".join(f"{e / s:,.0f}/s ({per_event(c, e)} CPU an event)" for e, s, c in raws)
+        + ", ".join(
+            f"{s.events / s.seconds:,.0f}/s ({per_event(s.cpu_self, s.events)} CPU an event)"
+            for s in raws
+        )
     )
     print(
         "qsfund-audit verify:  "
         + ", ".join(
-            f"{e / s:,.0f}/s ({per_event(w, e)} CPU an event in the workers, "
-            f"{per_event(p, e)} in the parent; {f} findings)"
-            for e, s, f, p, w in verifies
+            f"{s.events / s.seconds:,.0f}/s ({per_event(s.cpu_children, s.events)} CPU an "
+            f"event in the workers, {per_event(s.cpu_self, s.events)} in the parent; "
+            f"{s.findings} findings)"
+            for s in verifies
         )
     )
     print(f"{'bare aiokafka read (best of three)':<48} {ceiling:>12,.0f} events/s")
@@ -123,3 +159,9 @@ async def bench_audit(bootstrap: str) -> None:
         f"  ({rate / ceiling:.2f} of the ceiling; target 0.50; "
         f"{WORKERS} worker processes on {os.cpu_count()} CPUs)"
     )
+
+
+if __name__ == "__main__":
+    # python -m bench.audit raw|verify BOOTSTRAP TOPIC...: one sample, as a JSON line.
+    side, bootstrap, *topics = sys.argv[1:]
+    print(json.dumps(_sample_here(side, bootstrap, topics)))
