@@ -97,13 +97,14 @@ def sample(side: str, bootstrap: str, topics: list[str]) -> Sample:
     and full of holes, and verify's workers, forked from it, ran a tenth to a quarter
     slower (34,000 to 39,000 events/s against 44,000 to 45,000 from a fresh process, on
     the same topics, one after the other)."""
-    out = subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "bench.audit", side, bootstrap, *topics],
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    return Sample(*json.loads(out.splitlines()[-1]))
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"the {side} sample failed ({run.returncode}):\n{run.stderr}")
+    return Sample(*json.loads(run.stdout.splitlines()[-1]))
 
 
 def _sample_here(side: str, bootstrap: str, topics: list[str]) -> Sample:
