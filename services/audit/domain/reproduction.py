@@ -79,7 +79,7 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
         "claimed_amount_yuan": again.claimed_amount_yuan,
         "score": again.score,
         "achievement_key": again.achievement_key,
-        "breakdown": again.recorded_breakdown,
+        "breakdown": msgspec.json.decode(again.recorded_breakdown_json),
     }
     differences = [
         f"{name} recorded {recorded_as_read[name]!r}, reproduced {value!r}"

@@ -17,9 +17,8 @@ class Assessment(NamedTuple):
     claimed_amount_yuan: int
     score: int
     breakdown: list[ScoreComponent]
-    # The breakdown as an ApplicationScored payload carries it, for an auditor to compare,
-    # and as its canonical encoding records it.
-    recorded_breakdown: list[dict[str, Any]]
+    # The breakdown's canonical encoding, as an ApplicationScored record carries it: what
+    # an auditor compares with the record's bytes.
     recorded_breakdown_json: bytes
 
 
@@ -27,7 +26,6 @@ class Priced(NamedTuple):
     amount_yuan: int
     score: int
     parts: tuple[ScoreComponent, ...]
-    recorded: tuple[dict[str, Any], ...]
     recorded_json: bytes
 
 
@@ -58,7 +56,6 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
         priced.amount_yuan,
         priced.score,
         list(priced.parts),
-        list(priced.recorded),
         priced.recorded_json,
     )
 
@@ -68,13 +65,11 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
 @lru_cache(maxsize=4096)
 def _priced(terms: Terms, policy: Policy) -> Priced:
     parts = tuple(_components(terms, policy))
-    recorded = tuple(part.model_dump() for part in parts)
     return Priced(
         _amount(terms, policy),
         sum(part.points for part in parts),
         parts,
-        recorded,
-        canonical_json(list(recorded)),
+        canonical_json([part.model_dump() for part in parts]),
     )
 
 
