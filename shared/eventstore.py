@@ -7,8 +7,9 @@ version) makes a stale writer fail instead of overwriting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import Table, insert, select
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from shared.clock import system_clock
 from shared.contracts import Contract
 from shared.envelope import GENESIS_HASH, Actor, Envelope, seal
 
@@ -50,9 +52,13 @@ Connectable = AsyncSession | AsyncConnection
 
 
 class EventStore:
-    def __init__(self, source: str, table: Table) -> None:
+    def __init__(
+        self, source: str, table: Table, clock: Callable[[], datetime] = system_clock
+    ) -> None:
         self.source = source
         self.table = table
+        # Stamps each event's occurred_at: the same clock the service decides by.
+        self.clock = clock
 
     async def stream(self, db: Connectable, aggregate_id: str) -> list[Envelope]:
         rows = await db.execute(
@@ -112,6 +118,7 @@ class EventStore:
     ) -> list[Envelope]:
         sealed: list[Envelope] = []
         previous = head
+        now = self.clock()
         for event in events:
             envelope = seal(
                 event_type=event.event_type,
@@ -125,6 +132,7 @@ class EventStore:
                 correlation_id=cause.correlation_id,
                 causation_id=cause.causation_id,
                 previous_hash=previous.hash,
+                occurred_at=now,
             )
             sealed.append(envelope)
             previous = StreamHead(envelope.aggregate_version, envelope.hash)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from shared.envelope import GENESIS_HASH, Envelope
+from shared.contracts.values import ChainHead
+from shared.envelope import GENESIS_HASH, Envelope, canonical_json
 
 
 class Chained(Protocol):
@@ -116,3 +118,12 @@ def verify_chain(stream: Iterable[Envelope]) -> list[ChainBreak]:
     """Every break in one stream of envelopes given in log order; empty when intact."""
     checker = ChainChecker()
     return [b for event in stream for b in checker.observe(event, event.computed_hash())]
+
+
+def history_digest(heads: Iterable[ChainHead]) -> str:
+    """One SHA-256 over the heads of many streams, in a fixed order: published with a
+    round's list, it lets anyone holding the list show later that the history behind it
+    was not rewritten (a rewritten stream no longer has that hash at that version)."""
+    ordered = sorted(heads, key=lambda head: (head.source, head.aggregate_id))
+    lines = [[h.source, h.aggregate_id, h.version, h.hash] for h in ordered]
+    return hashlib.sha256(canonical_json(lines)).hexdigest()

@@ -70,6 +70,13 @@ class Rubric(Strict):
     priority_industry_points: int
 
 
+class PublicityDefaults(Strict):
+    """How long proposed awards are published for objections when a round does not say."""
+
+    days: int = Field(default=5, ge=1, le=30)
+    day_kind: Literal["working", "calendar"] = "working"
+
+
 class Policy(Strict):
     version: str
     allocation_mode: Literal["rank", "pro_rata"]
@@ -77,6 +84,7 @@ class Policy(Strict):
     amounts: Amounts
     rubric: Rubric
     priority_industries: list[str]
+    publicity: PublicityDefaults = PublicityDefaults()
     sha256: str = ""
 
     # Its lists and dicts are not hashable, and what is priced under a policy is cached

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from uuid import uuid4
 
 from fastapi import FastAPI
@@ -16,6 +15,7 @@ from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
+from shared.envelope import Actor
 from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.idempotency import Keys, install_idempotency
@@ -35,10 +35,14 @@ from .adapters.tables import (
     funding_round,
     idempotency_key,
     metadata,
+    objection,
+    published_list,
 )
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
+from .entrypoints.publicity import router as publicity_router
 from .handlers import ApplicationsService
+from .publicity import IntakeLimits, PublicityService
 
 SOURCE = "applications"
 
@@ -59,6 +63,10 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
     applications_max_list_length: int = Field(default=50, ge=1, le=50)
     applications_max_evidence: int = Field(default=20, ge=1, le=50)
     applications_max_json_depth: int = Field(default=8, ge=4, le=32)
+    # Objections the public endpoint takes in an hour, per client address and per
+    # objector (shared by every instance: counted in the database).
+    applications_objections_per_address: int = Field(default=20, ge=1)
+    applications_objections_per_objector: int = Field(default=10, ge=1)
 
     @property
     def limits(self) -> Limits:
@@ -72,6 +80,21 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
 
 def build_app(settings: ApplicationsSettings) -> FastAPI:
     engine, sessions = database(settings.applications_database_url)
+    clock = settings.clock
+    service = ApplicationsService(
+        sessions=sessions,
+        store=EventStore(SOURCE, backbone.event, clock),
+        clock=clock,
+        new_id=lambda: str(uuid4()),
+    )
+    publicity = PublicityService(
+        service,
+        actor=Actor(id=SOURCE, role="service"),
+        limits=IntakeLimits(
+            per_address=settings.applications_objections_per_address,
+            per_objector=settings.applications_objections_per_objector,
+        ),
+    )
     broker = build_broker(settings.kafka_bootstrap_servers, client_id=SOURCE)
     publisher = BrokerPublisher(broker)
     topics = settings.topics
@@ -85,11 +108,12 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             name=SOURCE,
             sessions=sessions,
             inbox=backbone.inbox,
-            apply=project_many,
+            apply=publicity.on_scoring_events,
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
-        description="Scores and allocation outcomes, folded into each application's status.",
+        description="Scores and allocation outcomes, folded into each application's status; "
+        "each allocation of a round publishes its list.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
     broker.publisher(
@@ -107,12 +131,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         lifespan=lifespan(broker, engine, [relay.run]),
         dependencies=[AUTHORIZED],
     )
-    app.state.service = ApplicationsService(
-        sessions=sessions,
-        store=EventStore(SOURCE, backbone.event),
-        clock=lambda: datetime.now(UTC),
-        new_id=lambda: str(uuid4()),
-    )
+    app.state.service = service
+    app.state.publicity = publicity
     app.state.broker = broker
     app.state.limits = settings.limits
     install_auth(app, SOURCE, build_verifier(settings))
@@ -120,13 +140,14 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
     app.include_router(router)
+    app.include_router(publicity_router)
     app.include_router(health_router())
     return app
 
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(funding_round, application, application_history),
+    tables=(funding_round, application, application_history, published_list, objection),
     project=project_many,
     not_from_the_log={},
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.contracts.publicity import DayKind
+
 from .domain.application import Decision, Filing
 
 
@@ -19,6 +21,8 @@ class OpenRound:
     budget_yuan: int
     enterprise_cap_yuan: int | None
     policy_version: str | None
+    publicity_days: int | None = None
+    publicity_day_kind: DayKind | None = None
 
 
 @dataclass(frozen=True)

@@ -45,14 +45,14 @@ class ApplicationsService:
         round_id = self.new_id()
         opened = open_round(round_id, command)
         async with self._begin(key, round_id) as session:
-            await self._save(session, StreamHead(), [opened], cause)
+            await self.save(session, StreamHead(), [opened], cause)
         return round_id
 
     async def close_round(self, round_id: str, cause: Cause, key: Key = None) -> None:
         async with self._begin(key, round_id) as session:
-            round_ = await _load_round(session, round_id, lock="update")
+            round_ = await load_round(session, round_id, lock="update")
             closed = round_.close(self.clock(), await self._versions_in(session, round_id))
-            [closing] = await self._save(
+            [closing] = await self.save(
                 session, await self.store.head(session, round_id), [closed], cause
             )
             await self._lapse_returned(session, round_id, Cause.following(closing, cause.actor))
@@ -64,10 +64,10 @@ class ApplicationsService:
         application_id = self.new_id()
         async with self._begin(key, application_id) as session:
             # Shares the round's row lock with other submissions, excludes a closing.
-            round_ = await _load_round(session, command.round_id, lock="share")
+            round_ = await load_round(session, command.round_id, lock="share")
             round_.refuse_submission_at(self.clock())
             submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
-            await self._save(session, StreamHead(), [submitted], cause)
+            await self.save(session, StreamHead(), [submitted], cause)
         return application_id
 
     async def amend(
@@ -75,30 +75,30 @@ class ApplicationsService:
     ) -> None:
         check_filing(caller, command.filing)
         async with self._begin(key, command.application_id) as session:
-            stream = await self._stream(session, command.application_id, caller)
+            stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
-            round_ = await _load_round(session, current.round_id, lock="share")
+            round_ = await load_round(session, current.round_id, lock="share")
             round_.refuse_submission_at(self.clock())
             amended = current.amend(command.filing, round_)
-            await self._save(session, _head(stream), [amended], cause)
+            await self.save(session, head_of(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
         async with self._begin(key, command.application_id) as session:
-            stream = await self._stream(session, command.application_id)
+            stream = await self.stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             reviewed = current.review(
                 command.decision, command.reason_code, command.note, command.accept_credit_code
             )
-            await self._save(session, _head(stream), [reviewed], cause)
+            await self.save(session, head_of(stream), [reviewed], cause)
 
     async def withdraw(
         self, command: WithdrawApplication, caller: Principal, cause: Cause, key: Key = None
     ) -> None:
         async with self._begin(key, command.application_id) as session:
-            stream = await self._stream(session, command.application_id, caller)
+            stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             # Shares the round's lock: a closing waits, and sees the withdrawal.
-            round_ = await _load_round(session, current.round_id, lock="share")
+            round_ = await load_round(session, current.round_id, lock="share")
             round_.refuse_withdrawal()
             status = await session.scalar(
                 select(application.c.status).where(application.c.id == current.id)
@@ -106,7 +106,7 @@ class ApplicationsService:
             withdrawn = current.withdraw(
                 command.reason, decided=status in ("awarded", "not_awarded")
             )
-            await self._save(session, _head(stream), [withdrawn], cause)
+            await self.save(session, head_of(stream), [withdrawn], cause)
 
     @asynccontextmanager
     async def _begin(self, key: Key, answer_id: str) -> AsyncIterator[AsyncSession]:
@@ -134,12 +134,12 @@ class ApplicationsService:
             )
         )
         for application_id in list(returned):
-            stream = await self._stream(session, application_id)
+            stream = await self.stream(session, application_id)
             lapsed = intake.Application.replay(parse_payload(e) for e in stream).lapse()
             if lapsed is not None:
-                await self._save(session, _head(stream), [lapsed], cause)
+                await self.save(session, head_of(stream), [lapsed], cause)
 
-    async def _stream(
+    async def stream(
         self, session: AsyncSession, application_id: str, caller: Principal | None = None
     ) -> list[Envelope]:
         """The application's events; NotFound too when the caller may not see it. Its
@@ -157,7 +157,7 @@ class ApplicationsService:
             raise NotFound("application_id", "exists", f"no application {application_id}")
         return stream
 
-    async def _save(
+    async def save(
         self, session: AsyncSession, head: StreamHead, events: Sequence[Contract], cause: Cause
     ) -> list[Envelope]:
         sealed = await self.store.append(session, head, events, cause)
@@ -166,11 +166,11 @@ class ApplicationsService:
         return sealed
 
 
-def _head(stream: list[Envelope]) -> StreamHead:
+def head_of(stream: list[Envelope]) -> StreamHead:
     return StreamHead(stream[-1].aggregate_version, stream[-1].hash)
 
 
-async def _load_round(session: AsyncSession, round_id: str, lock: str) -> FundingRound:
+async def load_round(session: AsyncSession, round_id: str, lock: str) -> FundingRound:
     query = select(funding_round).where(funding_round.c.id == round_id)
     query = query.with_for_update(read=lock == "share")
     row = (await session.execute(query)).mappings().first()

@@ -3,6 +3,7 @@ within what the caller may see (services/applications/scope.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,19 +11,47 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
 
-from .adapters.tables import application, application_history, funding_round
+from .adapters.tables import (
+    application,
+    application_history,
+    funding_round,
+    objection,
+    published_list,
+)
 from .domain.errors import NotFound
+from .domain.status import AwardStage
 from .scope import visible_to
+
+# An application with how far its round's decision has gone: what its award stage needs.
+_WITH_ROUND = select(
+    application, funding_round.c.publicity_ends_at, funding_round.c.finalised_at
+).join(funding_round, funding_round.c.id == application.c.round_id)
+
+
+def _with_stage(row: Any, now: datetime) -> dict[str, Any]:
+    view = dict(row)
+    ends_at = view.pop("publicity_ends_at")
+    view.pop("finalised_at")
+    stage: AwardStage | None = None
+    if view["status"] == "awarded":
+        stage = (
+            "final"
+            if view["final"]
+            else "in_publicity"
+            if ends_at is not None and now < ends_at
+            else "proposed"
+        )
+    return {**view, "award_stage": stage}
 
 
 async def application_view(
-    session: AsyncSession, application_id: str, caller: Principal
+    session: AsyncSession, application_id: str, caller: Principal, now: datetime | None = None
 ) -> dict[str, Any]:
-    query = select(application).where(application.c.id == application_id, visible_to(caller))
+    query = _WITH_ROUND.where(application.c.id == application_id, visible_to(caller))
     row = (await session.execute(query)).mappings().first()
     if row is None:
         raise NotFound("application_id", "exists", f"no application {application_id}")
-    return dict(row)
+    return _with_stage(row, now or datetime.now(UTC))
 
 
 async def application_events(
@@ -38,7 +67,13 @@ async def application_events(
             application_history.c.aggregate_version,
         )
     )
-    return [dict(row) for row in rows.mappings()]
+    history = [dict(row) for row in rows.mappings()]
+    if caller.role in ("applicant", "platform"):
+        for entry in history:
+            if entry["event_type"] == "ObjectionLodged":
+                # An objector's identity is kept from the applicant and its platform.
+                entry["payload"] = {**entry["payload"], "objector": "withheld"}
+    return history
 
 
 async def round_view(session: AsyncSession, round_id: str) -> dict[str, Any]:
@@ -73,13 +108,56 @@ async def round_view(session: AsyncSession, round_id: str) -> dict[str, Any]:
 
 
 async def enterprise_applications(
-    session: AsyncSession, credit_code: str, caller: Principal
+    session: AsyncSession, credit_code: str, caller: Principal, now: datetime
 ) -> list[dict[str, Any]]:
     """Another enterprise's code gives an applicant an empty list, not a refusal: credit
     codes are public, whether an enterprise applied is not."""
     rows = await session.execute(
-        select(application)
-        .where(application.c.credit_code == credit_code, visible_to(caller))
-        .order_by(application.c.submitted_at)
+        _WITH_ROUND.where(application.c.credit_code == credit_code, visible_to(caller)).order_by(
+            application.c.submitted_at
+        )
+    )
+    return [_with_stage(row, now) for row in rows.mappings()]
+
+
+async def published_list_view(
+    session: AsyncSession, round_id: str, now: datetime
+) -> dict[str, Any]:
+    """The latest published list with its period; NotFound before the first publication."""
+    round_ = (
+        (await session.execute(select(funding_round).where(funding_round.c.id == round_id)))
+        .mappings()
+        .first()
+    )
+    lists = (
+        await session.execute(
+            select(published_list.c.body, published_list.c.published_at)
+            .where(published_list.c.round_id == round_id)
+            .order_by(published_list.c.revision)
+        )
+    ).all()
+    if round_ is None or not lists:
+        raise NotFound("round_id", "published", f"round {round_id} has no published list")
+    opened, (latest, revised_at) = lists[0].body, lists[-1]
+    ends_at = round_["publicity_ends_at"]
+    stage = "final" if round_["finalised_at"] else "in_publicity" if now < ends_at else "ended"
+    return {
+        **latest,
+        "round_name": round_["name"],
+        "year": round_["year"],
+        "stage": stage,
+        "published_at": opened["published_at"],
+        "ends_at": ends_at,
+        "last_day": opened["last_day"],
+        "days": opened["days"],
+        "day_kind": opened["day_kind"],
+        "revised_at": revised_at,
+        "objections_to": f"/v1/public/rounds/{round_id}/objections",
+    }
+
+
+async def objections(session: AsyncSession, round_id: str) -> list[dict[str, Any]]:
+    rows = await session.execute(
+        select(objection).where(objection.c.round_id == round_id).order_by(objection.c.lodged_at)
     )
     return [dict(row) for row in rows.mappings()]

@@ -9,7 +9,14 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
-from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded
+from shared.contracts.scoring import (
+    AllocationOutcome,
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
+)
+from shared.contracts.values import ChainHead
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import Policy, policy_version
@@ -28,16 +35,57 @@ async def allocate_if_due(
 ) -> None:
     """Allocate once: the round's row lock makes concurrent instances take turns, and the
     later one sees the earlier one's commit, so whoever settles the last claim allocates."""
-    await ensure_round(session, round_id)
-    locked = select(scoring_round).where(scoring_round.c.round_id == round_id).with_for_update()
-    round_ = (await session.execute(locked)).mappings().one()
-    if round_["closed_at"] is None or round_["allocated_at"] is not None:
+    round_ = await _locked_round(session, round_id)
+    if round_["closed_at"] is None or round_["allocation"] > 0:
         return
     if not await _every_claim_settled(session, round_["application_versions"] or {}):
         return
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALLOCATION_LOCK})
     # Whatever event completed the round, the decisions answer to its closing.
     cause = Cause(actor, trigger.correlation_id, causation_id=round_["closed_event_id"])
+    await _allocate(session, store, round_, cause, current={}, excluded=[])
+
+
+async def reallocate(
+    session: AsyncSession,
+    store: EventStore,
+    round_id: str,
+    excluded: list[Envelope],
+    actor: Actor,
+) -> None:
+    """An allocated round allocated again after `excluded` (second reviews that found
+    applications ineligible after upheld objections): only what changes is written, each
+    change caused by the review that made it."""
+    round_ = await _locked_round(session, round_id)
+    if round_["allocation"] == 0:
+        return  # not allocated yet: the first allocation will leave them out anyway
+    rows = await session.execute(
+        select(allocation_outcome).where(allocation_outcome.c.round_id == round_id)
+    )
+    current = {row["application_id"]: row for row in rows.mappings()}
+    # A first review that found a claim ineligible changes nothing already allocated.
+    decided = [review for review in excluded if review.aggregate_id in current]
+    if not decided:
+        return
+    cause = Cause.following(decided[-1], actor)
+    await _allocate(session, store, round_, cause, current, [e.aggregate_id for e in decided])
+
+
+async def _locked_round(session: AsyncSession, round_id: str) -> Any:
+    await ensure_round(session, round_id)
+    locked = select(scoring_round).where(scoring_round.c.round_id == round_id).with_for_update()
+    return (await session.execute(locked)).mappings().one()
+
+
+async def _allocate(
+    session: AsyncSession,
+    store: EventStore,
+    round_: Any,
+    cause: Cause,
+    current: dict[str, Any],
+    excluded: list[str],
+) -> None:
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ALLOCATION_LOCK})
+    round_id, number = round_["round_id"], round_["allocation"] + 1
     rows = (await session.execute(select(claim).where(claim.c.round_id == round_id))).mappings()
     scored = [_scored(row) for row in rows if row["state"] == "scored"]
     policy = policy_version(round_["policy_version"])
@@ -48,23 +96,78 @@ async def allocate_if_due(
         mode=policy.allocation_mode,
         prior=await _prior_rewards(session, round_id, round_["year"], scored),
     )
-    decisions = [_outcome_event(outcome, round_id, policy) for outcome in outcomes]
-    heads = await store.heads(session, [outcome.application_id for outcome in outcomes])
+    decisions: list[tuple[str, Contract]] = [
+        (application_id, _withdrawn(application_id, round_id, number, current, policy))
+        for application_id in excluded
+        if application_id in current and current[application_id]["awarded_yuan"] > 0
+    ]
+    decisions += [
+        (outcome.application_id, _outcome_event(outcome, round_id, policy, number))
+        for outcome in outcomes
+        if _changed(outcome, current.get(outcome.application_id))
+    ]
+    ids = [application_id for application_id, _ in decisions]
+    heads = await store.heads(session, ids)
     sealed = await store.append_each(
-        session,
-        [
-            (heads[outcome.application_id], [d], cause)
-            for outcome, d in zip(outcomes, decisions, strict=True)
+        session, [(heads[application_id], [d], cause) for application_id, d in decisions]
+    )
+    for [envelope], (_, decision) in zip(sealed, decisions, strict=True):
+        await project(session, envelope, decision)
+    in_round = [row.application_id for row in scored] + excluded + list(current)
+    after = await store.heads(session, sorted(set(in_round)))
+    summary = RoundAllocated(
+        round_id=round_id,
+        allocation=number,
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+        budget_yuan=round_["budget_yuan"],
+        outcomes=[
+            AllocationOutcome(
+                application_id=o.application_id,
+                amount_yuan=o.awarded_yuan,
+                reason_code=o.reason_code,
+            )
+            for o in outcomes
+        ],
+        excluded=excluded,
+        heads=[
+            ChainHead(source=store.source, aggregate_id=a, version=h.version, hash=h.hash)
+            for a, h in after.items()
+            if h.version
         ],
     )
-    for [envelope], decision in zip(sealed, decisions, strict=True):
-        await project(session, envelope, decision)
-    if not outcomes:  # nothing was in play: the round is settled as of its closing
-        await session.execute(
-            update(scoring_round)
-            .where(scoring_round.c.round_id == round_id)
-            .values(allocated_at=round_["closed_at"])
-        )
+    [envelope] = await store.append(session, await store.head(session, round_id), [summary], cause)
+    await project(session, envelope, summary)
+    await session.execute(
+        update(scoring_round)
+        .where(scoring_round.c.round_id == round_id)
+        .values(allocated_at=func.coalesce(scoring_round.c.allocated_at, round_["closed_at"]))
+    )
+
+
+def _changed(outcome: Outcome, current: Any) -> bool:
+    """Whether an outcome differs from what the application was last told (its rank too:
+    the auditor reproduces each recorded rank)."""
+    if current is None:
+        return True
+    return bool(
+        outcome.awarded_yuan != current["awarded_yuan"]
+        or outcome.reason_code != current["reason_code"]
+        or outcome.rank != current["rank"]
+    )
+
+
+def _withdrawn(
+    application_id: str, round_id: str, number: int, current: dict[str, Any], policy: Policy
+) -> ProposedAwardWithdrawn:
+    return ProposedAwardWithdrawn(
+        application_id=application_id,
+        round_id=round_id,
+        allocation=number,
+        withdrawn_yuan=current[application_id]["awarded_yuan"],
+        policy_version=policy.version,
+        policy_sha256=policy.sha256,
+    )
 
 
 async def _every_claim_settled(session: AsyncSession, versions: dict[str, int]) -> bool:
@@ -120,8 +223,9 @@ def _scored(row: Any) -> ScoredClaim:
     )
 
 
-def _outcome_event(outcome: Outcome, round_id: str, policy: Policy) -> Contract:
+def _outcome_event(outcome: Outcome, round_id: str, policy: Policy, number: int) -> Contract:
     common: dict[str, Any] = {
+        "allocation": number,
         "application_id": outcome.application_id,
         "round_id": round_id,
         "rank": outcome.rank,

@@ -44,7 +44,8 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     publisher = BrokerPublisher(broker)
     topics = settings.topics
     handlers = ScoringHandlers(
-        store=EventStore(SOURCE, backbone.event), actor=Actor(id=SOURCE, role="service")
+        store=EventStore(SOURCE, backbone.event, settings.clock),
+        actor=Actor(id=SOURCE, role="service"),
     )
     subscribe(
         broker,

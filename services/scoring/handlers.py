@@ -3,6 +3,7 @@ and allocate a round once it is closed and every application in it is settled.""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from shared.policy import policy_version
 
 from .adapters.projection import project_many
 from .adapters.tables import claim
-from .allocating import allocate_if_due
+from .allocating import allocate_if_due, reallocate
 from .domain.pricing import assess
 
 
@@ -49,10 +50,14 @@ class ScoringHandlers:
     ) -> None:
         ids = [review.aggregate_id for review in reviews]
         rows = await session.execute(select(claim).where(claim.c.application_id.in_(ids)))
-        claims = {row["application_id"]: row for row in rows.mappings()}
+        # A second review that finds a scored claim eligible again (an upheld objection
+        # that did not stand) leaves its score and award as they were.
+        claims = {row["application_id"]: row for row in rows.mappings() if row["score"] is None}
         heads = await self.store.heads(session, ids)
         writes = []
         for review in reviews:
+            if review.aggregate_id not in claims:
+                continue
             scored = _score(claims[review.aggregate_id])
             cause = Cause.following(review, self.actor)
             writes.append((heads[scored.application_id], [scored], cause))
@@ -66,11 +71,20 @@ class ScoringHandlers:
         # Only a settled claim or a closing can make a round due. Rounds in a fixed order,
         # so two transactions never wait on each other's round rows the other way round.
         last_trigger: dict[str, Envelope] = {}
+        found_ineligible: dict[str, list[Envelope]] = defaultdict(list)
         for envelope, event in events:
             if isinstance(event, ApplicationReviewed | ApplicationWithdrawn | RoundClosed):
                 last_trigger[event.round_id] = envelope
+            if isinstance(event, ApplicationReviewed) and event.decision == "ineligible":
+                found_ineligible[event.round_id].append(envelope)
         for round_id in sorted(last_trigger):
             await allocate_if_due(session, self.store, round_id, last_trigger[round_id], self.actor)
+            # An ineligible second review (after an upheld objection) of a claim already
+            # allocated: the round's money is allocated again without it.
+            if found_ineligible[round_id]:
+                await reallocate(
+                    session, self.store, round_id, found_ineligible[round_id], self.actor
+                )
 
 
 def _score(row: Any) -> ApplicationScored:

@@ -26,8 +26,17 @@ Rows = dict[Endpoint, frozenset[Role]]
 
 # Probes and scrapers carry no token: they reveal no applicant data, and an orchestrator
 # must reach them before any issuer is configured.
+# A round's published list and objections to it are public by nature (公示): anyone may
+# read the list and object, by name, without an account.
 PUBLIC: frozenset[Endpoint] = frozenset(
-    {("GET", "/health"), ("GET", "/ready"), ("GET", "/metrics")}
+    {
+        ("GET", "/health"),
+        ("GET", "/ready"),
+        ("GET", "/metrics"),
+        ("GET", "/v1/public/rounds/{round_id}/list"),
+        ("GET", "/v1/public/rounds/{round_id}/list.html"),
+        ("POST", "/v1/public/rounds/{round_id}/objections"),
+    }
 )
 
 
@@ -42,6 +51,10 @@ MATRIX: dict[str, Rows] = {
         ("POST", "/v1/rounds"): _roles(OFFICER),
         ("GET", "/v1/rounds/{round_id}"): _READERS,
         ("POST", "/v1/rounds/{round_id}/close"): _roles(OFFICER),
+        ("POST", "/v1/rounds/{round_id}/finalise"): _roles(OFFICER),
+        # An objector's identity is for those who decide and check, never the applicant.
+        ("GET", "/v1/rounds/{round_id}/objections"): _roles(REVIEWER, OFFICER, AUDITOR),
+        ("POST", "/v1/objections/{objection_id}/decision"): _roles(REVIEWER),
         ("POST", "/v1/applications"): _roles(APPLICANT, PLATFORM),
         ("GET", "/v1/applications/{application_id}"): _READERS,
         ("GET", "/v1/applications/{application_id}/history"): _READERS,

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.clock import Clock, clock_from
+
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_ISSUER = "qsfund-local"
 LOCAL_AUDIENCE = "qsfund"
@@ -41,6 +43,8 @@ class AuthSettings(BaseSettings):
     qsfund_auth_jwks_file: Path | None = None
     qsfund_auth_algorithms: list[str] = ["ES256", "RS256"]
     qsfund_auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # Moves the services' clock in tests of what takes days (shared/clock.py).
+    qsfund_test_clock_file: str | None = None
 
     @field_validator("qsfund_auth_algorithms")
     @classmethod
@@ -57,6 +61,8 @@ class AuthSettings(BaseSettings):
     def _production_needs_the_issuers_keys(self) -> AuthSettings:
         if self.qsfund_env != "production":
             return self
+        if self.qsfund_test_clock_file:
+            raise ValueError("QSFUND_TEST_CLOCK_FILE moves the clock; never in production")
         if not self.qsfund_auth_issuer or self.qsfund_auth_issuer == LOCAL_ISSUER:
             raise ValueError("QSFUND_AUTH_ISSUER must name the token issuer in production")
         if self.qsfund_auth_jwks_file is not None:
@@ -69,6 +75,11 @@ class AuthSettings(BaseSettings):
         if not self.qsfund_auth_jwks_url.startswith("https://"):
             raise ValueError("QSFUND_AUTH_JWKS_URL must be an https:// URL in production")
         return self
+
+    @property
+    def clock(self) -> Clock:
+        """The clock every decision and event of the service is stamped by."""
+        return clock_from(self.qsfund_test_clock_file)
 
     @property
     def production(self) -> bool:

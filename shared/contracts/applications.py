@@ -29,6 +29,10 @@ class RoundOpened(Contract):
     budget_yuan: Yuan
     enterprise_cap_yuan: Yuan
     policy_version: str
+    # How long the proposed awards are published for objections, in working days of the
+    # official calendar or in calendar days. Defaults read a round opened before either.
+    publicity_days: int = Field(default=5, ge=1, le=30)
+    publicity_day_kind: Literal["working", "calendar"] = "working"
 
     def aggregate_id(self) -> str:
         return self.round_id

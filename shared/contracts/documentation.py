@@ -6,7 +6,7 @@ from typing import Any, Union
 
 from pydantic import create_model
 
-from shared.contracts import applications, scoring
+from shared.contracts import applications, publicity, scoring
 from shared.envelope import Envelope
 
 
@@ -20,5 +20,7 @@ def _envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
     return model
 
 
-ApplicationsTopicEvent = _envelope_of("ApplicationsTopicEvent", *applications.PUBLISHED)
+ApplicationsTopicEvent = _envelope_of(
+    "ApplicationsTopicEvent", *applications.PUBLISHED, *publicity.PUBLISHED
+)
 ScoringTopicEvent = _envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)

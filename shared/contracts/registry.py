@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from shared.contracts import applications, scoring
+from shared.contracts import applications, publicity, scoring
 from shared.contracts.base import Contract
 from shared.envelope import Envelope
 
-_ALL: tuple[type[Contract], ...] = (*applications.PUBLISHED, *scoring.PUBLISHED)
+_ALL: tuple[type[Contract], ...] = (
+    *applications.PUBLISHED,
+    *publicity.PUBLISHED,
+    *scoring.PUBLISHED,
+)
 REGISTRY: dict[str, type[Contract]] = {c.event_type: c for c in _ALL}
 
 

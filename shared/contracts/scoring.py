@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from shared.contracts.base import Contract
-from shared.contracts.values import Value
+from shared.contracts.values import ChainHead, Value
 
 
 class ScoreComponent(Value):
@@ -54,6 +54,9 @@ class ApplicationAwarded(Contract):
     # What earlier rounds had already paid, which this award took into account.
     prior_achievement_reward_yuan: int = Field(default=0, ge=0)
     prior_enterprise_year_yuan: int = Field(default=0, ge=0)
+    # Which allocation of the round decided it: 1, then one more each time an upheld
+    # objection found an application ineligible and the round was allocated again.
+    allocation: int = Field(default=1, ge=1)
 
     def aggregate_id(self) -> str:
         return self.application_id
@@ -73,9 +76,55 @@ class ApplicationNotAwarded(Contract):
     policy_sha256: str
     prior_achievement_reward_yuan: int = Field(default=0, ge=0)
     prior_enterprise_year_yuan: int = Field(default=0, ge=0)
+    allocation: int = Field(default=1, ge=1)
 
     def aggregate_id(self) -> str:
         return self.application_id
+
+
+class ProposedAwardWithdrawn(Contract):
+    """A proposed award was taken back: the application was found ineligible on a second
+    review after an upheld objection, and the round was allocated again without it."""
+
+    aggregate_type: ClassVar[str] = "application"
+
+    application_id: str
+    round_id: str
+    allocation: int = Field(ge=2)
+    withdrawn_yuan: int = Field(ge=0)
+    policy_version: str
+    policy_sha256: str
+
+    def aggregate_id(self) -> str:
+        return self.application_id
+
+
+class AllocationOutcome(Value):
+    """One application's place in an allocation, as the round's summary lists it."""
+
+    application_id: str
+    amount_yuan: int = Field(ge=0)
+    reason_code: str | None = None
+
+
+class RoundAllocated(Contract):
+    """The round was allocated (again): every outcome, and the head of each application's
+    stream of scoring decisions once this allocation's events were written."""
+
+    aggregate_type: ClassVar[str] = "round"
+
+    round_id: str
+    allocation: int = Field(ge=1)
+    policy_version: str
+    policy_sha256: str
+    budget_yuan: int = Field(ge=0)
+    outcomes: list[AllocationOutcome]
+    # Applications whose ineligibility after an upheld objection caused this allocation.
+    excluded: list[str] = []
+    heads: list[ChainHead]
+
+    def aggregate_id(self) -> str:
+        return self.round_id
 
 
 # Everything the scoring service publishes.
@@ -83,4 +132,6 @@ PUBLISHED: tuple[type[Contract], ...] = (
     ApplicationScored,
     ApplicationAwarded,
     ApplicationNotAwarded,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
 )

@@ -15,6 +15,18 @@ class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ChainHead(Value):
+    """Where one stream of the log stood: its source, aggregate, version and hash."""
+
+    source: str
+    aggregate_id: str
+    version: int = Field(ge=1)
+    hash: Digest
+
+
 class Enterprise(Value):
     """The applying enterprise, identified by its unified social credit code."""
 

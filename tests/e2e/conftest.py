@@ -45,11 +45,18 @@ async def database_urls(infra: Infrastructure) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def stack_env() -> dict[str, str]:
+    """Settings a test module adds to every service of its stack (it may override this)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
 def stack(
     infra: Infrastructure,
     stack_topics: Topics,
     database_urls: dict[str, str],
     tokens: Tokens,
+    stack_env: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Stack]:
     """All three services as processes, with two scoring instances in one consumer group;
@@ -61,6 +68,7 @@ def stack(
         "QSFUND_POLICY_DIR": str(TEST_POLICIES),
         **tokens.env,
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
+        **stack_env,
     }
     running = Stack(
         applications=ServiceProcess.service("applications", env, logs),

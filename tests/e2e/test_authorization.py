@@ -170,6 +170,24 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ("POST", "/v1/applications/{application_id}/review"): (_to_review, 202),
         ("POST", "/v1/applications/{application_id}/amend"): (_returned, 202),
         ("POST", "/v1/applications/{application_id}/withdraw"): (_to_withdraw, 202),
+        # An open round: the officer gets past the matrix to the rule that only a round
+        # whose list was published can be made final (the 202 is in test_publicity.py).
+        ("POST", "/v1/rounds/{round_id}/finalise"): (
+            _fixed(lambda w: f"/v1/rounds/{w.round_id}/finalise"),
+            409,
+        ),
+        ("GET", "/v1/rounds/{round_id}/objections"): (
+            _fixed(lambda w: f"/v1/rounds/{w.round_id}/objections"),
+            200,
+        ),
+        # No such objection: the reviewer gets past the matrix to the 404 of its id.
+        ("POST", "/v1/objections/{objection_id}/decision"): (
+            _fixed(
+                lambda w: "/v1/objections/unknown/decision",
+                {"decision": "dismissed", "reasons": "not about this list"},
+            ),
+            404,
+        ),
     },
     "notifications": {
         ("GET", "/v1/notifications"): (

@@ -149,6 +149,7 @@ async def test_applications_go_from_submission_to_award_through_all_services(
         "ApplicationAwarded": 2,
         "ApplicationNotAwarded": 2,
         "ApplicationScored": 4,
+        "RoundAllocated": 1,
     }
 
     url = stack.notifications.url

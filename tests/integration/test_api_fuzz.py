@@ -109,6 +109,10 @@ async def service(
 
 
 def token_for(tokens: Tokens, service: str, method: str, path: str) -> dict[str, str]:
+    """A token of a role the matrix allows; none for a public endpoint (the list and
+    objections of publicity), which anyone calls without one."""
+    if matrix.is_public(method, path):
+        return {}
     roles = matrix.allowed_roles(service, method, path) or frozenset()
     role = next(r for r in PREFERRED if r in roles)
     credit_code = "91110108551385082Q" if role == "applicant" else None

@@ -2,6 +2,7 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -9,6 +10,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    Text,
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -34,6 +36,14 @@ funding_round = Table(
     Column("policy_version", String(40), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("publicity_days", Integer, nullable=False, server_default="5"),
+    Column("publicity_day_kind", String(20), nullable=False, server_default="working"),
+    Column("publicity_published_at", DateTime(timezone=True)),
+    Column("publicity_ends_at", DateTime(timezone=True)),
+    # The published list's latest revision, and which scoring allocation it shows.
+    Column("list_revision", Integer, nullable=False, server_default="0"),
+    Column("list_allocation", Integer, nullable=False, server_default="0"),
+    Column("finalised_at", DateTime(timezone=True)),
 )
 
 application = Table(
@@ -54,6 +64,63 @@ application = Table(
     # The platform that filed it (its token's subject), null when filed directly: what a
     # platform may see.
     Column("submitted_via", String(200)),
+    # The claim as filed (its latest amendment): what the published list describes.
+    Column("claim", JSONB),
+    # The parts status is derived from (services/applications/domain/status.py): the
+    # review's stage from this service's events, the allocation's outcome from scoring's
+    # (in the order of scoring's stream version), and whether the award is final.
+    Column("review", String(20), nullable=False, server_default="submitted"),
+    Column("outcome", String(20)),
+    Column("outcome_version", Integer, nullable=False, server_default="0"),
+    Column("final", Boolean, nullable=False, server_default="false"),
+    # Why it is not (or no longer) awarded, wherever it is read.
+    Column("reason_code", String(40)),
+    Column("reason", String(2000)),
+    Column("open_objections", Integer, nullable=False, server_default="0"),
+    # Found ineligible after an upheld objection; cleared when scoring's re-allocation
+    # without it arrives.
+    Column("awaiting_reallocation", Boolean, nullable=False, server_default="false"),
+)
+
+# Each publication of a round's list, exactly as its event carried it: what the public
+# endpoints serve.
+published_list = Table(
+    "published_list",
+    metadata,
+    Column("round_id", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("body", JSONB, nullable=False),
+    PrimaryKeyConstraint("round_id", "revision"),
+)
+
+# Objections, with the objector's identity: read by reviewers, officers and auditors only.
+objection = Table(
+    "objection",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("application_id", String(64), nullable=False, index=True),
+    Column("round_id", String(64), nullable=False, index=True),
+    Column("objector", JSONB, nullable=False),
+    Column("grounds", Text, nullable=False),
+    Column("evidence", JSONB, nullable=False),
+    Column("lodged_at", DateTime(timezone=True), nullable=False),
+    Column("decision", String(20)),
+    Column("reasons", Text),
+    Column("decided_by", String(200)),
+    Column("decided_at", DateTime(timezone=True)),
+)
+
+# Public objection intake counted per client address and per objector in fixed windows,
+# in the database so every instance of the service shares one budget.
+objection_intake = Table(
+    "objection_intake",
+    metadata,
+    Column("bucket", String(300), nullable=False),
+    Column("window_start", DateTime(timezone=True), nullable=False),
+    Column("count", Integer, nullable=False),
+    PrimaryKeyConstraint("bucket", "window_start"),
 )
 
 # Every event about an application, from any service, in the order it happened.

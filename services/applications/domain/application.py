@@ -13,6 +13,7 @@ from shared.contracts.applications import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
+from shared.contracts.publicity import ObjectionDecided, ObjectionLodged, Objector
 from shared.contracts.values import Claim, Contact, Enterprise, Evidence
 
 from .errors import InvalidInput, NotAllowedNow
@@ -20,7 +21,7 @@ from .intake_rules import check_claim
 from .rounds import FundingRound
 
 Decision = Literal["eligible", "ineligible", "returned"]
-Stage = Literal["submitted", "returned", "eligible", "ineligible", "withdrawn"]
+Stage = Literal["submitted", "returned", "eligible", "ineligible", "withdrawn", "reopened"]
 INELIGIBILITY_REASONS = frozenset(
     {
         "dishonesty_list",
@@ -55,6 +56,7 @@ class Application:
     round_id: str
     stage: Stage
     credit_code_exception_requested: bool = False
+    open_objections: frozenset[str] = frozenset()
 
     @classmethod
     def replay(cls, events: Iterable[Contract]) -> Application:
@@ -68,9 +70,16 @@ class Application:
     def review(
         self, decision: Decision, reason_code: str | None, note: str, accept_credit_code: bool
     ) -> ApplicationReviewed:
-        if self.stage != "submitted":
+        if self.stage not in ("submitted", "reopened"):
             raise NotAllowedNow(
                 "decision", "awaiting_review", f"application is {self.stage}, not awaiting review"
+            )
+        if self.stage == "reopened" and decision == "returned":
+            raise InvalidInput(
+                "decision",
+                "eligible_or_ineligible",
+                "an application sent back to review by an objection after the round closed "
+                "cannot be amended: find it eligible or ineligible",
             )
         if decision == "ineligible" and reason_code not in INELIGIBILITY_REASONS - {"lapsed"}:
             known = sorted(INELIGIBILITY_REASONS - {"lapsed"})
@@ -126,6 +135,49 @@ class Application:
             credit_code_exception_requested=filing.credit_code_exception,
         )
 
+    def object_to(
+        self,
+        objection_id: str,
+        objector: Objector,
+        grounds: str,
+        evidence: list[Evidence],
+    ) -> ObjectionLodged:
+        """Anyone may object, by name, to an application in the published list."""
+        if self.stage in ("withdrawn", "ineligible"):
+            raise NotAllowedNow(
+                "application_id",
+                "in_published_list",
+                f"application {self.id} is {self.stage}: it is not in the published list",
+            )
+        return ObjectionLodged(
+            objection_id=objection_id,
+            application_id=self.id,
+            round_id=self.round_id,
+            objector=objector,
+            grounds=grounds,
+            evidence=evidence,
+        )
+
+    def decide_objection(
+        self, objection_id: str, decision: Literal["dismissed", "upheld"], reasons: str
+    ) -> ObjectionDecided:
+        """A reviewer's decision; upheld sends the application back to review."""
+        if objection_id not in self.open_objections:
+            raise NotAllowedNow(
+                "objection_id",
+                "objection_open",
+                f"objection {objection_id} of application {self.id} is not open",
+            )
+        if not reasons.strip():
+            raise InvalidInput("reasons", "required", "say why the objection is decided so")
+        return ObjectionDecided(
+            objection_id=objection_id,
+            application_id=self.id,
+            round_id=self.round_id,
+            decision=decision,
+            reasons=reasons,
+        )
+
     def withdraw(self, reason: str, decided: bool) -> ApplicationWithdrawn:
         """`decided`: the round's allocation has already awarded or refused it."""
         if self.stage in ("withdrawn", "ineligible") or decided:
@@ -172,4 +224,12 @@ def _evolve(state: Application | None, event: Contract) -> Application:
         return replace(state, stage=event.decision)
     if isinstance(event, ApplicationWithdrawn):
         return replace(state, stage="withdrawn")
+    if isinstance(event, ObjectionLodged):
+        return replace(state, open_objections=state.open_objections | {event.objection_id})
+    if isinstance(event, ObjectionDecided):
+        return replace(
+            state,
+            open_objections=state.open_objections - {event.objection_id},
+            stage="reopened" if event.decision == "upheld" else state.stage,
+        )
     return state

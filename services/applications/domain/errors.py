@@ -21,3 +21,12 @@ class NotAllowedNow(DomainError):
 
 class NotFound(DomainError):
     """The thing named does not exist (HTTP 404)."""
+
+
+class TooMany(DomainError):
+    """The caller sent more than its share; it may try again after `retry_after` seconds
+    (HTTP 429)."""
+
+    def __init__(self, field: str, rule: str, message: str, retry_after: int) -> None:
+        super().__init__(field, rule, message)
+        self.retry_after = retry_after

@@ -7,12 +7,19 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from shared.contracts.applications import RoundClosed, RoundOpened
+from shared.contracts.publicity import DayKind
 from shared.policy import UnknownPolicy, latest_policy_version, policy_version
 
+from .calendar import CalendarUnknown, period_end
 from .errors import InvalidInput, NotAllowedNow
 
 if TYPE_CHECKING:
     from ..commands import OpenRound
+
+
+# What published programs most often use: 5 working days (a round may say 7 or 10, or
+# count calendar days).
+DEFAULT_PUBLICITY_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,14 @@ class FundingRound:
     enterprise_cap_yuan: int
     policy_version: str
     closed_at: datetime | None = None
+    publicity_days: int = DEFAULT_PUBLICITY_DAYS
+    publicity_day_kind: DayKind = "working"
+    publicity_published_at: datetime | None = None
+    publicity_ends_at: datetime | None = None
+    # The revision of the published list, and the scoring allocation it shows.
+    list_revision: int = 0
+    list_allocation: int = 0
+    finalised_at: datetime | None = None
 
     def refuse_withdrawal(self) -> None:
         """Once closed, allocation may be under way: the applications in it stay."""
@@ -54,6 +69,10 @@ class FundingRound:
     def close(self, now: datetime, application_versions: dict[str, int]) -> RoundClosed:
         if self.closed_at is not None:
             raise NotAllowedNow("round_id", "round_closed", f"round {self.id} is already closed")
+        # Publicity follows allocation within seconds: refuse now what it could not do then.
+        problem = calendar_problem(self.publicity_days, self.publicity_day_kind, now)
+        if problem:
+            raise NotAllowedNow("round_id", "calendar_covers", problem)
         return RoundClosed(
             round_id=self.id,
             year=self.year,
@@ -84,6 +103,8 @@ def open_round(round_id: str, command: OpenRound) -> RoundOpened:
         budget_yuan=command.budget_yuan,
         enterprise_cap_yuan=command.enterprise_cap_yuan or policy.enterprise_cap_yuan,
         policy_version=policy.version,
+        publicity_days=command.publicity_days or policy.publicity.days,
+        publicity_day_kind=command.publicity_day_kind or policy.publicity.day_kind,
     )
     if opened.closes_at <= opened.opens_at:
         raise InvalidInput("closes_at", "after_opens_at", "the window must close after it opens")
@@ -96,3 +117,13 @@ def open_round(round_id: str, command: OpenRound) -> RoundOpened:
     if opened.enterprise_cap_yuan <= 0:
         raise InvalidInput("enterprise_cap_yuan", "positive", "the cap must be more than 0 yuan")
     return opened
+
+
+def calendar_problem(days: int, kind: DayKind, start: datetime) -> str | None:
+    """Why a publicity period begun at `start` cannot be counted, if it cannot: it would
+    run into a year whose official calendar is not known yet."""
+    try:
+        period_end(start, days, kind)
+    except CalendarUnknown as error:
+        return f"a publicity period of {days} {kind} days from {start.date()}: {error}"
+    return None

@@ -11,10 +11,10 @@ from shared.contracts.values import Category
 from shared.eventstore import ConcurrencyError
 from shared.http.problems import install_problems, problem
 
-from ..domain.errors import DomainError, InvalidInput, NotAllowedNow, NotFound
+from ..domain.errors import DomainError, InvalidInput, NotAllowedNow, NotFound, TooMany
 
 CLAIM_CATEGORIES = frozenset(get_args(Category))
-_STATUS = {InvalidInput: 422, NotAllowedNow: 409, NotFound: 404}
+_STATUS = {InvalidInput: 422, NotAllowedNow: 409, NotFound: 404, TooMany: 429}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -22,7 +22,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(_: Request, error: DomainError) -> JSONResponse:
         status = _STATUS.get(type(error), 422)
         item = {"field": error.field, "rule": error.rule, "message": error.message}
-        return problem(status, error.message, [item])
+        answer = problem(status, error.message, [item])
+        if isinstance(error, TooMany):
+            answer.headers["Retry-After"] = str(error.retry_after)
+        return answer
 
     @app.exception_handler(ConcurrencyError)
     async def concurrent_change(_: Request, error: ConcurrencyError) -> JSONResponse:

@@ -115,18 +115,20 @@ async def submit_application(
 
 @router.get("/applications/{application_id}", responses=MISSING)
 async def get_application(
-    application_id: str, session: SessionDep, caller: Caller
+    application_id: str, session: SessionDep, caller: Caller, service: ServiceDep
 ) -> ApplicationView:
-    """An application's current status, as all services have decided it."""
-    return ApplicationView(**await queries.application_view(session, application_id, caller))
+    """An application's current status, as all services have decided it, and why it is
+    not awarded when it is not."""
+    view = await queries.application_view(session, application_id, caller, service.clock())
+    return ApplicationView(**view)
 
 
 @router.get("/enterprises/{credit_code}/applications")
 async def get_enterprise_applications(
-    credit_code: str, session: SessionDep, caller: Caller
+    credit_code: str, session: SessionDep, caller: Caller, service: ServiceDep
 ) -> list[ApplicationView]:
     """Every application of one enterprise the caller may see, oldest first."""
-    rows = await queries.enterprise_applications(session, credit_code, caller)
+    rows = await queries.enterprise_applications(session, credit_code, caller, service.clock())
     return [ApplicationView(**row) for row in rows]
 
 

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from shared.contracts.values import Claim, Contact, Enterprise, Evidence
 
 from ..domain.application import Filing
-from ..domain.status import Status
+from ..domain.status import AwardStage, Status
 
 
 class Body(BaseModel):
@@ -33,6 +33,17 @@ class RoundRequest(Body):
     )
     policy_version: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
         default=None, description="defaults to the newest policy version; pinned at creation"
+    )
+    publicity_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=30,
+        description="how long proposed awards are published for objections (policy default 5)",
+    )
+    publicity_day_kind: Literal["working", "calendar"] | None = Field(
+        default=None,
+        description="working days of the official Chinese calendar (the policy default) or "
+        "calendar days",
     )
 
 
@@ -100,6 +111,16 @@ class ApplicationView(BaseModel):
     )
     submitted_at: datetime
     updated_at: datetime
+    award_stage: AwardStage | None = Field(
+        description="for an awarded application: proposed, in_publicity (objections are "
+        "taken) or final"
+    )
+    reason_code: str | None = Field(
+        description="why it is not (or no longer) awarded: the review's or the allocation's "
+        "reason code"
+    )
+    reason: str | None = Field(description="the same in words")
+    open_objections: int = Field(description="objections lodged and not yet decided")
 
 
 class HistoryEntry(BaseModel):
@@ -125,6 +146,10 @@ class RoundView(BaseModel):
     enterprise_cap_yuan: int
     policy_version: str
     status: Literal["open", "closed"]
+    publicity_days: int
+    publicity_day_kind: Literal["working", "calendar"]
+    publicity_ends_at: datetime | None
+    finalised_at: datetime | None
     closed_at: datetime | None
     applications_by_status: dict[str, int]
     applications_by_category: dict[str, int]

@@ -29,9 +29,28 @@ class Round:
         return next((e for e in self.events if e.event_type == event_type), None)
 
     @cached_property
+    def reallocations(self) -> list[LoggedEvent]:
+        """The scoring service's allocations after the first: each after second reviews
+        (upheld objections) found applications ineligible."""
+        return [
+            e
+            for e in self.events
+            if e.event_type == "RoundAllocated" and int(e.payload.get("allocation", 1)) > 1
+        ]
+
+    @cached_property
+    def excluded(self) -> frozenset[str]:
+        """Applications the round was allocated again without."""
+        return frozenset(a for e in self.reallocations for a in e.payload.get("excluded", ()))
+
+    @cached_property
     def decisions(self) -> dict[str, Decision]:
-        """Each application's standing award or refusal."""
-        return {a.id: a.decisions[-1] for a in self.applications if a.decisions}
+        """Each application's standing award or refusal (none for one excluded later)."""
+        return {
+            a.id: a.decisions[-1]
+            for a in self.applications
+            if a.decisions and a.id not in self.excluded
+        }
 
     @cached_property
     def allocated_at(self) -> int | None:
@@ -58,6 +77,8 @@ class Round:
             if known is None or known.claim is None:
                 continue
             if known.withdrawn_at is not None and known.withdrawn_at < allocated:
+                continue
+            if application_id in self.excluded:
                 continue
             claims.append(_new(ScoredClaim, known.claim))
         return claims

@@ -231,6 +231,17 @@ def merge(
         for event in events
         if event.event_type == "RoundClosed"
     }
+    # A round allocated again answers to the second review that excluded an application:
+    # its decisions may name that review as their cause, for the same applications.
+    for round_ in rounds.values():
+        listed = (
+            frozenset(round_.closed.payload.get("application_ids", ()))
+            if round_.closed
+            else frozenset()
+        )
+        for event in round_.reallocations:
+            if event.causation_id is not None:
+                closings[event.causation_id] = listed
     findings = [f for result in results for f in result.findings]
     findings += _reused_ids(shared_ids, facts)
     findings += check_causes(facts.values(), closings)

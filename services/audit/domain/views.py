@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.applications.domain.status import Status, status_after
+from services.applications.domain.status import Status, StatusParts
 
 from .facts import facts_of
 from .history import History
@@ -50,11 +50,12 @@ def application_as_of(history: History, application_id: str, moment: datetime) -
     if trail is None:
         return {"application_id": application_id, "known": False}
     status: Status | None = None
+    parts = StatusParts()
     known: dict[str, Any] = {"application_id": application_id, "round_id": trail.round_id}
     for event in trail.in_time_order():
         if event.occurred_at > moment:
             break
-        status = status_after(status, event.event_type, event.payload.get("decision"))
+        status = parts.after(event.event_type, event.payload)
         known.update({name: event.payload[name] for name in AMOUNTS if name in event.payload})
         known["last_event"] = event.event_type
     return {**known, "known": status is not None, "status": status}

@@ -11,7 +11,13 @@ from shared.contracts.applications import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
-from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded, ApplicationScored
+from shared.contracts.publicity import AwardFinalised, ObjectionDecided, ObjectionLodged
+from shared.contracts.scoring import (
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ApplicationScored,
+    ProposedAwardWithdrawn,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,39 @@ def message_for(event: Contract) -> Message | None:
         return Message(
             f"Application {event.application_id} not awarded ({event.reason_code})",
             f"The round's allocation did not fund your application: {event.note}",
+        )
+    return _after_allocation(event)
+
+
+def _after_allocation(event: Contract) -> Message | None:
+    """Publicity, objections and the final decision, as the applicant hears of them.
+    Who objected is never said."""
+    if isinstance(event, ObjectionLodged):
+        return Message(
+            f"Objection to application {event.application_id}",
+            "An objection to your proposed award was lodged during its publicity period; a "
+            "reviewer will decide it.",
+        )
+    if isinstance(event, ObjectionDecided):
+        outcome = (
+            "dismissed: your proposed award stands"
+            if event.decision == "dismissed"
+            else "upheld: your application goes back to review"
+        )
+        return Message(
+            f"Objection to application {event.application_id} {event.decision}",
+            f"The objection was {outcome}. {event.reasons}",
+        )
+    if isinstance(event, ProposedAwardWithdrawn):
+        return Message(
+            f"Proposed award of application {event.application_id} withdrawn",
+            f"The proposed award of {event.withdrawn_yuan} yuan was withdrawn after the "
+            "application was found not eligible on its second review.",
+        )
+    if isinstance(event, AwardFinalised):
+        return Message(
+            f"Award of application {event.application_id} final: {event.amount_yuan} yuan",
+            f"The award of {event.amount_yuan} yuan is final; the finance bureau pays it.",
         )
     return None
 

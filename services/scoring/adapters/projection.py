@@ -20,7 +20,13 @@ from shared.contracts.applications import (
     RoundClosed,
     RoundOpened,
 )
-from shared.contracts.scoring import ApplicationAwarded, ApplicationNotAwarded, ApplicationScored
+from shared.contracts.scoring import (
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ApplicationScored,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
+)
 from shared.envelope import Envelope
 
 from .tables import allocation_outcome, claim, scoring_round
@@ -45,6 +51,19 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
         await session.execute(CLAIM_SCORED, [_scored(envelope, event)])
     elif isinstance(event, ApplicationAwarded | ApplicationNotAwarded):
         await _decided(session, envelope, event)
+    elif isinstance(event, ProposedAwardWithdrawn):
+        await session.execute(
+            update(allocation_outcome)
+            .where(allocation_outcome.c.application_id == event.application_id)
+            .values(awarded_yuan=0, reason_code="award_withdrawn", allocation=event.allocation)
+        )
+    elif isinstance(event, RoundAllocated):
+        await ensure_round(session, event.round_id)
+        await session.execute(
+            update(scoring_round)
+            .where(scoring_round.c.round_id == event.round_id)
+            .values(allocation=func.greatest(scoring_round.c.allocation, event.allocation))
+        )
 
 
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
@@ -85,6 +104,8 @@ def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any
 # A claim's time is that of the latest event about it, whatever order they came in.
 LATEST_AT = func.greatest(claim.c.updated_at, bindparam("b_at", type_=claim.c.updated_at.type))
 
+_STATE = bindparam("b_state", type_=claim.c.state.type)
+
 # Later application events win, whatever order two topics were replayed in.
 CLAIM_STATE = (
     update(claim)
@@ -93,7 +114,14 @@ CLAIM_STATE = (
         claim.c.seen_version < bindparam("b_version"),
     )
     .values(
-        state=bindparam("b_state"),
+        # A scored claim found eligible again on a second review keeps its score.
+        state=case(
+            (
+                (claim.c.state == "scored") & (_STATE == "eligible"),
+                "scored",
+            ),
+            else_=_STATE,
+        ),
         seen_version=bindparam("b_version"),
         updated_at=LATEST_AT,
     )
@@ -195,20 +223,29 @@ async def _decided(
         )
     ).one()
     awarded = event.amount_yuan if isinstance(event, ApplicationAwarded) else 0
+    decided = {
+        "rank": event.rank,
+        "awarded_yuan": awarded,
+        "reason_code": None if isinstance(event, ApplicationAwarded) else event.reason_code,
+        "allocation": event.allocation,
+    }
+    statement = insert(allocation_outcome).values(
+        application_id=event.application_id,
+        round_id=event.round_id,
+        year=row.year,
+        credit_code=row.credit_code,
+        achievement_key=row.achievement_key,
+        claimed_amount_yuan=row.claimed_amount_yuan,
+        **decided,
+    )
+    # A later allocation of the round (after an upheld objection) replaces an earlier
+    # outcome; a redelivered earlier one does not undo a later.
     await session.execute(
-        insert(allocation_outcome)
-        .values(
-            application_id=event.application_id,
-            round_id=event.round_id,
-            year=row.year,
-            credit_code=row.credit_code,
-            achievement_key=row.achievement_key,
-            rank=event.rank,
-            claimed_amount_yuan=row.claimed_amount_yuan,
-            awarded_yuan=awarded,
-            reason_code=None if isinstance(event, ApplicationAwarded) else event.reason_code,
+        statement.on_conflict_do_update(
+            index_elements=[allocation_outcome.c.application_id],
+            set_=decided,
+            where=allocation_outcome.c.allocation <= event.allocation,
         )
-        .on_conflict_do_nothing()
     )
     await session.execute(
         update(scoring_round)

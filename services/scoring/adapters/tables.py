@@ -43,6 +43,9 @@ scoring_round = Table(
     # The RoundClosed event: every allocation decision names it as its cause.
     Column("closed_event_id", Uuid),
     Column("allocated_at", DateTime(timezone=True)),
+    # How many times the round was allocated: 1, and one more after each upheld objection
+    # that found an application ineligible on its second review.
+    Column("allocation", Integer, nullable=False, server_default="0"),
 )
 
 allocation_outcome = Table(
@@ -57,4 +60,5 @@ allocation_outcome = Table(
     Column("claimed_amount_yuan", BigInteger, nullable=False),
     Column("awarded_yuan", BigInteger, nullable=False),
     Column("reason_code", String(40)),
+    Column("allocation", Integer, nullable=False, server_default="1"),
 )
