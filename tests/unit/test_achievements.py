@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.scoring.domain.achievements import achievement_key, designation
+from services.scoring.domain.achievements import (
+    achievement_key,
+    designation,
+    enterprise_achievement,
+    paid_by_achievement,
+)
 from services.scoring.domain.pricing import assess
 from shared.policy import policy_version
 
@@ -158,3 +163,18 @@ def test_case_and_spacing_never_change_the_key(
     )
     recased = "".join(c.lower() if data.draw(st.booleans()) else c.upper() for c in respaced)
     assert key(standard(recased)) == key(standard(number))
+
+
+# ---- rounds of 2026.1 and 2026.2 side by side ---------------------------------------
+
+
+def test_an_earlier_payment_counts_under_the_rules_of_the_round_now_deciding() -> None:
+    """Part 1 paid in a 2026.1 round (recorded as `gbt287331...`): a 2026.2 round claiming
+    part 2 of the series sees it; a 2026.1 round still keys the parts apart, as it did."""
+    paid = [(CODE, standard("GB/T 28733.1-2025"), 120_000), (CODE, standard("GB/T 1-2025"), 5)]
+    under_new = paid_by_achievement(paid, "2026.2")
+    assert under_new[enterprise_achievement(CODE, standard("GB/T 28733.2-2026"), "2026.2")] == (
+        120_000
+    )
+    under_old = paid_by_achievement(paid, "2026.1")
+    assert under_old == {f"{CODE}/standard:gbt2873312025": 120_000, f"{CODE}/standard:gbt12025": 5}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, get_args
 
 from shared.policy import AchievementRules as RuleSet
@@ -30,6 +30,29 @@ def achievement_key(claim: dict[str, Any], rules: RuleSet) -> str:
     """The claim's achievement, the same for every claim of it whatever level, role or
     product line it names (the enterprise is prefixed by the caller)."""
     return _KEYS[rules](claim)
+
+
+def enterprise_achievement(credit_code: str, claim: dict[str, Any], rules: RuleSet) -> str:
+    """The key a score records: the achievement of one enterprise."""
+    return f"{credit_code}/{achievement_key(claim, rules)}"
+
+
+def paid_by_achievement(
+    paid: Iterable[tuple[str, dict[str, Any], int]], rules: RuleSet
+) -> dict[str, int]:
+    """What was paid per achievement, each earlier payment (credit code, claim, yuan)
+    keyed under `rules`, the rules of the round now deciding.
+
+    Rounds of different policies coexist: a payment recorded under 2026.1's key must still
+    count against the same standard claimed in a 2026.2 round (and the other way round), so
+    earlier payments are keyed again from their claims rather than matched by the key
+    their own round recorded. Where every round has the same rules the two are the same.
+    """
+    totals: dict[str, int] = {}
+    for credit_code, claim, amount in paid:
+        key = enterprise_achievement(credit_code, claim, rules)
+        totals[key] = totals.get(key, 0) + amount
+    return totals
 
 
 # ---- rule set 2026.1 ------------------------------------------------------------------

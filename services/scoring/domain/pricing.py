@@ -9,7 +9,7 @@ from shared.contracts.scoring import ScoreComponent
 from shared.envelope import canonical_json
 from shared.policy import Policy
 
-from .achievements import achievement_key, strip_separators
+from .achievements import enterprise_achievement, strip_separators
 
 
 # A NamedTuple: an auditor assesses every score of the history again.
@@ -53,7 +53,7 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
     )
     priced = _priced(terms, policy)
     return Assessment(
-        f"{credit_code}/{achievement_key(claim, policy.achievement_rules)}",
+        enterprise_achievement(credit_code, claim, policy.achievement_rules),
         priced.amount_yuan,
         priced.score,
         list(priced.parts),
