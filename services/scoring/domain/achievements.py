@@ -19,11 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, get_args
+from typing import Any
 
 from shared.policy import AchievementRules as RuleSet
-
-RULE_SETS: tuple[RuleSet, ...] = get_args(RuleSet)
 
 
 def achievement_key(claim: dict[str, Any], rules: RuleSet) -> str:
