@@ -27,12 +27,18 @@ class Claims:
         series: str = "",
         role: str = "lead",
         work: str = "formulation",
+        number: str = "",
     ) -> dict[str, Any]:
+        """`number`, if given, is a template of the year: `GB/T 45210.1-{year}`."""
         published = self.day()
         return {
             "category": "standard",
             "level": level,
-            "standard_number": self._number(level, series, published.year),
+            "standard_number": (
+                number.format(year=published.year)
+                if number
+                else self._number(level, series, published.year)
+            ),
             "title": title,
             "work": work,
             "role": role,
@@ -52,7 +58,16 @@ class Claims:
         return f"T/{series} {pick(1, 60):03d}-{year}"
 
     def brand(self, award: str, tier: str, year: int = 2025) -> dict[str, Any]:
-        return {"category": "quality_brand", "award": award, "tier": tier, "year": year}
+        """The title of `year`, conferred on a day of that year inside the period."""
+        first, last = max(PERIOD_START, date(year, 1, 1)), min(PERIOD_END, date(year, 12, 31))
+        conferred = first + timedelta(days=self.rng.randrange((last - first).days + 1))
+        return {
+            "category": "quality_brand",
+            "award": award,
+            "tier": tier,
+            "year": year,
+            "conferred_on": conferred.isoformat(),
+        }
 
     def pilot(self, level: str, project_name: str) -> dict[str, Any]:
         return {

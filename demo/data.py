@@ -8,13 +8,16 @@ from .claims import Claims
 
 P = {"role": "participant"}
 R = {"work": "revision"}
+S1, S2 = {"number": "GB/T 45210.1-{year}"}, {"number": "GB/T 45210.2-{year}"}
 
 
 def claims(c: Claims) -> list[tuple[str, dict[str, Any]]]:
     """(firm key, claim) in the order they are filed; dates and numbers drawn from `c`."""
     std, brand, pilot, adopt = c.standard, c.brand, c.pilot, c.adoption
     return [
-        ("jfb-coldchain", std("national", "Urban cold-chain distribution of fresh produce")),
+        ("jfb-coldchain", std("national", "Urban cold-chain distribution: general", **S1)),
+        # Part 2 of the same series: one achievement with part 1, rewarded once.
+        ("jfb-coldchain", std("national", "Urban cold-chain distribution: fresh produce", **S2)),
         ("jfb-coldchain", adopt("ISO 23412:2020", "Temperature-controlled parcel delivery")),
         ("cyb-fresh", std("industry", "Cold-chain warehouses of prepared dishes", "WB/T")),
         ("cyb-fresh", std("group", "Traceability of fresh produce in distribution", "CQWL", **P)),

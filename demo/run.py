@@ -18,7 +18,7 @@ from .firms import credit_codes
 from .plan import Entry, build
 from .story import say
 
-SEED, POLICY = 2026, "2026.1"
+SEED, POLICY = 2026, "2026.2"
 DECIDED = {"awarded", "not_awarded", "ineligible", "withdrawn"}
 
 

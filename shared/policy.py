@@ -15,6 +15,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 Yuan = Field(ge=0)
+# The rule sets that say what one achievement is (services/scoring/domain/achievements.py).
+AchievementRules = Literal["2026.1", "2026.2"]
 
 
 class Strict(BaseModel):
@@ -80,6 +82,9 @@ class PublicityDefaults(Strict):
 class Policy(Strict):
     version: str
     allocation_mode: Literal["rank", "pro_rata"]
+    # A document without the field is read under the first rules, so 2026.1's bytes, and
+    # the SHA-256 every decision under it recorded, stay as they were.
+    achievement_rules: AchievementRules = "2026.1"
     enterprise_cap_yuan: int = Field(gt=0)
     amounts: Amounts
     rubric: Rubric

@@ -23,6 +23,7 @@ from shared.policy import Policy, policy_version
 
 from .adapters.projection import SETTLED, ensure_round, project
 from .adapters.tables import allocation_outcome, claim, scoring_round
+from .domain.achievements import paid_by_achievement
 from .domain.allocation import Outcome, PriorRewards, ScoredClaim, allocate
 
 # Rounds of one year share enterprise caps and all rounds share achievements, so two
@@ -94,7 +95,7 @@ async def _allocate(
         budget=round_["budget_yuan"],
         cap=round_["enterprise_cap_yuan"],
         mode=policy.allocation_mode,
-        prior=await _prior_rewards(session, round_id, round_["year"], scored),
+        prior=await _prior_rewards(session, round_id, round_["year"], scored, policy),
     )
     decisions: list[tuple[str, Contract]] = [
         (application_id, _withdrawn(application_id, round_id, number, current, policy))
@@ -187,17 +188,26 @@ async def _every_claim_settled(session: AsyncSession, versions: dict[str, int]) 
 
 
 async def _prior_rewards(
-    session: AsyncSession, round_id: str, year: int, claims: Sequence[ScoredClaim]
+    session: AsyncSession,
+    round_id: str,
+    year: int,
+    claims: Sequence[ScoredClaim],
+    policy: Policy,
 ) -> PriorRewards:
     earlier = allocation_outcome.c.round_id != round_id
     paid = func.sum(allocation_outcome.c.awarded_yuan)
-    by_achievement = await session.execute(
-        select(allocation_outcome.c.achievement_key, paid)
+    # An achievement key is an enterprise's, so its earlier payments are the enterprise's:
+    # keyed again under this round's rules, whatever rules their own round had.
+    payments = await session.execute(
+        select(allocation_outcome.c.credit_code, claim.c.claim, allocation_outcome.c.awarded_yuan)
+        .join(claim, claim.c.application_id == allocation_outcome.c.application_id)
         .where(
-            earlier, allocation_outcome.c.achievement_key.in_({c.achievement_key for c in claims})
+            earlier,
+            allocation_outcome.c.awarded_yuan > 0,
+            allocation_outcome.c.credit_code.in_({c.credit_code for c in claims}),
         )
-        .group_by(allocation_outcome.c.achievement_key)
     )
+    by_achievement = paid_by_achievement(payments.tuples(), policy.achievement_rules)
     by_enterprise = await session.execute(
         select(allocation_outcome.c.credit_code, paid)
         .where(
@@ -208,7 +218,7 @@ async def _prior_rewards(
         .group_by(allocation_outcome.c.credit_code)
     )
     return PriorRewards(
-        by_achievement={key: int(total) for key, total in by_achievement.tuples()},
+        by_achievement=by_achievement,
         by_enterprise_this_year={code: int(total) for code, total in by_enterprise.tuples()},
     )
 

@@ -56,7 +56,13 @@ class QualityBrandClaim(Value):
     category: Literal["quality_brand"]
     award: Literal["china_quality_award", "mayor_quality_award", "district_quality_award"]
     tier: Literal["winner", "nominee"]
+    # The title's year, as it is named ("the 2025 mayor's quality award"): with the award,
+    # which title it is.
     year: int = Field(ge=1990, le=2100)
+    # The day the title was conferred: what the round's period is checked against. The
+    # applications API requires it; optional here so that every claim filed before it
+    # existed still reads as it was recorded (a null in newer payloads means the same).
+    conferred_on: date | None = None
 
 
 class StandardClaim(Value):

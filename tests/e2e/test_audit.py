@@ -39,12 +39,14 @@ class Scenario:
 @pytest.fixture(scope="module")
 async def scenario(stack: Stack, tokens: Tokens) -> Scenario:
     """Two rounds through allocation: a budget too short for every claim, a return and an
-    amendment, an ineligible review, and a nominee later rewarded as the winner."""
+    amendment, an ineligible review, and a nominee later rewarded as the winner. The first
+    round is under policy 2026.1, the second under the newest (2026.2), whose achievement
+    rules take part 2 of the standard the first round paid for one achievement with it."""
     codes = iter(credit_codes(seed=44))
     url, reader = stack.applications.url, tokens.headers("auditor")
     async with httpx.AsyncClient(base_url=url, headers=reader, timeout=10) as api:
         program = Program(api, tokens)
-        first = await program.open_round(budget=900_000)
+        first = await program.open_round(budget=900_000, policy_version="2026.1")
         ids = {
             name: await program.submit(first, next(codes), claim) for name, claim in CLAIMS.items()
         }
@@ -77,10 +79,15 @@ async def scenario(stack: Stack, tokens: Tokens) -> Scenario:
         ids["winner"] = await program.submit(
             second, nominee.json()["credit_code"], {**CLAIMS["quality_award"], "tier": "winner"}
         )
-        await program.review(ids["winner"])
-        await wait_for_status(api, [ids["winner"]], {"scored"})
+        standard = await api.get(f"/v1/applications/{ids['national_standard']}")
+        part_2 = {**CLAIMS["national_standard"], "standard_number": "GB/T 45678.2-2026"}
+        ids["series"] = await program.submit(second, standard.json()["credit_code"], part_2)
+        for application_id in (ids["winner"], ids["series"]):
+            await program.review(application_id)
+        await wait_for_status(api, [ids["winner"], ids["series"]], {"scored"})
         await program.close(second)
         await wait_for_status(api, [ids["winner"]], {"awarded"})
+        await wait_for_status(api, [ids["series"]], {"not_awarded"})
     return Scenario(first, second, ids, before_close)
 
 
@@ -115,6 +122,25 @@ async def test_a_clean_history_verifies(
     assert verified["verified"] is True
     assert verified["summary"]["rounds"] >= 2
     assert audit(infra, stack_topics, "verify", "--round", scenario.first_round).returncode == 0
+
+
+async def test_a_series_paid_under_2026_1_is_not_paid_again_under_2026_2(
+    stack: Stack, tokens: Tokens, scenario: Scenario
+) -> None:
+    """Under 2026.1 `GB/T 45678-2026` and `GB/T 45678.2-2026` were two achievements; the
+    2026.2 round keys the earlier payment under its own rules and finds the series paid."""
+    url, reader = stack.applications.url, tokens.headers("auditor")
+    async with httpx.AsyncClient(base_url=url, headers=reader, timeout=10) as api:
+        history = (await api.get(f"/v1/applications/{scenario.ids['series']}/history")).json()
+        winner = (await api.get(f"/v1/applications/{scenario.ids['winner']}/history")).json()
+    decided = history[-1]
+    assert decided["event_type"] == "ApplicationNotAwarded"
+    assert decided["payload"]["policy_version"] == "2026.2"
+    assert decided["payload"]["reason_code"] == "already_rewarded"
+    assert decided["payload"]["prior_achievement_reward_yuan"] == 300_000
+    # A title's key is the same under both rules: the nominee's 500,000 counted too.
+    assert winner[-1]["payload"]["prior_achievement_reward_yuan"] == 500_000
+    assert winner[-1]["payload"]["amount_yuan"] == 500_000
 
 
 async def test_trail_shows_every_step_as_text_json_and_html(

@@ -44,6 +44,25 @@ BAD_APPLICATIONS: list[tuple[str, dict[str, Any], str, str]] = [
         "literal_error",
     ),
     (
+        "award without the day it was conferred",
+        {"claim": {k: v for k, v in CLAIMS["quality_award"].items() if k != "conferred_on"}},
+        "claim.conferred_on",
+        "missing",
+    ),
+    (
+        # The old rule took any title of 2025 or 2026: the period touches both years.
+        "award of the period's first year conferred before the period",
+        {"claim": {**CLAIMS["quality_award"], "year": 2025, "conferred_on": "2025-06-30"}},
+        "claim.conferred_on",
+        "within_round_period",
+    ),
+    (
+        "award conferred the day after the period",
+        {"claim": {**CLAIMS["quality_award"], "conferred_on": "2026-07-01"}},
+        "claim.conferred_on",
+        "within_round_period",
+    ),
+    (
         "pilot without acceptance date",
         {"claim": {k: v for k, v in CLAIMS["pilot"].items() if k != "accepted_on"}},
         "claim.accepted_on",

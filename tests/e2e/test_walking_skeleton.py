@@ -132,7 +132,8 @@ async def test_applications_go_from_submission_to_award_through_all_services(
             ("ApplicationScored", "scoring", "scoring", "service"),
             ("ApplicationAwarded", "scoring", "scoring", "service"),
         ]
-        assert history[3]["payload"]["policy_version"] == "2026.1"
+        # A round opened without a policy version pins the newest.
+        assert history[3]["payload"]["policy_version"] == "2026.2"
 
     # Each service's own projection agrees.
     outcomes = await query(

@@ -27,6 +27,7 @@ CLAIMS: dict[str, dict[str, Any]] = {
         "award": "china_quality_award",
         "tier": "nominee",
         "year": 2026,
+        "conferred_on": "2026-03-15",
     },
     "pilot": {
         "category": "pilot_project",

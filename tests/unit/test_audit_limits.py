@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import msgspec
+
 from services.audit.domain.facts import ApplicationFacts, Decision
 from services.audit.domain.limits import check_limits
 from services.audit.domain.records import Coordinates, LoggedEvent
@@ -129,3 +131,34 @@ def test_a_refusal_pays_nothing_and_relies_on_what_was_paid() -> None:
             "relied on 0 yuan paid to the enterprise earlier this year; the history shows 100000",
         )
     ]
+
+
+def test_a_payment_under_other_achievement_rules_counts_as_the_later_round_keys_it() -> None:
+    """Part 1 of a series paid in a 2026.1 round; part 2 claimed in a 2026.2 round, where
+    the series is one achievement: the later decision must rely on the earlier payment."""
+
+    def filed(number: str) -> dict[str, str]:
+        return {"category": "standard", "standard_number": number, "work": "formulation"}
+
+    old_key, new_key = f"{ENTERPRISE}/standard:gbt2873312025", f"{ENTERPRISE}/standard:gb/t28733"
+    part1 = decided("a1", "r1", decided_at=1, amount=60_000, claimed=120_000, key=old_key)
+    part1 = msgspec.structs.replace(part1, filed=filed("GB/T 28733.1-2025"))
+    relied = decided("a2", "r2", 2, 60_000, 120_000, new_key, 60_000, prior_this_year=60_000)
+    ignored = decided("a3", "r3", 3, 0, 120_000, new_key, prior_this_year=60_000)
+    assert check_under(("r1", [part1], "2026.1"), ("r2", [relied], "2026.2")) == []
+    assert check_under(("r1", [part1], "2026.1"), ("r3", [ignored], "2026.2")) == [
+        ("a3", "relied on 0 yuan paid earlier for the achievement; the history shows 60000")
+    ]
+    # Under 2026.1 rules the parts were different achievements: nothing relied on.
+    assert check_under(("r1", [part1], "2026.1"), ("r3", [ignored], "2026.1")) == []
+
+
+def check_under(*rounds: tuple[str, list[ApplicationFacts], str]) -> list[tuple[str, str]]:
+    """`check`, each round closed under the policy version named."""
+    facts = {a.id: a for _, applications, _ in rounds for a in applications}
+    built = {}
+    for round_id, applications, policy in rounds:
+        closed = closing(round_id, [a.id for a in applications])
+        closed.payload["policy_version"] = policy
+        built[round_id] = Round(round_id, [closed], applications)
+    return [(f.application_id or "", f.message) for f in check_limits(built, facts)]

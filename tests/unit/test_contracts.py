@@ -1,12 +1,18 @@
+from datetime import date
 from typing import Any, ClassVar
 
 import pytest
+from pydantic import ValidationError
 
+from services.applications.entrypoints.errors import field_name
+from services.applications.entrypoints.schemas import ApplicationRequest
 from shared.contracts import UnknownEventType, UnknownSchemaVersion, parse_payload
 from shared.contracts.applications import ApplicationWithdrawn
 from shared.contracts.registry import REGISTRY
+from shared.contracts.values import QualityBrandClaim
 from shared.envelope import Envelope
-from tests.support.events import stream
+from tests.support.events import stream, submitted
+from tests.support.program import application
 
 
 def _as(event: Envelope, **changes: Any) -> Envelope:
@@ -44,3 +50,25 @@ def test_every_contract_names_a_schema_version_and_an_aggregate() -> None:
         assert contract.event_type == name
         assert contract.schema_version >= 1
         assert contract.aggregate_type in {"application", "round"}
+
+
+TITLE = {"category": "quality_brand", "award": "mayor_quality_award", "tier": "winner"}
+
+
+def test_a_title_filed_before_conferred_on_existed_still_reads_as_recorded() -> None:
+    [event] = stream([submitted()])
+    recorded = {**event.payload, "claim": {**TITLE, "year": 2025}}  # as written then
+    claim = parse_payload(_as(event, payload=recorded)).claim  # type: ignore[attr-defined]
+    assert (claim.year, claim.conferred_on) == (2025, None)
+
+
+def test_a_new_filing_through_the_api_must_say_when_its_title_was_conferred() -> None:
+    body = application("r1", "91110108551385082Q", {**TITLE, "year": 2026})
+    with pytest.raises(ValidationError) as refused:
+        ApplicationRequest.model_validate(body)
+    [error] = refused.value.errors()
+    assert (field_name(error["loc"]), error["type"]) == ("claim.conferred_on", "missing")
+    body["claim"]["conferred_on"] = "2026-03-15"
+    filing = ApplicationRequest.model_validate(body).filing()
+    assert type(filing.claim) is QualityBrandClaim  # recorded as the contract, not the body
+    assert filing.claim.conferred_on == date(2026, 3, 15)

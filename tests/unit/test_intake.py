@@ -41,6 +41,16 @@ STANDARD = StandardClaim(
 )
 
 
+def title(conferred_on: date | None, year: int = 2026) -> QualityBrandClaim:
+    return QualityBrandClaim(
+        category="quality_brand",
+        award="district_quality_award",
+        tier="winner",
+        year=year,
+        conferred_on=conferred_on,
+    )
+
+
 def filing(code: str = "91110000600037341L", **changes: object) -> Filing:
     base = {
         "enterprise": Enterprise(credit_code=code, name="Jiefangbei Care", industry="elderly care"),
@@ -91,18 +101,35 @@ def test_a_malformed_code_cannot_be_declared_an_exception() -> None:
             ),
             "claim.accepted_on",
         ),
-        (
-            QualityBrandClaim(
-                category="quality_brand", award="district_quality_award", tier="winner", year=2024
-            ),
-            "claim.year",
-        ),
+        (title(date(2025, 6, 30)), "claim.conferred_on"),
+        (title(date(2026, 7, 1)), "claim.conferred_on"),
     ],
 )
 def test_an_achievement_outside_the_rounds_period_is_refused(claim: object, field: str) -> None:
     with pytest.raises(InvalidInput) as error:
         submit("a1", ROUND, filing(claim=claim))
     assert refusal(error) == (field, "within_round_period")
+
+
+@pytest.mark.parametrize("day", [date(2025, 7, 1), date(2026, 6, 30)])
+def test_a_title_conferred_on_the_first_or_last_day_of_the_period_counts(day: date) -> None:
+    assert submit("a1", ROUND, filing(claim=title(day))).claim == title(day)
+
+
+def test_a_title_counts_by_the_day_it_was_conferred_not_by_its_year() -> None:
+    """The period runs July 2025 to June 2026: a title of 2025 conferred in March 2025
+    touches the period's years but not the period."""
+    with pytest.raises(InvalidInput) as error:
+        submit("a1", ROUND, filing(claim=title(date(2025, 3, 1), year=2025)))
+    assert refusal(error) == ("claim.conferred_on", "within_round_period")
+    # The title of 2025 conferred in January 2026 is inside it.
+    submit("a1", ROUND, filing(claim=title(date(2026, 1, 20), year=2025)))
+
+
+def test_a_title_filed_without_its_day_is_refused_naming_the_field() -> None:
+    with pytest.raises(InvalidInput) as error:
+        submit("a1", ROUND, filing(claim=title(None)))
+    assert refusal(error) == ("claim.conferred_on", "missing")
 
 
 def test_no_evidence_is_refused() -> None:

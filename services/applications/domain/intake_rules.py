@@ -30,16 +30,10 @@ def check_claim(filing: Filing, round_: FundingRound) -> None:
 
 
 def _check_period(claim: Claim, round_: FundingRound) -> None:
+    """The achievement happened inside the round's period, both ends included; a title
+    counts by the day it was conferred, not by its year (a period of July to June touches
+    two years but covers half of each)."""
     start, end = round_.period_start, round_.period_end
-    if claim.category == "quality_brand":
-        if not start.year <= claim.year <= end.year:
-            raise InvalidInput(
-                "claim.year",
-                "within_round_period",
-                f"an award of {claim.year} is outside the years {start.year} to {end.year} "
-                "this round covers",
-            )
-        return
     field, achieved_on = _achievement_date(claim)
     if not start <= achieved_on <= end:
         raise InvalidInput(
@@ -50,6 +44,12 @@ def _check_period(claim: Claim, round_: FundingRound) -> None:
 
 
 def _achievement_date(claim: Claim) -> tuple[str, date]:
+    if claim.category == "quality_brand":
+        if claim.conferred_on is None:  # the API requires it; a filing without it is old
+            raise InvalidInput(
+                "claim.conferred_on", "missing", "say the day the title was conferred"
+            )
+        return "conferred_on", claim.conferred_on
     if claim.category == "standard":
         return "published_on", claim.published_on
     if claim.category == "pilot_project":

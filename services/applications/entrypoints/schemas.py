@@ -8,7 +8,16 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.contracts.values import Claim, Contact, Enterprise, Evidence
+from shared.contracts import values
+from shared.contracts.values import (
+    Claim,
+    Contact,
+    Enterprise,
+    Evidence,
+    PilotProjectClaim,
+    StandardAdoptionClaim,
+    StandardClaim,
+)
 
 from ..domain.application import Filing
 from ..domain.status import AwardStage, Status
@@ -47,11 +56,27 @@ class RoundRequest(Body):
     )
 
 
+# The contract's name, so that the API's schema, and clients generated from it, keep it.
+class QualityBrandClaim(values.QualityBrandClaim):
+    """A quality-brand title the enterprise won or was nominated for, and when."""
+
+    conferred_on: date = Field(
+        description="the day the title was conferred: it must fall in the round's period"
+    )
+
+
+# What a filing claims: the contracts' claims, with what a new filing must say besides.
+ClaimFiling = Annotated[
+    QualityBrandClaim | StandardClaim | PilotProjectClaim | StandardAdoptionClaim,
+    Field(discriminator="category"),
+]
+
+
 class AmendmentRequest(Body):
     """The corrected application, replacing what was returned."""
 
     enterprise: Enterprise
-    claim: Claim
+    claim: ClaimFiling
     evidence: list[Evidence] = Field(max_length=50)
     contact: Contact
     credit_code_exception: bool = Field(
@@ -63,11 +88,18 @@ class AmendmentRequest(Body):
     def filing(self) -> Filing:
         return Filing(
             enterprise=self.enterprise,
-            claim=self.claim,
+            claim=_recorded(self.claim),
             evidence=self.evidence,
             contact=self.contact,
             credit_code_exception=self.credit_code_exception,
         )
+
+
+def _recorded(claim: Claim) -> Claim:
+    """The claim as its event records it (the contract's own type, not the request's)."""
+    if isinstance(claim, QualityBrandClaim):
+        return values.QualityBrandClaim.model_validate(claim.model_dump())
+    return claim
 
 
 class ApplicationRequest(AmendmentRequest):

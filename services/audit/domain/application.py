@@ -80,6 +80,7 @@ class Application:
                 score.score,
             )
         decisions = tuple(d for _, _, d in self.decisions)
+        paid = self.filings and any(d.awarded for d in decisions)
         return ApplicationFacts(
             self.id,
             self.round_id,
@@ -87,4 +88,5 @@ class Application:
             self.withdrawn_at,
             decisions,
             min((d.occurred_at for d in decisions), default=None),
+            self.filings[-1][1].claim if paid else None,
         )

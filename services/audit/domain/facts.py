@@ -76,6 +76,9 @@ class ApplicationFacts(msgspec.Struct, array_like=True, frozen=True, gc=False):
     withdrawn_at: int | None  # its earliest withdrawal, in microseconds
     decisions: tuple[Decision, ...]  # its awards and refusals, in stream order
     first_decided_at: int | None  # the earliest of them, in microseconds
+    # The claim as filed (its latest filing), kept only when an award paid it: what keys
+    # the payment again under another round's achievement rules (limits.py).
+    filed: Any = None
 
     @property
     def decision(self) -> Decision | None:
@@ -89,10 +92,13 @@ def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
     claim: Claim | None = None
     withdrawn_at: int | None = None
     decisions: list[Decision] = []
+    filed: Any = None
     for event in (*trail.own, *trail.scoring):
         kind = event.event_type
         try:
-            if kind == "ApplicationScored":
+            if kind in ("ApplicationSubmitted", "ApplicationAmended"):
+                filed = event.payload.get("claim")
+            elif kind == "ApplicationScored":
                 score = msgspec.convert(event.payload, Claimed)
                 claim = (
                     trail.id,
@@ -117,4 +123,5 @@ def facts_of(trail: ApplicationEvents) -> ApplicationFacts:
         withdrawn_at,
         tuple(decisions),
         min((d.occurred_at for d in decisions), default=None),
+        filed if any(d.awarded for d in decisions) else None,
     )

@@ -5,7 +5,11 @@ They span rounds and enterprises, so they run once every partition is read."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from services.scoring.domain.achievements import enterprise_achievement
+from shared.policy import AchievementRules as RuleSet
+from shared.policy import UnknownPolicy, policy_version
 
 from .facts import ApplicationFacts, Decision
 from .findings import Finding
@@ -33,17 +37,25 @@ def check_limits(
     # of a quarter of a million claims) then adds no entry, and the tables stay small
     # enough for the CPU's caches.
     findings: list[Finding] = []
-    paid_by_key: dict[str, int] = {}
+    # Per achievement, under each round's achievement rules: a decision is held to what
+    # was paid for its achievement as its own round's rules key it (see
+    # achievements.paid_by_achievement). With one rule set in the history, one table.
+    paid_by_key: dict[RuleSet | None, dict[str, int]] = {}
+    highest_claim: dict[RuleSet | None, dict[str, int]] = {}
     paid_by_enterprise_year: dict[tuple[str, int], int] = {}
-    highest_claim: dict[str, int] = {}
     allocated: list[tuple[int, str]] = [
         (t, r) for r, round_ in rounds.items() if (t := round_.allocated_at) is not None
     ]
+    rules_of = {round_id: _rules(rounds[round_id]) for _, round_id in allocated}
+    in_use = set(rules_of.values())
     for _, round_id in sorted(allocated):
         round_ = rounds[round_id]
         closed = round_.closed
         if closed is None:
             continue
+        rules = rules_of[round_id]
+        by_key = paid_by_key.setdefault(rules, {})
+        highest_of = highest_claim.setdefault(rules, {})
         year, cap = closed.payload["year"], closed.payload["enterprise_cap_yuan"]
         decisions = round_.decisions
         total = sum(d.amount_yuan for d in decisions.values())
@@ -57,18 +69,18 @@ def check_limits(
                 )
             )
         this_round: dict[str, int] = {}
-        paid: list[tuple[str, str, int]] = []  # in this round: counted once it is checked
+        paid: list[tuple[str, str, int, int, Any]] = []  # counted once the round is checked
         for claim in round_.in_play(facts):
             decision = decisions.get(claim.application_id)
             if decision is None:
                 continue
             key, code, amount = claim.achievement_key, claim.credit_code, decision.amount_yuan
-            before_key = paid_by_key.get(key, 0)
+            before_key = by_key.get(key, 0)
             before_year = paid_by_enterprise_year.get((code, year), 0)
             in_round = this_round[code] = this_round.get(code, 0) + amount
-            highest = highest_claim.get(key, 0)
+            highest = highest_of.get(key, 0)
             if claim.claimed_amount_yuan > highest:
-                highest = highest_claim[key] = claim.claimed_amount_yuan
+                highest = highest_of[key] = claim.claimed_amount_yuan
             # The rules, each stated once; put in words only when one is broken (rarely).
             relied_key = decision.prior_achievement_reward_yuan != before_key
             relied_year = decision.prior_enterprise_year_yuan != before_year
@@ -90,13 +102,48 @@ def check_limits(
                     for problem in _problems(decision, standing)
                 ]
             if amount:  # a refusal's is 0: counting it would change nothing
-                paid.append((key, code, amount))
-        for key, code, amount in paid:
-            paid_by_key[key] = paid_by_key.get(key, 0) + amount
+                filed = facts[claim.application_id].filed
+                paid.append((key, code, amount, claim.claimed_amount_yuan, filed))
+        for key, code, amount, claimed, filed in paid:
+            for other in in_use:
+                if other == rules:
+                    by_key[key] = by_key.get(key, 0) + amount
+                    continue
+                # This round's payment as rounds under other rules key it. Only
+                # paid claims raise the highest level there: the payments for a key never
+                # pass the largest claim that was paid for it.
+                again = _keyed(code, filed, other, key)
+                table = paid_by_key.setdefault(other, {})
+                table[again] = table.get(again, 0) + amount
+                highest_there = highest_claim.setdefault(other, {})
+                if claimed > highest_there.get(again, 0):
+                    highest_there[again] = claimed
             paid_by_enterprise_year[code, year] = (
                 paid_by_enterprise_year.get((code, year), 0) + amount
             )
     return findings
+
+
+def _rules(round_: Round) -> RuleSet | None:
+    """The achievement rules of the round's policy; None when that policy is unknown
+    (reported by the reproduction): its recorded keys are then taken as they are."""
+    closed = round_.closed
+    if closed is None:
+        return None
+    try:
+        return policy_version(str(closed.payload["policy_version"])).achievement_rules
+    except (KeyError, UnknownPolicy, ValueError):
+        return None
+
+
+def _keyed(credit_code: Any, filed: Any, rules: RuleSet | None, recorded: str) -> str:
+    """A paid claim's key under `rules`; its recorded key when its filing is unreadable."""
+    if rules is None or not isinstance(filed, dict):
+        return recorded
+    try:
+        return enterprise_achievement(str(credit_code), filed, rules)
+    except (KeyError, TypeError, AttributeError):
+        return recorded
 
 
 def _problems(decision: Decision, standing: _Standing) -> list[str]:

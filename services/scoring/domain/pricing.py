@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from shared.contracts.scoring import ScoreComponent
 from shared.envelope import canonical_json
 from shared.policy import Policy
+
+from .achievements import enterprise_achievement, strip_separators
 
 
 # A NamedTuple: an auditor assesses every score of the history again.
@@ -52,7 +53,7 @@ def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Polic
     )
     priced = _priced(terms, policy)
     return Assessment(
-        f"{credit_code}/{achievement_key(claim)}",
+        enterprise_achievement(credit_code, claim, policy.achievement_rules),
         priced.amount_yuan,
         priced.score,
         list(priced.parts),
@@ -93,7 +94,7 @@ def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
                 name="work", points=rubric.formulation_points, why="new standard (formulation)"
             )
         )
-    if _normalise(industry) in _priority(tuple(policy.priority_industries)):
+    if strip_separators(industry) in _priority(tuple(policy.priority_industries)):
         parts.append(
             ScoreComponent(
                 name="priority_industry",
@@ -102,19 +103,6 @@ def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
             )
         )
     return parts
-
-
-def achievement_key(claim: dict[str, Any]) -> str:
-    """What counts as one achievement of an enterprise, at whatever level it is claimed."""
-    category = claim["category"]
-    if category == "standard":
-        return f"standard:{_normalise(claim['standard_number'])}"
-    if category == "quality_brand":
-        return f"quality_brand:{claim['award']}:{claim['year']}"
-    if category == "pilot_project":
-        return f"pilot_project:{_normalise(claim['project_name'])}"
-    standard, products = _normalise(claim["international_standard"]), _normalise(claim["products"])
-    return f"standard_adoption:{standard}:{products}"
 
 
 def _level(claim: dict[str, Any]) -> str:
@@ -142,11 +130,4 @@ def _amount(terms: Terms, policy: Policy) -> int:
 
 @cache
 def _priority(industries: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_normalise(industry) for industry in industries)
-
-
-_SEPARATORS = re.compile(r"[\s\-_/.]+")
-
-
-def _normalise(text: str) -> str:
-    return _SEPARATORS.sub("", text).casefold()
+    return frozenset(strip_separators(industry) for industry in industries)
