@@ -26,7 +26,14 @@ from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
 from .adapters.smtp import SmtpSender
-from .adapters.tables import backbone, idempotency_key, metadata, notification, recipient
+from .adapters.tables import (
+    backbone,
+    idempotency_key,
+    metadata,
+    notification,
+    objector,
+    recipient,
+)
 from .adapters.webhook import WebhookSender
 from .delivery import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
@@ -155,7 +162,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(recipient, notification),
+    tables=(recipient, objector, notification),
     project=on_events,
     # Row ids are random; delivery progress is what happened after, not what the log says.
     not_from_the_log={

@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.applications import ApplicationAmended, ApplicationSubmitted
+from shared.contracts.publicity import ObjectionDecided, ObjectionLodged
 from shared.envelope import Envelope
 
 from .adapters import recording
-from .domain.messages import message_for
+from .domain.messages import message_for, objector_message_for
 
 
 async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
@@ -32,8 +33,18 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
     whenever they are made.
     """
     recipients: list[recording.Recipient] = []
+    objectors: list[recording.Objector] = []
     emails: list[recording.Email] = []
     for envelope, event in events:
+        if isinstance(event, ObjectionLodged):
+            objectors.append(
+                recording.Objector(event.objection_id, event.application_id, event.objector.email)
+            )
+        if isinstance(event, ObjectionLodged | ObjectionDecided) and (
+            told := objector_message_for(event)
+        ):
+            target = recording.objector_target(event.objection_id)
+            emails.append(recording.Email(envelope, told, target))
         if isinstance(event, ApplicationSubmitted | ApplicationAmended):
             via = event.submitted_via if isinstance(event, ApplicationSubmitted) else None
             contact = event.contact
@@ -49,5 +60,6 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
         return
     await recording.lock_applications(session, concerned)
     await recording.remember_recipients(session, recipients)
+    await recording.remember_objectors(session, objectors)
     await recording.record_emails(session, emails)
     await recording.extend_to_webhooks(session, concerned)

@@ -287,11 +287,17 @@ async def test_a_round_through_objections_reallocation_and_the_final_decision(
     assert finalised[-1]["payload"]["amount_yuan"] == 300_000
     assert (await _list(public, published.round_id, revision=2))["stage"] == "final"
 
+    # The objector and the applicant hear how the objection was decided; the objector's
+    # email is the objector's own, never twinned to the applicant's platform.
+    told = await _notified(stack, tokens, ids["B"], "ObjectionDecided", 2)
+    assert {n["target"] for n in told} == {"", f"objector:{second.json()['id']}"}
+    assert all("upheld" in n["subject"] for n in told)
+
     # The auditor's replay holds, and every projection equals its rebuild.
     verified = audit(infra, stack_topics, "verify", "--round", published.round_id)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert report(verified)["verified"] is True
-    for service in ("applications", "scoring"):
+    for service in ("applications", "scoring", "notifications"):
         env = {
             "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
             "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
@@ -299,3 +305,20 @@ async def test_a_round_through_objections_reallocation_and_the_final_decision(
         }
         result: subprocess.CompletedProcess[str] = rebuild(service, env)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def _notified(
+    stack: Stack, tokens: Tokens, application_id: str, event_type: str, count: int
+) -> list[dict[str, Any]]:
+    """The notifications of one event about an application, once there are `count`."""
+    url, auditor = stack.notifications.url, tokens.headers("auditor")
+    async with httpx.AsyncClient(base_url=url, headers=auditor, timeout=10) as notices:
+        for _ in range(120):
+            listed = await notices.get(
+                "/v1/notifications", params={"application_id": application_id}
+            )
+            found = [n for n in listed.json() if n["event_type"] == event_type]
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.25)
+    raise AssertionError(f"{count} notifications of {event_type} never recorded")

@@ -7,11 +7,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.delivery import PARKED, PENDING, SENT, Attempted, Endpoint
-from .tables import delivery_attempt, notification, recipient, webhook, webhook_secret
+from .tables import (
+    delivery_attempt,
+    notification,
+    objector,
+    recipient,
+    webhook,
+    webhook_secret,
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,15 @@ async def claim_due(session: AsyncSession) -> Due | None:
                 n.c.attempts,
                 n.c.recipient_waits,
                 n.c.target,
-                recipient.c.email,
+                # An objector's email goes to the objector (never, lacking its address, to
+                # the applicant), any other to the applicant.
+                case(
+                    (n.c.target.startswith("objector:"), objector.c.email),
+                    else_=recipient.c.email,
+                ).label("email"),
             )
             .outerjoin(recipient, recipient.c.application_id == n.c.application_id)
+            .outerjoin(objector, n.c.target == "objector:" + objector.c.objection_id)
             # The database's clock, the one that stamped due_at on rows the consumer wrote.
             .where(n.c.status == PENDING, n.c.due_at <= func.now())
             .order_by(n.c.due_at)

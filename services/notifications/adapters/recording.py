@@ -15,7 +15,7 @@ from shared.envelope import Envelope
 
 from ..domain.delivery import PENDING
 from ..domain.messages import Message
-from .tables import notification, recipient, webhook
+from .tables import notification, objector, recipient, webhook
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,19 @@ class Recipient:
 class Email:
     envelope: Envelope
     message: Message
+    # '' for the applicant; an objector's is `objector_target(objection_id)`.
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Objector:
+    objection_id: str
+    application_id: str
+    email: str
+
+
+def objector_target(objection_id: str) -> str:
+    return f"objector:{objection_id}"
 
 
 async def lock_applications(session: AsyncSession, application_ids: Sequence[str]) -> None:
@@ -79,6 +92,18 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
     )
 
 
+async def remember_objectors(session: AsyncSession, objectors: Sequence[Objector]) -> None:
+    if not objectors:
+        return
+    await session.execute(
+        insert(objector).on_conflict_do_nothing(),
+        [
+            {"objection_id": o.objection_id, "application_id": o.application_id, "email": o.email}
+            for o in objectors
+        ],
+    )
+
+
 async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:
     if not emails:
         return
@@ -92,6 +117,7 @@ async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:
                 "event_type": email.envelope.event_type,
                 "occurred_at": email.envelope.occurred_at,
                 "channel": "email",
+                "target": email.target,
                 "subject": email.message.subject,
                 "summary": email.message.summary,
                 "status": PENDING,
@@ -127,6 +153,8 @@ async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[st
         .where(
             email.c.application_id.in_(application_ids),
             email.c.channel == "email",
+            # The applicant's emails only: what an objector is told is not the platform's.
+            email.c.target == "",
             email.c.event_type == any_(webhook.c.event_types),
             webhook.c.created_at <= email.c.occurred_at,
             or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > email.c.occurred_at),

@@ -37,6 +37,16 @@ recipient = Table(
     Column("platform", String(200)),
 )
 
+# Who objected to an application's proposed award, and where to tell them the outcome:
+# kept apart from the applicant's contact, and never shown to the applicant.
+objector = Table(
+    "objector",
+    metadata,
+    Column("objection_id", String(64), primary_key=True),
+    Column("application_id", String(64), nullable=False),
+    Column("email", String(254), nullable=False),
+)
+
 notification = Table(
     "notification",
     metadata,
@@ -46,7 +56,8 @@ notification = Table(
     Column("event_type", String(80), nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("channel", String(20), nullable=False),
-    # Which of the channel's destinations: '' for the email, a registered webhook's id.
+    # Which of the channel's destinations: '' for the applicant's email, a registered
+    # webhook's id, or 'objector:<objection id>' for an objector's email.
     Column("target", String(64), nullable=False, server_default=""),
     Column("subject", String(500), nullable=False),
     Column("summary", Text, nullable=False),

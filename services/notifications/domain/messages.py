@@ -122,3 +122,25 @@ def email_text(summary: str, application_id: str) -> str:
         f"Application: {application_id}\n"
         "The status and history of your application are on the municipal platform.\n"
     )
+
+
+def objector_message_for(event: Contract) -> Message | None:
+    """What an objector is told: that the objection was received, and how it was decided.
+    Nothing of the application beyond its id and what the list published."""
+    if isinstance(event, ObjectionLodged):
+        return Message(
+            f"Objection {event.objection_id} received",
+            f"Your objection to application {event.application_id} in round "
+            f"{event.round_id} was received; a reviewer will decide it.",
+        )
+    if isinstance(event, ObjectionDecided):
+        outcome = (
+            "dismissed: the proposed award stands"
+            if event.decision == "dismissed"
+            else "upheld: the application goes back to review"
+        )
+        return Message(
+            f"Objection {event.objection_id} {event.decision}",
+            f"Your objection to application {event.application_id} was {outcome}. {event.reasons}",
+        )
+    return None

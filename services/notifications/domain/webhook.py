@@ -31,6 +31,10 @@ EventType = Literal[
     "ApplicationScored",
     "ApplicationAwarded",
     "ApplicationNotAwarded",
+    "ObjectionLodged",
+    "ObjectionDecided",
+    "ProposedAwardWithdrawn",
+    "AwardFinalised",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 

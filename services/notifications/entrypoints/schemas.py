@@ -19,6 +19,11 @@ class NotificationView(BaseModel):
     event_type: str
     occurred_at: datetime
     channel: str
+    target: str = Field(
+        description="'' for the applicant's email, a webhook's id, or "
+        "'objector:<objection id>' for the email telling an objector (whose address is "
+        "not shown)"
+    )
     subject: str
     summary: str
     status: str

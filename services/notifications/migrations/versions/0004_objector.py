@@ -1,0 +1,30 @@
+"""objector: where to tell an objector how their objection was decided
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-30 03:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "objector",
+        sa.Column("objection_id", sa.String(length=64), nullable=False),
+        sa.Column("application_id", sa.String(length=64), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.PrimaryKeyConstraint("objection_id", name=op.f("pk_objector")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("objector")
