@@ -8,6 +8,7 @@ from datetime import date, datetime
 from shared.contracts.publicity import DayKind
 
 from .domain.application import Decision, Filing
+from .domain.lead import LeadDecision
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class ReviewApplication:
     reason_code: str | None
     note: str
     accept_credit_code: bool
+    lead_decision: LeadDecision | None = None
 
 
 @dataclass(frozen=True)

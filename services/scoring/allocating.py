@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.achievements import paid_by_achievement
 from shared.contracts import Contract
 from shared.contracts.scoring import (
     AllocationOutcome,
@@ -23,7 +24,6 @@ from shared.policy import Policy, policy_version
 
 from .adapters.projection import SETTLED, ensure_round, project
 from .adapters.tables import allocation_outcome, claim, scoring_round
-from .domain.achievements import paid_by_achievement
 from .domain.allocation import Outcome, PriorRewards, ScoredClaim, allocate
 
 # Rounds of one year share enterprise caps and all rounds share achievements, so two

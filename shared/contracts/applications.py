@@ -109,6 +109,10 @@ class ApplicationReviewed(Contract):
     reason_code: str | None = None
     note: str = ""
     credit_code_exception_accepted: bool = False
+    # A standard has one lead drafter: when other enterprises had already claimed to lead
+    # the same standard, the reviewer decided whether this one is paid as lead.
+    lead_decision: Literal["confirmed_lead", "participant"] | None = None
+    lead_disputed_by: list[str] = []
 
     def aggregate_id(self) -> str:
         return self.application_id

@@ -20,7 +20,7 @@ from shared.topics import Topics
 from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
-from tests.support.program import CLAIMS, Program
+from tests.support.program import CLAIMS, Program, own_standard
 from tests.support.tampering import Records, body, copy_history, encode, reseal
 from tests.support.tokens import Tokens
 
@@ -80,8 +80,9 @@ async def scenario(stack: Stack, tokens: Tokens) -> Scenario:
             second, nominee.json()["credit_code"], {**CLAIMS["quality_award"], "tier": "winner"}
         )
         standard = await api.get(f"/v1/applications/{ids['national_standard']}")
-        part_2 = {**CLAIMS["national_standard"], "standard_number": "GB/T 45678.2-2026"}
-        ids["series"] = await program.submit(second, standard.json()["credit_code"], part_2)
+        code = standard.json()["credit_code"]
+        part_2 = {**CLAIMS["national_standard"], "standard_number": f"{own_standard(code)}.2-2026"}
+        ids["series"] = await program.submit(second, code, part_2)
         for application_id in (ids["winner"], ids["series"]):
             await program.review(application_id)
         await wait_for_status(api, [ids["winner"], ids["series"]], {"scored"})
@@ -127,7 +128,7 @@ async def test_a_clean_history_verifies(
 async def test_a_series_paid_under_2026_1_is_not_paid_again_under_2026_2(
     stack: Stack, tokens: Tokens, scenario: Scenario
 ) -> None:
-    """Under 2026.1 `GB/T 45678-2026` and `GB/T 45678.2-2026` were two achievements; the
+    """Under 2026.1 part 1 and part 2 of one standard were two achievements; the
     2026.2 round keys the earlier payment under its own rules and finds the series paid."""
     url, reader = stack.applications.url, tokens.headers("auditor")
     async with httpx.AsyncClient(base_url=url, headers=reader, timeout=10) as api:

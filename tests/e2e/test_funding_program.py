@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared.topics import Topics
 from tests.e2e.conftest import Stack, wait_for_status
+from tests.e2e.test_audit import audit
 from tests.support.credit_codes import credit_codes
+from tests.support.infrastructure import Infrastructure
 from tests.support.program import CLAIMS, Program, application
 from tests.support.tokens import Tokens
 
@@ -296,3 +299,45 @@ async def test_a_withdrawal_just_before_closing_is_never_allocated(
         events = [h["event_type"] for h in await history_of(program, application_id)]
         assert "ApplicationAwarded" not in events
         assert "ApplicationNotAwarded" not in events
+
+
+async def test_a_second_lead_drafter_of_one_standard_is_held_for_the_reviewer(
+    program: Program, tokens: Tokens, infra: Infrastructure, stack_topics: Topics
+) -> None:
+    """One standard, one lead drafter: the first claim to lead it needs no decision; a
+    later one by another enterprise is not found eligible as lead on its word."""
+    round_id = await program.open_round(budget=2_000_000)
+    standard = with_claim(standard_number="GB/T 39001-2026")
+    first = await program.submit(round_id, next(CODES), standard)
+    second = await program.submit(round_id, next(CODES), standard)
+    # Part 2 of the same series is the same standard (policy 2026.2).
+    third = await program.submit(
+        round_id, next(CODES), with_claim(standard_number="GB/T 39001.2-2026")
+    )
+    await program.review(first)
+    held = await program.api.post(
+        f"/v1/applications/{second}/review",
+        json={"decision": "eligible"},
+        headers=tokens.headers("reviewer"),
+    )
+    assert held.status_code == 409
+    [problem] = held.json()["errors"]
+    assert (problem["field"], problem["rule"]) == ("lead_decision", "lead_disputed")
+    assert first in problem["message"]
+    await program.review(second, lead_decision="participant")
+    # The second was decided a participant: the third's only rival lead is the first.
+    await program.review(third, lead_decision="confirmed_lead")
+    scored = await wait_for_status(program.api, [first, second, third], {"scored"})
+    assert [scored[i]["claimed_amount_yuan"] for i in (first, second, third)] == [
+        300_000,
+        120_000,
+        300_000,
+    ]
+    history = (await program.api.get(f"/v1/applications/{second}/history")).json()
+    [review] = [h for h in history if h["event_type"] == "ApplicationReviewed"]
+    assert review["payload"]["lead_decision"] == "participant"
+    assert review["payload"]["lead_disputed_by"] == [first]
+    await program.close(round_id)
+    await wait_for_status(program.api, [first, second, third], {"awarded"})
+    verified = audit(infra, stack_topics, "verify", "--round", round_id)
+    assert verified.returncode == 0, verified.stdout + verified.stderr

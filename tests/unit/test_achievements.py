@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.scoring.domain.achievements import (
+from services.scoring.domain.pricing import assess
+from shared.achievements import (
     achievement_key,
     designation,
     enterprise_achievement,
     paid_by_achievement,
 )
-from services.scoring.domain.pricing import assess
 from shared.policy import policy_version
 
 CODE = "91110108551385082Q"

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.achievements import achievement_key
 from shared.contracts import Contract
 from shared.contracts.applications import (
     ApplicationAmended,
@@ -34,6 +35,7 @@ from shared.contracts.scoring import (
     RoundAllocated,
 )
 from shared.envelope import Envelope
+from shared.policy import policy_version
 
 from ..domain.status import derive_status
 from .tables import application, application_history, funding_round, objection, published_list
@@ -53,6 +55,8 @@ PARTS = (
     "reason",
     "open_objections",
     "awaiting_reallocation",
+    "lead_decision",
+    "lead_key",
     "claimed_amount_yuan",
     "score",
     "awarded_amount_yuan",
@@ -100,7 +104,7 @@ async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Co
     # Locked, in one order: a request's own events and the consumer's fold of scoring's
     # (and a round's re-allocation) may change one row in two transactions at once.
     found = await session.execute(
-        select(application.c.id, *(application.c[name] for name in PARTS))
+        select(application.c.id, application.c.policy_version, *(application.c[n] for n in PARTS))
         .where(application.c.id.in_(ids))
         .order_by(application.c.id)
         .with_for_update()
@@ -142,6 +146,7 @@ def _fold(row: dict[str, Any], envelope: Envelope, event: Contract) -> None:
             "claim": event.claim.model_dump(mode="json"),
             "review": "submitted",
         }
+        row["lead_key"] = lead_key(row["claim"], row["policy_version"])
     elif isinstance(event, ApplicationReviewed):
         # Ineligible on a second review, after an upheld objection: the round is to be
         # allocated again without it.
@@ -149,6 +154,7 @@ def _fold(row: dict[str, Any], envelope: Envelope, event: Contract) -> None:
             event.decision == "ineligible" and row["review"] == "reopened"
         )
         row["review"] = event.decision
+        row["lead_decision"] = event.lead_decision
         if event.decision == "ineligible":
             row |= {"reason_code": event.reason_code, "reason": event.note}
     elif isinstance(event, ApplicationWithdrawn):
@@ -288,6 +294,8 @@ def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any
         "industry": event.enterprise.industry,
         "category": event.claim.category,
         "claim": event.claim.model_dump(mode="json"),
+        "policy_version": event.policy_version,
+        "lead_key": lead_key(event.claim.model_dump(mode="json"), event.policy_version),
         "status": "submitted",
         "submitted_via": event.submitted_via,
         "submitted_at": envelope.occurred_at,
@@ -307,3 +315,10 @@ def _history(envelope: Envelope) -> dict[str, Any]:
         "actor_role": envelope.actor.role,
         "payload": envelope.payload,
     }
+
+
+def lead_key(claim: dict[str, Any], version: str | None) -> str | None:
+    """The standard a claim to lead one is about, keyed by its round's policy rules."""
+    if claim.get("category") != "standard" or claim.get("role") != "lead" or not version:
+        return None
+    return achievement_key(claim, policy_version(version).achievement_rules)

@@ -80,6 +80,13 @@ application = Table(
     # Found ineligible after an upheld objection; cleared when scoring's re-allocation
     # without it arrives.
     Column("awaiting_reallocation", Boolean, nullable=False, server_default="false"),
+    # The round's pinned policy: the rules the claim's achievement is keyed under.
+    Column("policy_version", String(40)),
+    # For a claim to lead a standard, the standard (its achievement key under those
+    # rules): how a second enterprise's claim to lead it is found. Null for other claims.
+    Column("lead_key", String(300), index=True),
+    # A claim to lead a standard others also claim to lead: what the reviewer decided.
+    Column("lead_decision", String(20)),
 )
 
 # Each publication of a round's list, exactly as its event carried it: what the public

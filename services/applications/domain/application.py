@@ -18,6 +18,7 @@ from shared.contracts.values import Claim, Contact, Enterprise, Evidence
 
 from .errors import InvalidInput, NotAllowedNow
 from .intake_rules import check_claim
+from .lead import NO_LEAD_DISPUTE, LeadReview, check_lead
 from .rounds import FundingRound
 
 Decision = Literal["eligible", "ineligible", "returned"]
@@ -57,6 +58,7 @@ class Application:
     stage: Stage
     credit_code_exception_requested: bool = False
     open_objections: frozenset[str] = frozenset()
+    claims_lead: bool = False
 
     @classmethod
     def replay(cls, events: Iterable[Contract]) -> Application:
@@ -68,7 +70,12 @@ class Application:
         return state
 
     def review(
-        self, decision: Decision, reason_code: str | None, note: str, accept_credit_code: bool
+        self,
+        decision: Decision,
+        reason_code: str | None,
+        note: str,
+        accept_credit_code: bool,
+        lead: LeadReview = NO_LEAD_DISPUTE,
     ) -> ApplicationReviewed:
         if self.stage not in ("submitted", "reopened"):
             raise NotAllowedNow(
@@ -98,6 +105,7 @@ class Application:
                 "exception_needs_acceptance",
                 "the credit code fails its checksum: accept it explicitly to find it eligible",
             )
+        lead_decision = check_lead(decision, self.claims_lead, lead)
         return ApplicationReviewed(
             application_id=self.id,
             round_id=self.round_id,
@@ -106,6 +114,8 @@ class Application:
             note=note,
             credit_code_exception_accepted=accept_credit_code
             and self.credit_code_exception_requested,
+            lead_decision=lead_decision,
+            lead_disputed_by=list(lead.rivals) if lead_decision else [],
         )
 
     def lapse(self) -> ApplicationReviewed | None:
@@ -211,7 +221,11 @@ def submit(
 def _evolve(state: Application | None, event: Contract) -> Application:
     if isinstance(event, ApplicationSubmitted):
         return Application(
-            event.application_id, event.round_id, "submitted", event.credit_code_exception_requested
+            event.application_id,
+            event.round_id,
+            "submitted",
+            event.credit_code_exception_requested,
+            claims_lead=_claims_lead(event.claim),
         )
     assert state is not None, f"{event.event_type} before ApplicationSubmitted"
     if isinstance(event, ApplicationAmended):
@@ -219,6 +233,7 @@ def _evolve(state: Application | None, event: Contract) -> Application:
             state,
             stage="submitted",
             credit_code_exception_requested=event.credit_code_exception_requested,
+            claims_lead=_claims_lead(event.claim),
         )
     if isinstance(event, ApplicationReviewed):
         return replace(state, stage=event.decision)
@@ -233,3 +248,7 @@ def _evolve(state: Application | None, event: Contract) -> Application:
             stage="reopened" if event.decision == "upheld" else state.stage,
         )
     return state
+
+
+def _claims_lead(claim: Claim) -> bool:
+    return claim.category == "standard" and claim.role == "lead"

@@ -156,6 +156,7 @@ async def review_application(
         reason_code=body.reason_code,
         note=body.note,
         accept_credit_code=body.accept_credit_code,
+        lead_decision=body.lead_decision,
     )
     await service.review(command, cause, key)
     return Created(id=application_id)

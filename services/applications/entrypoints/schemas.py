@@ -115,6 +115,11 @@ class ReviewRequest(Body):
     reason_code: str | None = None
     note: Annotated[str, Field(max_length=2000)] = ""
     accept_credit_code: bool = False
+    lead_decision: Literal["confirmed_lead", "participant"] | None = Field(
+        default=None,
+        description="for a claim to lead a standard that other enterprises already claim "
+        "to lead: whether this one is paid as lead (required then, refused otherwise)",
+    )
 
 
 class WithdrawalRequest(Body):

@@ -12,7 +12,8 @@ from .records import Coordinates
 CHECK = "causality"
 
 
-Reviews = Mapping[str, tuple[str, object, int]]  # review id: application, decision, version
+# review id: application, decision, version, lead decision
+Reviews = Mapping[str, tuple[str, object, int, object]]
 
 
 def check_application(application: Application, reviews: Reviews) -> list[Finding]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from services.scoring.domain.achievements import enterprise_achievement
+from shared.achievements import enterprise_achievement
 from shared.policy import AchievementRules as RuleSet
 from shared.policy import UnknownPolicy, policy_version
 

@@ -15,6 +15,8 @@ import msgspec
 
 class Review(msgspec.Struct, gc=False):
     decision: Any = None
+    # "participant": a second claim to lead one standard, paid as a participating drafter.
+    lead_decision: Any = None
 
 
 class Enterprise(msgspec.Struct, gc=False):

@@ -60,7 +60,11 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
     if isinstance(policy, str):
         return [Finding(POLICY, policy, scored.at, scored.event_id, **_where(application))]
     enterprise = filing.enterprise
-    again = assess(filing.claim, enterprise.credit_code, enterprise.industry, policy)
+    claim = filing.claim
+    if review is not None and review[3] == "participant":
+        # The reviewer paid a second claim to lead one standard as a participant's.
+        claim = {**claim, "role": "participant"}
+    again = assess(claim, enterprise.credit_code, enterprise.industry, policy)
     if (
         recorded.claimed_amount_yuan == again.claimed_amount_yuan
         and recorded.score == again.score

@@ -79,7 +79,7 @@ class Verifier:
     chains: ChainChecker = field(default_factory=ChainChecker)
     applications: dict[str, Application] = field(default_factory=dict)
     rounds: dict[str, list[LoggedEvent]] = field(default_factory=dict)
-    reviews: dict[str, tuple[str, object, int]] = field(default_factory=dict)
+    reviews: dict[str, tuple[str, object, int, object]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     events_read: int = 0
 
@@ -137,8 +137,13 @@ class Verifier:
         step = _new(Step, (version, kind, at, event.event_id))
         (application.scoring if in_scoring else application.own).append(step)
         if kind == "ApplicationReviewed":
-            decision = payloads.REVIEW.decode(payload).decision
-            self.reviews[event.event_id] = (application.id, decision, version)
+            review = payloads.REVIEW.decode(payload)
+            self.reviews[event.event_id] = (
+                application.id,
+                review.decision,
+                version,
+                review.lead_decision,
+            )
         elif kind == SCORED:
             score = payloads.read_score(payload)
             application.scores.append(

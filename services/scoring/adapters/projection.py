@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,6 +43,7 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
         await _claim(session, envelope, **_filing(event))
     elif isinstance(event, ApplicationReviewed | ApplicationWithdrawn):
         await session.execute(CLAIM_STATE, [_state(envelope, event)])
+        await _paid_as_participant(session, [event])
     elif isinstance(event, RoundOpened | RoundClosed):
         await ensure_round(session, event.round_id)
         if isinstance(event, RoundClosed):
@@ -82,6 +83,7 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
                 if isinstance(ev, ApplicationReviewed | ApplicationWithdrawn)
             ]
             await session.execute(CLAIM_STATE, states)
+            await _paid_as_participant(session, [ev for _, ev in run])
         elif kind is ApplicationScored:
             scores = [_scored(e, ev) for e, ev in run if isinstance(ev, ApplicationScored)]
             await session.execute(CLAIM_SCORED, scores)
@@ -259,3 +261,26 @@ async def _decided(
             )
         )
     )
+
+
+# The reviewer decided that a second claim to lead one standard is paid as a participant:
+# the claim is priced so, as the auditor prices it again from the filing and the review.
+AS_PARTICIPANT = (
+    update(claim)
+    .where(claim.c.application_id == bindparam("b_application_id"))
+    .values(
+        claim=func.jsonb_set(
+            claim.c.claim, literal_column("'{role}'"), literal_column("'\"participant\"'")
+        )
+    )
+)
+
+
+async def _paid_as_participant(session: AsyncSession, events: Sequence[Contract]) -> None:
+    decided = [
+        {"b_application_id": event.application_id}
+        for event in events
+        if isinstance(event, ApplicationReviewed) and event.lead_decision == "participant"
+    ]
+    if decided:
+        await session.execute(AS_PARTICIPANT, decided)

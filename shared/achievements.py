@@ -1,5 +1,7 @@
 """What counts as one achievement of an enterprise: the key that highest-level-only, "no
-double reward" and the prior-rewards lookup compare.
+double reward" and the prior-rewards lookup compare. A rule of the program, shared by
+scoring (which prices and allocates by it), intake (which holds a second lead drafter of
+one standard) and the auditor.
 
 A policy names the rule set its keys follow (`achievement_rules`), so that a score
 recorded under a policy is reproduced under the rules it was made by:
