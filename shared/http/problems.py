@@ -89,8 +89,41 @@ def install_problems(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        items = [
-            {"field": field_name(e["loc"]), "rule": e["type"], "message": e["msg"]}
-            for e in error.errors()
-        ]
+        items = [_whole_body(e) or _item(e, field_name) for e in error.errors()]
         return problem(422, "the request breaks a rule", items)
+
+
+def _item(error: Any, field_name: Callable[[tuple[int | str, ...]], str]) -> dict[str, str]:
+    return {"field": field_name(error["loc"]), "rule": error["type"], "message": error["msg"]}
+
+
+def _whole_body(error: Any) -> dict[str, str] | None:
+    """The body as a whole is wrong: pydantic's words for it ("JSON decode error" at a
+    field named by the character's position, "valid dictionary" at a field named "")
+    are a parser's, not a caller's."""
+    location, kind = tuple(error["loc"]), error["type"]
+    if location[:1] != ("body",):
+        return None
+    if kind == "json_invalid":
+        reason, at = error.get("ctx", {}).get("error", "not JSON"), location[1:2]
+        where = f" at character {at[0]}" if at else ""
+        message = f"the body is not valid JSON: {reason.lower()}{where}"
+        return {"field": "body", "rule": "json_invalid", "message": message}
+    if location != ("body",):
+        return None
+    if kind == "missing":
+        message = "the request has no body: send a JSON object"
+        return {"field": "body", "rule": "missing", "message": message}
+    if kind == "model_attributes_type" and isinstance(error.get("input"), bytes):
+        # FastAPI parses JSON only when the content type says so, else passes the bytes.
+        message = "the body was not sent as JSON: send it with Content-Type: application/json"
+        return {"field": "content-type", "rule": "content_type", "message": message}
+    if kind == "model_attributes_type":
+        message = f"the body must be a JSON object, not {_json_kind(error.get('input'))}"
+        return {"field": "body", "rule": "object_required", "message": message}
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    names = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+    return names.get(type(value), "a number")

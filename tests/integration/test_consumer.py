@@ -133,16 +133,21 @@ def dead_letters_cli(args: list[str], **options: Any) -> subprocess.CompletedPro
 async def test_an_operator_lists_and_replays_dead_letters(
     infra: Infrastructure, topics: Topics, notifications_db: str, tmp_path: Path
 ) -> None:
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "QSFUND_TOPIC_NAMESPACE": topics.namespace,
+    }
+    nothing = dead_letters_cli(["list"], env=env, capture_output=True, check=True)
+    assert nothing.stdout.startswith("no dead letters"), "an empty list says so"
     poison = (b"app-z", b'{"event_type": "ApplicationTeleported"}')
     await produce(infra.kafka_bootstrap, topics.applications, [poison])
     service = notifications_service(infra, topics, notifications_db, tmp_path).start()
     try:
         await read_all(infra.kafka_bootstrap, topics.dead_letters, expect=1)
-        env = {
-            **os.environ,
-            "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
-            "QSFUND_TOPIC_NAMESPACE": topics.namespace,
-        }
+        for_people = dead_letters_cli(["list"], env=env, capture_output=True, check=True)
+        assert "notifications" in for_people.stdout
+        assert "ValidationError" in for_people.stdout
         listed = dead_letters_cli(
             ["list", "--json"],
             env=env,
