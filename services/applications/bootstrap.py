@@ -18,6 +18,7 @@ from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
+from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
 from shared.kafka import build_broker, subscribe
@@ -119,6 +120,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     install_error_handlers(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
+    app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(health_router())
     return app

@@ -16,6 +16,7 @@ from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.http.body import BodyLimit
+from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
 from shared.http.problems import install_problems
@@ -147,6 +148,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     install_problems(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.notifications_max_body_bytes)
+    app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(webhooks.router)
     app.include_router(health_router())

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 # For a route's OpenAPI `responses=`: a refusal in the problem shape.
@@ -61,6 +62,23 @@ def problem(
     )
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path, as the OpenAPI document lists them.
+    Starlette's own `Allow` names only the first route that matched the path (POST
+    /v1/webhooks, not also its GET)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in SERVED_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+
+
+SERVED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 def dotted(location: tuple[int | str, ...]) -> str:
     """`evidence.0.name`, not `body.evidence.0.name`: the body is noise."""
     return ".".join(str(part) for part in location if part != "body")
@@ -76,7 +94,7 @@ def install_problems(
         return problem(error.status, error.item["message"], [error.item])
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         # FastAPI's own refusals: 400 for a body it cannot decode at all (not UTF-8 JSON),
         # which is the client's malformed JSON like any other (422), and 404 and 405
         # for routes and methods that do not exist.
@@ -85,6 +103,8 @@ def install_problems(
         item = {"field": "body" if rule == "json_invalid" else "", "rule": rule}
         message = str(error.detail)
         headers = dict(error.headers) if error.headers else None
+        if error.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         return problem(status, message, [{**item, "message": message}], headers)
 
     @app.exception_handler(RequestValidationError)

@@ -5,13 +5,14 @@ actor and for the scoping of applicants and platforms."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.http import REFUSALS, Caller
 from shared.eventstore import Cause
+from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
 
@@ -63,7 +64,7 @@ async def _cause(
     caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = None
 ) -> Cause:
     """The events name the token's subject and role as their actor."""
-    return Cause(actor=caller.actor, correlation_id=x_correlation_id or uuid4())
+    return Cause(actor=caller.actor, correlation_id=x_correlation_id or current_correlation_id())
 
 
 # A route's own refusals besides REFUSALS and INVALID: a name that does not exist (or not
