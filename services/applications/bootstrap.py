@@ -21,6 +21,7 @@ from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
+from shared.http.openapi import operation_id
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -107,6 +108,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         description="Funding rounds, intake and review of incentive-funding applications.",
         lifespan=lifespan(broker, engine, [relay.run]),
         dependencies=[AUTHORIZED],
+        generate_unique_id_function=operation_id,
     )
     app.state.service = ApplicationsService(
         sessions=sessions,

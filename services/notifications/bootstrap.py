@@ -19,6 +19,7 @@ from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
+from shared.http.openapi import operation_id
 from shared.http.problems import install_problems
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
@@ -139,6 +140,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         description="Tells applicants and municipal platforms of each step.",
         lifespan=lifespan(broker, engine, [deliver]),
         dependencies=[AUTHORIZED],
+        generate_unique_id_function=operation_id,
     )
     app.state.sessions = sessions
     app.state.broker = broker

@@ -23,7 +23,10 @@ from .schemas import AttemptView, NotificationView
 
 log = logging.getLogger(__name__)
 router = APIRouter(
-    prefix="/v1", responses={**REFUSALS, **INVALID}, dependencies=[Depends(within_limits)]
+    prefix="/v1",
+    responses={**REFUSALS, **INVALID},
+    dependencies=[Depends(within_limits)],
+    tags=["notifications"],
 )
 
 
@@ -61,7 +64,7 @@ async def list_dead_letters(session: SessionDep, _: Caller) -> list[Notification
     response_model=list[AttemptView],
     responses={404: PROBLEM},
 )
-async def list_attempts(notification_id: UUID, session: SessionDep, _: Caller) -> Any:
+async def list_notification_attempts(notification_id: UUID, session: SessionDep, _: Caller) -> Any:
     """The delivery log of one notification: every attempt, in order, and how it ended."""
     if await queries.one(session, notification_id) is None:
         raise _not_found(notification_id)
@@ -73,7 +76,7 @@ async def list_attempts(notification_id: UUID, session: SessionDep, _: Caller) -
     response_model=NotificationView,
     responses={404: PROBLEM, 409: PROBLEM},
 )
-async def retry(
+async def retry_notification(
     notification_id: UUID, session: SessionDep, caller: Caller, key: IdempotencyKey
 ) -> Any:
     """Put a parked notification back to pending, due now, with its attempts reset."""

@@ -115,7 +115,7 @@ async def list_webhooks(session: SessionDep, caller: Caller) -> list[WebhookView
 
 
 @router.post("/webhooks/{webhook_id}/rotate", status_code=201, responses=NOT_FOUND)
-async def rotate_secret(
+async def rotate_webhook_secret(
     webhook_id: UUID,
     body: RotationRequest,
     session: SessionDep,
@@ -137,7 +137,7 @@ async def rotate_secret(
 
 
 @router.post("/webhooks/{webhook_id}/retire", responses=NOT_FOUND)
-async def retire_old_secrets(
+async def retire_webhook_secrets(
     webhook_id: UUID, session: SessionDep, caller: Caller, key: IdempotencyKey
 ) -> WebhookView:
     """End a rotation now: every secret but the newest stops signing."""
