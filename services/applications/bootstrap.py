@@ -21,7 +21,7 @@ from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
-from shared.http.openapi import operation_id
+from shared.http.openapi import install_links, operation_id
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -40,6 +40,7 @@ from .adapters.tables import (
 )
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
+from .entrypoints.links import LINKS
 from .handlers import ApplicationsService
 
 SOURCE = "applications"
@@ -125,6 +126,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(health_router())
+    install_links(app, LINKS)
     return app
 
 

@@ -19,7 +19,7 @@ from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
-from shared.http.openapi import operation_id
+from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
@@ -34,6 +34,7 @@ from .delivery import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
 from .entrypoints import webhooks
 from .entrypoints.http import router
+from .entrypoints.links import LINKS
 from .entrypoints.webhooks import WebhookRules
 from .handlers import on_events
 
@@ -154,6 +155,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     app.include_router(router)
     app.include_router(webhooks.router)
     app.include_router(health_router())
+    install_links(app, LINKS)
     return app
 
 

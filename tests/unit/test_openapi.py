@@ -90,3 +90,23 @@ def test_the_operation_ids_are_the_published_ones(api: tuple[str, FastAPI]) -> N
     }
     # Operations added since are checked above; these must not change.
     assert {key: published.get(key) for key in OPERATIONS[name]} == OPERATIONS[name]
+
+
+def test_links_lead_to_operations_and_parameters_that_exist(api: tuple[str, FastAPI]) -> None:
+    name, app = api
+    found = operations(app)
+    by_id = {operation["operationId"]: operation for operation in found.values()}
+    links = [
+        (source["operationId"], status, target)
+        for source in found.values()
+        for status, response in source["responses"].items()
+        for target in response.get("links", {}).values()
+    ]
+    assert len(links) >= (10 if name == "applications" else 8)
+    for source, status, target in links:
+        assert status.startswith("2"), (source, status)
+        operation = by_id[target["operationId"]]
+        declared = {p["name"] for p in operation.get("parameters", [])}
+        assert set(target["parameters"]) <= declared, (source, target)
+        if "requestBody" in target:
+            assert "requestBody" in operation, (source, target)
