@@ -54,7 +54,7 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
     )
     applications_host: str = "127.0.0.1"
     applications_port: int = 8000
-    # Limits on request bodies (issue 6, hostile input). The models' maxima are the event
+    # Limits on request bodies, against hostile input. The models' maxima are the event
     # contracts' ceiling (evidence 50, names 500, notes 2000 characters): these may only
     # tighten them.
     applications_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=1024 * 1024)

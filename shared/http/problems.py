@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -22,20 +21,6 @@ INVALID: dict[int | str, dict[str, Any]] = {
     413: {"description": "the body is over the size limit (rule body_too_large)", **PROBLEM},
     422: {"description": "the request breaks a rule (errors[].field, errors[].rule)", **PROBLEM},
 }
-
-
-class ProblemItem(BaseModel):
-    field: str
-    rule: str
-    message: str
-
-
-class Problem(BaseModel):
-    """A refusal: a title for people, the status, and each broken rule with its field."""
-
-    title: str
-    status: int
-    errors: list[ProblemItem]
 
 
 class Refused(Exception):
