@@ -105,9 +105,11 @@ def trail(args: argparse.Namespace, settings: KafkaSettings, console: Console) -
     if not entries:
         console.print(f"no events about application {args.application_id}")
         return 2
-    if args.json or args.format == "json":
+    # An explicit --format wins; else --json (before or after the command) means json.
+    shape = args.format or ("json" if args.json else "text")
+    if shape == "json":
         emit_json(entries)
-    elif args.format == "html":
+    elif shape == "html":
         page = render.trail_html(args.application_id, entries)
         if args.output:
             with open(args.output, "w", encoding="utf-8") as out:
@@ -170,7 +172,7 @@ def parser() -> argparse.ArgumentParser:
         "trail", help="one application's full decision history", parents=[after]
     )
     t.add_argument("application_id")
-    t.add_argument("--format", choices=("text", "json", "html"), default="text")
+    t.add_argument("--format", choices=("text", "json", "html"), help="default text (--json: json)")
     t.add_argument("--output", help="write the HTML page to this file")
     a = commands.add_parser(
         "as-of", help="a round or an application as known at a moment", parents=[after]

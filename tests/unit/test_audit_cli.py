@@ -79,3 +79,9 @@ def test_a_piped_round_table_shows_whole_ids() -> None:
     text = out.getvalue()
     for whole in (APPLICATION, allocation["round_id"], allocation["name"], "budget ran out"):
         assert str(whole) in text
+
+
+def test_an_explicit_trail_format_wins_over_json() -> None:
+    args = parser().parse_args(["--json", "trail", APPLICATION, "--format", "html"])
+    assert (args.json, args.format) == (True, "html")
+    assert parser().parse_args(["trail", APPLICATION]).format is None  # text, unless --json
