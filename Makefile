@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: install up down test unit lint format bench demo asyncapi clean
+.PHONY: install up down test unit lint format bench demo asyncapi fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The suite's API fuzz, longer: 80 examples per operation and mode, 200 sequences of up to
+# 20 linked steps, new cases each run (QSFUND_FUZZ_* to change). Takes many minutes.
+fuzz: install
+	QSFUND_FUZZ_EXAMPLES=$${QSFUND_FUZZ_EXAMPLES:-80} QSFUND_FUZZ_SEQUENCES=$${QSFUND_FUZZ_SEQUENCES:-200} \
+	QSFUND_FUZZ_STEPS=$${QSFUND_FUZZ_STEPS:-20} QSFUND_FUZZ_RANDOM=$${QSFUND_FUZZ_RANDOM:-1} \
+	$(BIN)/pytest -q -p no:cacheprovider tests/integration/test_api_fuzz.py
 
 bench: install
 	$(BIN)/python -m bench

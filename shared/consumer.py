@@ -50,10 +50,6 @@ class Delivered:
 Apply = Callable[[AsyncSession, Sequence[tuple[Envelope, Contract]]], Awaitable[None]]
 
 
-class RejectedEvent(Exception):
-    """An event that decodes but that this consumer can never apply."""
-
-
 UNDECODABLE = (ValidationError, UnknownEventType, UnknownSchemaVersion, UnicodeDecodeError)
 TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError, asyncio.TimeoutError)
 # Deadlock and serialization failures: another transaction won; the same work will pass.
@@ -121,6 +117,16 @@ class IdempotentConsumer:
 
     async def _apply_together(self, events: list[Delivered]) -> bool:
         """True once the whole lane is applied; False if it must go one event at a time."""
+        # Lines about the batch carry each of its correlation ids, so grepping one
+        # application's id finds them too.
+        ids = dict.fromkeys(str(e.envelope.correlation_id) for e in events)
+        context = correlation_id.set(",".join(ids))
+        try:
+            return await self._apply_batch(events)
+        finally:
+            correlation_id.reset(context)
+
+    async def _apply_batch(self, events: list[Delivered]) -> bool:
         failures = 0
         while True:
             started = time.perf_counter()
@@ -154,9 +160,6 @@ class IdempotentConsumer:
             try:
                 fresh = await self.apply_once([event])
                 return "applied" if fresh else "duplicate"
-            except RejectedEvent as error:
-                await self.dead_letters.park(event.record, error)
-                return "dead_lettered"
             except Exception as error:
                 failures += 1
                 if not is_transient(error) and failures >= ATTEMPTS_BEFORE_PARKING:

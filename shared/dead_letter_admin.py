@@ -62,6 +62,20 @@ async def replay(settings: KafkaSettings, records: list[Record]) -> int:
     return len(records)
 
 
+def list_text(rows: list[dict[str, Any]], topic: str, as_json: bool) -> str:
+    """What `list` prints: JSON for machines (`[]` when empty), a line a record for
+    people, or a sentence saying there is nothing, so silence is never the answer."""
+    if as_json:
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    if not rows:
+        return f"no dead letters: nothing is parked in {topic}"
+    return "\n".join(
+        f"{row['record']}  {row['consumer']}  {row['original']}  "
+        f"{row['error_type']}: {row['reason']}"
+        for row in rows
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="qsfund-dead-letters", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,14 +91,7 @@ def main() -> None:
     settings = KafkaSettings()
     records = asyncio.run(parked(settings))
     if args.command == "list":
-        rows = [describe(r) for r in records]
-        if args.json:
-            print(json.dumps(rows, indent=2, ensure_ascii=False))
-        for row in [] if args.json else rows:
-            print(
-                f"{row['record']}  {row['consumer']}  {row['original']}  "
-                f"{row['error_type']}: {row['reason']}"
-            )
+        print(list_text([describe(r) for r in records], settings.topics.dead_letters, args.json))
         return
     chosen = [
         r

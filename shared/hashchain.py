@@ -1,4 +1,6 @@
-"""Checking aggregate streams' hash chains, as a consumer or an auditor replays them."""
+"""Checking aggregate streams' hash chains, as the auditor replays them. The services'
+consumers do not check them: they apply what the broker delivers, and `qsfund-audit
+verify` is what finds an altered, removed or inserted event."""
 
 from __future__ import annotations
 

@@ -43,7 +43,8 @@ CONSUMER_LAG = Gauge(
     ["group", "topic", "partition"],
 )
 WEBHOOK_FAILURES = Counter(
-    "qsfund_webhook_failures_total", "Webhook deliveries that failed, before any retry."
+    "qsfund_webhook_failures_total",
+    "Attempts to deliver a webhook that failed (each retry that fails counts again).",
 )
 
 

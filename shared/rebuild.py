@@ -26,7 +26,7 @@ Project = Callable[[AsyncSession, Sequence[tuple[Envelope, Contract]]], Awaitabl
 
 @dataclass(frozen=True)
 class Compared:
-    """One projection table: which columns count, and the fingerprint of each side."""
+    """One projection table and the columns compared: those the log decides."""
 
     table: str
     columns: tuple[str, ...]

@@ -18,8 +18,10 @@ from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
+from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
+from shared.http.openapi import install_links, operation_id
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -40,6 +42,7 @@ from .adapters.tables import (
 )
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
+from .entrypoints.links import LINKS
 from .entrypoints.publicity import router as publicity_router
 from .handlers import ApplicationsService
 from .publicity import IntakeLimits, PublicityService
@@ -55,7 +58,7 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
     )
     applications_host: str = "127.0.0.1"
     applications_port: int = 8000
-    # Limits on request bodies (issue 6, hostile input). The models' maxima are the event
+    # Limits on request bodies, against hostile input. The models' maxima are the event
     # contracts' ceiling (evidence 50, names 500, notes 2000 characters): these may only
     # tighten them.
     applications_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=1024 * 1024)
@@ -130,6 +133,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         description="Funding rounds, intake and review of incentive-funding applications.",
         lifespan=lifespan(broker, engine, [relay.run]),
         dependencies=[AUTHORIZED],
+        generate_unique_id_function=operation_id,
     )
     app.state.service = service
     app.state.publicity = publicity
@@ -139,9 +143,11 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     install_error_handlers(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
+    app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(publicity_router)
     app.include_router(health_router())
+    install_links(app, LINKS)
     return app
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -105,9 +105,11 @@ def trail(args: argparse.Namespace, settings: KafkaSettings, console: Console) -
     if not entries:
         console.print(f"no events about application {args.application_id}")
         return 2
-    if args.format == "json":
+    # An explicit --format wins; else --json (before or after the command) means json.
+    shape = args.format or ("json" if args.json else "text")
+    if shape == "json":
         emit_json(entries)
-    elif args.format == "html":
+    elif shape == "html":
         page = render.trail_html(args.application_id, entries)
         if args.output:
             with open(args.output, "w", encoding="utf-8") as out:
@@ -150,9 +152,15 @@ def parser() -> argparse.ArgumentParser:
         "QSFUND_TOPIC_NAMESPACE.",
     )
     top.add_argument("--json", action="store_true", help="machine-readable output")
+    # `--json` after the command too (`verify --json`), where people put it. SUPPRESS
+    # keeps a subcommand that was not given it from overwriting the one given before.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
+    )
     commands = top.add_subparsers(dest="command", required=True)
     v = commands.add_parser(
-        "verify", help="check chains, causality, reproduce every score and award"
+        "verify", help="check chains, causality, reproduce every score and award", parents=[after]
     )
     v.add_argument("--round", help="only findings about this round")
     v.add_argument(
@@ -160,16 +168,20 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         help="processes reading the partitions side by side (default: one a CPU)",
     )
-    t = commands.add_parser("trail", help="one application's full decision history")
+    t = commands.add_parser(
+        "trail", help="one application's full decision history", parents=[after]
+    )
     t.add_argument("application_id")
-    t.add_argument("--format", choices=("text", "json", "html"), default="text")
+    t.add_argument("--format", choices=("text", "json", "html"), help="default text (--json: json)")
     t.add_argument("--output", help="write the HTML page to this file")
-    a = commands.add_parser("as-of", help="a round or an application as known at a moment")
+    a = commands.add_parser(
+        "as-of", help="a round or an application as known at a moment", parents=[after]
+    )
     a.add_argument("timestamp", help="ISO 8601 with time zone")
     which = a.add_mutually_exclusive_group(required=True)
     which.add_argument("--round")
     which.add_argument("--application")
-    r = commands.add_parser("round", help="a round's allocation laid out")
+    r = commands.add_parser("round", help="a round's allocation laid out", parents=[after])
     r.add_argument("round_id")
     return top
 
@@ -177,7 +189,17 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS = {"verify": verify, "trail": trail, "as-of": as_of, "round": round_}
 
 
+def console_on(out: TextIO) -> Console:
+    """Rich's console on `out`; off a terminal (a pipe, a file) it is as wide as the
+    longest line, so nothing is wrapped or cut short for the program reading it."""
+    return Console(file=out, width=None if out.isatty() else UNBOUNDED_WIDTH)
+
+
+# Wide enough for any line we print; Rich pads nothing to it (tables do not expand).
+UNBOUNDED_WIDTH = 100_000
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     args.progress = not args.json and sys.stderr.isatty()
-    raise SystemExit(COMMANDS[args.command](args, KafkaSettings(), Console()))
+    raise SystemExit(COMMANDS[args.command](args, KafkaSettings(), console_on(sys.stdout)))

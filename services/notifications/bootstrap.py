@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import httpx
 from fastapi import FastAPI
@@ -16,8 +18,10 @@ from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.http.body import BodyLimit
+from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency
 from shared.http.limits import Limits
+from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
@@ -26,6 +30,7 @@ from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 
 from .adapters.smtp import SmtpSender
+from .adapters.store import sql_transaction
 from .adapters.tables import (
     backbone,
     idempotency_key,
@@ -37,12 +42,19 @@ from .adapters.tables import (
 from .adapters.webhook import WebhookSender
 from .delivery import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
+from .domain.webhook import WebhookRules
 from .entrypoints import webhooks
 from .entrypoints.http import router
-from .entrypoints.webhooks import WebhookRules
+from .entrypoints.links import LINKS
 from .handlers import on_events
+from .service import NotificationsService
 
 SOURCE = "notifications"
+
+
+def new_secret() -> str:
+    """256 random bits: a secret we make cannot be weak or reused elsewhere."""
+    return "whsec_" + secrets.token_urlsafe(32)
 
 
 class NotificationsSettings(KafkaSettings, AuthSettings):
@@ -145,18 +157,26 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         description="Tells applicants and municipal platforms of each step.",
         lifespan=lifespan(broker, engine, [deliver]),
         dependencies=[AUTHORIZED],
+        generate_unique_id_function=operation_id,
     )
-    app.state.sessions = sessions
+    app.state.service = NotificationsService(
+        transaction=sql_transaction(sessions),
+        rules=settings.webhooks,
+        clock=lambda: datetime.now(UTC),
+        new_id=uuid4,
+        new_secret=new_secret,
+    )
     app.state.broker = broker
     install_auth(app, SOURCE, build_verifier(settings))
     app.state.limits = Limits()
-    app.state.webhook_rules = settings.webhooks
     install_problems(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.notifications_max_body_bytes)
+    app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(webhooks.router)
     app.include_router(health_router())
+    install_links(app, LINKS)
     return app
 
 

@@ -18,6 +18,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.metrics import WEBHOOK_FAILURES
+
 from .adapters import queue
 from .adapters.queue import Due
 from .adapters.smtp import SmtpSender
@@ -118,6 +120,8 @@ class DeliveryLoop:
             log.exception("sending notification %s raised", due.id)
             result = Attempted(ok=False, error=f"{type(error).__name__}: {error}"[:2000])
         finished_at = self.clock()
+        if not result.ok and due.channel == "webhook":
+            WEBHOOK_FAILURES.inc()
         await queue.log_attempt(session, due.id, attempt, started_at, finished_at, result)
         if result.ok:
             await queue.sent(session, due.id, attempt, finished_at)

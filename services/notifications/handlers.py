@@ -47,10 +47,8 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
             emails.append(recording.Email(envelope, told, target))
         if isinstance(event, ApplicationSubmitted | ApplicationAmended):
             via = event.submitted_via if isinstance(event, ApplicationSubmitted) else None
-            contact = event.contact
-            recipients.append(
-                recording.Recipient(envelope.aggregate_id, contact.email, contact.webhook_url, via)
-            )
+            # contact.webhook_url stays in the events, never posted to: not kept here.
+            recipients.append(recording.Recipient(envelope.aggregate_id, event.contact.email, via))
         if (message := message_for(event)) is not None:
             emails.append(recording.Email(envelope, message))
     concerned = sorted(

@@ -55,9 +55,15 @@ async def authorize(
         raise Forbidden("not_in_matrix", f"{method} {path} is open to no role")
     if principal.role not in roles:
         raise Forbidden(
-            "role_not_allowed", f"a {principal.role} may not {method} {path}", field="role"
+            "role_not_allowed", f"{_a(principal.role)} may not {method} {path}", field="role"
         )
     return principal
+
+
+def _a(role: str) -> str:
+    """`an applicant`, `a program officer`: the role in a sentence."""
+    words = role.replace("_", " ")
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
 AUTHORIZED = Depends(authorize)

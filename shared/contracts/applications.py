@@ -4,14 +4,12 @@ submitted, amended, reviewed and withdrawn."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.base import Contract
-from shared.contracts.values import Claim, Contact, Enterprise, Evidence
-
-Yuan = Annotated[int, Field(ge=0)]
+from shared.contracts.values import Claim, Contact, Enterprise, Evidence, Yuan
 
 
 class RoundOpened(Contract):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from shared.contracts.base import Contract
-from shared.contracts.values import ChainHead, Value
+from shared.contracts.values import ChainHead, Value, Yuan
 
 
 class ScoreComponent(Value):
@@ -29,7 +29,7 @@ class ApplicationScored(Contract):
     achievement_key: str
     policy_version: str
     policy_sha256: str
-    claimed_amount_yuan: int = Field(ge=0)
+    claimed_amount_yuan: Yuan
     score: int
     breakdown: list[ScoreComponent]
 
@@ -44,16 +44,16 @@ class ApplicationAwarded(Contract):
 
     application_id: str
     round_id: str
-    amount_yuan: int = Field(ge=1)
-    claimed_amount_yuan: int = Field(ge=0)
+    amount_yuan: Annotated[Yuan, Field(ge=1)]
+    claimed_amount_yuan: Yuan
     rank: int = Field(ge=1)
     allocation_mode: Literal["rank", "pro_rata"]
     policy_version: str
     policy_sha256: str
     basis: str
     # What earlier rounds had already paid, which this award took into account.
-    prior_achievement_reward_yuan: int = Field(default=0, ge=0)
-    prior_enterprise_year_yuan: int = Field(default=0, ge=0)
+    prior_achievement_reward_yuan: Yuan = 0
+    prior_enterprise_year_yuan: Yuan = 0
     # Which allocation of the round decided it: 1, then one more each time an upheld
     # objection found an application ineligible and the round was allocated again.
     allocation: int = Field(default=1, ge=1)
@@ -74,8 +74,8 @@ class ApplicationNotAwarded(Contract):
     rank: int | None = None
     policy_version: str
     policy_sha256: str
-    prior_achievement_reward_yuan: int = Field(default=0, ge=0)
-    prior_enterprise_year_yuan: int = Field(default=0, ge=0)
+    prior_achievement_reward_yuan: Yuan = 0
+    prior_enterprise_year_yuan: Yuan = 0
     allocation: int = Field(default=1, ge=1)
 
     def aggregate_id(self) -> str:

@@ -10,6 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 Category = Literal["quality_brand", "standard", "pilot_project", "standard_adoption"]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
+# A trillion yuan: far above any district's budget, and far enough below a 64-bit
+# integer (9.2e18) that a million such amounts still add up in one (BIGINT columns, sums).
+MAX_YUAN = 10**12
+Yuan = Annotated[
+    int, Field(ge=0, le=MAX_YUAN, description="whole yuan, at most 10^12 (a trillion)")
+]
+# A document listed as evidence is referenced, not uploaded: at most a tebibyte.
+MAX_EVIDENCE_BYTES = 2**40
+
 
 class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -39,7 +48,7 @@ class Evidence(Value):
     """A supporting document, referenced by name, size and content hash."""
 
     name: Text
-    size_bytes: int = Field(ge=1)
+    size_bytes: int = Field(ge=1, le=MAX_EVIDENCE_BYTES)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 

@@ -93,6 +93,7 @@ async def published(stack: Stack, tokens: Tokens, clock: MovableClock) -> AsyncI
             budget=650_000,
             opens_at=(now - timedelta(hours=1)).isoformat(),
             closes_at=(now + timedelta(days=30)).isoformat(),
+            publicity_day_kind="working",
         )
         ids = {
             "A": await program.submit(round_id, next(codes), claim(standard_number="GB/T 41001")),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
@@ -51,7 +53,11 @@ from tests.support.tokens import Tokens
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
 
 # A handful per operation and mode: about 18 operations, well under a minute in all.
-EXAMPLES = 4
+# `make fuzz` sets more, and longer stateful sequences, for whoever wants to dig.
+EXAMPLES = int(os.environ.get("QSFUND_FUZZ_EXAMPLES", "4"))
+SEQUENCES = int(os.environ.get("QSFUND_FUZZ_SEQUENCES", "6"))
+STEPS = int(os.environ.get("QSFUND_FUZZ_STEPS", "8"))
+DERANDOMIZE = os.environ.get("QSFUND_FUZZ_RANDOM") != "1"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -160,7 +166,7 @@ def fuzz(
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
-        derandomize=True,  # the same cases each run: a failure here is reproducible
+        derandomize=DERANDOMIZE,  # the same cases each run: a failure is reproducible
         database=None,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
@@ -200,3 +206,42 @@ def test_the_whole_api_survives_its_own_document(
                 fuzz(operation, GenerationMode.NEGATIVE, headers, check)
     finally:
         asgi.shutdown_lifespans()
+
+
+# Sequences walk the documents' links (a round's id to filing under it, a filing's id to
+# its review...), each step with a token of a role its row of the matrix allows.
+SEQUENCE_CHECKS = CHECKS[:-1]  # every step is valid data: nothing to see refused
+
+
+def test_sequences_along_the_links_survive(service: Service, tokens: Tokens) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app)
+    name = service.name
+    steps: list[str] = []
+
+    class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": token_for(tokens, name, case.method.upper(), case.path)}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            steps.append(f"{case.method} {case.path} {response.status_code}")
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=SEQUENCE_CHECKS)
+
+    try:
+        run_state_machine_as_test(
+            Sequences,
+            settings=settings(
+                max_examples=SEQUENCES,
+                stateful_step_count=STEPS,
+                deadline=None,
+                derandomize=DERANDOMIZE,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    finally:
+        asgi.shutdown_lifespans()
+    # An operation on a resource answers 2xx only for an id a previous step made.
+    followed = [s for s in steps if "{" in s.split()[1] and s.split()[2].startswith("2")]
+    assert followed, f"no step reached a resource through a link: {steps}"

@@ -21,7 +21,7 @@ from shared import deadletter
 from shared.topics import Topics
 from tests.support.events import reviewed, stream, submitted
 from tests.support.infrastructure import Infrastructure
-from tests.support.kafka import produce, read_all
+from tests.support.kafka import consumed_to_end, produce, read_all
 from tests.support.processes import ServiceProcess
 
 BIN = Path(sys.executable).parent
@@ -78,7 +78,9 @@ async def test_a_redelivered_event_changes_nothing(
     service = notifications_service(infra, topics, notifications_db, tmp_path).start()
     try:
         assert await wait_for(notifications_db, applied=10) == (10, 10)
-        await asyncio.sleep(1)
+        # Past every duplicate too (committed after their effects): none added anything.
+        group = topics.group("notifications")
+        await consumed_to_end(infra.kafka_bootstrap, group, topics.applications)
         assert await counts(notifications_db) == (10, 10)
     finally:
         service.stop()
@@ -133,16 +135,21 @@ def dead_letters_cli(args: list[str], **options: Any) -> subprocess.CompletedPro
 async def test_an_operator_lists_and_replays_dead_letters(
     infra: Infrastructure, topics: Topics, notifications_db: str, tmp_path: Path
 ) -> None:
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "QSFUND_TOPIC_NAMESPACE": topics.namespace,
+    }
+    nothing = dead_letters_cli(["list"], env=env, capture_output=True, check=True)
+    assert nothing.stdout.startswith("no dead letters"), "an empty list says so"
     poison = (b"app-z", b'{"event_type": "ApplicationTeleported"}')
     await produce(infra.kafka_bootstrap, topics.applications, [poison])
     service = notifications_service(infra, topics, notifications_db, tmp_path).start()
     try:
         await read_all(infra.kafka_bootstrap, topics.dead_letters, expect=1)
-        env = {
-            **os.environ,
-            "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
-            "QSFUND_TOPIC_NAMESPACE": topics.namespace,
-        }
+        for_people = dead_letters_cli(["list"], env=env, capture_output=True, check=True)
+        assert "notifications" in for_people.stdout
+        assert "ValidationError" in for_people.stdout
         listed = dead_letters_cli(
             ["list", "--json"],
             env=env,
@@ -174,7 +181,10 @@ async def test_sigterm_drains_in_flight_work_within_a_bound(
     records = lifecycles(300)
     await produce(infra.kafka_bootstrap, topics.applications, records)
     service = notifications_service(infra, topics, notifications_db, tmp_path).start()
-    await asyncio.sleep(1.5)
+    # SIGTERM once the consumer is at work (its first events applied), not after a
+    # guessed time; what it has in flight then must be finished or left, never half.
+    applied, _ = await wait_for(notifications_db, applied=1)
+    assert applied >= 1
     assert service.process is not None
     stopping = asyncio.get_running_loop().time()
     code = await asyncio.to_thread(service.stop, 30)

@@ -7,7 +7,11 @@ from uuid import uuid4
 
 from services.applications.domain.application import Decision
 from shared.contracts import Contract
-from shared.contracts.applications import ApplicationReviewed, ApplicationSubmitted
+from shared.contracts.applications import (
+    ApplicationReviewed,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+)
 from shared.contracts.values import Contact, Enterprise, Evidence, StandardClaim
 from shared.envelope import GENESIS_HASH, Actor, Envelope, seal
 
@@ -40,6 +44,12 @@ def submitted(application_id: str | None = None, round_id: str = "round-1") -> A
 
 def reviewed(application_id: str, decision: Decision = "eligible") -> ApplicationReviewed:
     return ApplicationReviewed(application_id=application_id, round_id="round-1", decision=decision)
+
+
+def withdrawn(application_id: str) -> ApplicationWithdrawn:
+    return ApplicationWithdrawn(
+        application_id=application_id, round_id="round-1", reason="filed twice by mistake"
+    )
 
 
 def stream(events: list[Contract], source: str = "applications") -> list[Envelope]:

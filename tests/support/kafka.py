@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 
 async def read_all(bootstrap: str, topic: str, expect: int, within: float = 60) -> list[Any]:
@@ -40,3 +41,33 @@ async def produce(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]
         await producer.flush()
     finally:
         await producer.stop()
+
+
+async def consumed_to_end(bootstrap: str, group: str, topic: str, within: float = 60) -> None:
+    """Wait until `group` has committed, on every partition of `topic`, the offset after
+    its last record: the consumer has moved past everything produced so far (it commits
+    only once the records' effects are in its database)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await probe.start()
+    try:
+        partitions = [
+            TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or ())
+        ]
+        ends = await probe.end_offsets(partitions)
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
+            behind = {
+                tp: end
+                for tp, end in ends.items()
+                if end > 0 and (tp not in committed or committed[tp].offset < end)
+            }
+            if not behind:
+                return
+            assert asyncio.get_running_loop().time() < deadline, f"{group} behind on {behind}"
+            await asyncio.sleep(0.1)
+    finally:
+        await probe.stop()
+        await admin.close()

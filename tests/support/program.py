@@ -94,6 +94,10 @@ class Program:
             "period_start": "2025-07-01",
             "period_end": "2026-06-30",
             "budget_yuan": budget,
+            # Calendar days: the suite must not depend on the date it runs on, and the
+            # official calendar of working days is known a year at a time
+            # (tests/e2e/test_publicity.py counts working days on a clock of its own).
+            "publicity_day_kind": "calendar",
             **fields,
         }
         response = await self.api.post(

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.http import idempotency
-from shared.http.idempotency import KeyClaim, KeyTaken, Remembered
+from shared.http.idempotency import KeyClaim, KeyTaken
 
 from .tables import idempotency_key
 
-__all__ = ["KeyClaim", "KeyTaken", "Remembered", "claim", "recall"]
+__all__ = ["KeyClaim", "KeyTaken", "claim"]
 
 
 async def claim(
@@ -21,9 +21,3 @@ async def claim(
 ) -> None:
     """Record the answer, or raise KeyTaken; see shared.http.idempotency.claim."""
     await idempotency.claim(session, idempotency_key, claim, body, now)
-
-
-async def recall(
-    session: AsyncSession, principal: str, key: str, now: datetime
-) -> Remembered | None:
-    return await idempotency.recall(session, idempotency_key, principal, key, now)

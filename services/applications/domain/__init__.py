@@ -1,1 +1,2 @@
-"""The applications service's rules: rounds, intake, review. No I/O here."""
+"""The applications service's rules: rounds, intake, review. No database or broker here;
+opening a round reads the reward policy documents (shared/policy.py)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from shared.contracts.applications import RoundClosed, RoundOpened
@@ -101,7 +101,9 @@ def open_round(round_id: str, command: OpenRound) -> RoundOpened:
         period_start=command.period_start,
         period_end=command.period_end,
         budget_yuan=command.budget_yuan,
-        enterprise_cap_yuan=command.enterprise_cap_yuan or policy.enterprise_cap_yuan,
+        enterprise_cap_yuan=policy.enterprise_cap_yuan
+        if command.enterprise_cap_yuan is None  # 0 is refused below, not replaced
+        else command.enterprise_cap_yuan,
         policy_version=policy.version,
         publicity_days=command.publicity_days or policy.publicity.days,
         publicity_day_kind=command.publicity_day_kind or policy.publicity.day_kind,
@@ -112,6 +114,7 @@ def open_round(round_id: str, command: OpenRound) -> RoundOpened:
         raise InvalidInput(
             "period_end", "after_period_start", "the period must end after it starts"
         )
+    _check_dates_with_year(opened)
     if opened.budget_yuan <= 0:
         raise InvalidInput("budget_yuan", "positive", "the budget must be more than 0 yuan")
     if opened.enterprise_cap_yuan <= 0:
@@ -127,3 +130,26 @@ def calendar_problem(days: int, kind: DayKind, start: datetime) -> str | None:
     except CalendarUnknown as error:
         return f"a publicity period of {days} {kind} days from {start.date()}: {error}"
     return None
+
+
+def _check_dates_with_year(opened: RoundOpened) -> None:
+    """A round of year Y takes filings from late Y-1 to early Y+1 at the widest, for
+    achievements of Y and the two years before: a date outside is a typing mistake
+    (year 14 for 2014), and would open or close the round at the wrong time."""
+    year = opened.year
+    for field, moment in (("opens_at", opened.opens_at), ("closes_at", opened.closes_at)):
+        if not year - 1 <= moment.astimezone(UTC).year <= year + 1:
+            raise InvalidInput(
+                field,
+                "within_round_year",
+                f"a round of {year} opens and closes between {year - 1} and {year + 1}, "
+                f"not at {moment.isoformat()}",
+            )
+    for field, day in (("period_start", opened.period_start), ("period_end", opened.period_end)):
+        if not year - 2 <= day.year <= year:
+            raise InvalidInput(
+                field,
+                "within_round_year",
+                f"a round of {year} covers achievements of {year - 2} to {year}, "
+                f"not {day.isoformat()}",
+            )

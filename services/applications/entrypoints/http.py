@@ -5,13 +5,14 @@ actor and for the scoping of applicants and platforms."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.http import REFUSALS, Caller
 from shared.eventstore import Cause
+from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
 
@@ -63,7 +64,7 @@ async def _cause(
     caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = None
 ) -> Cause:
     """The events name the token's subject and role as their actor."""
-    return Cause(actor=caller.actor, correlation_id=x_correlation_id or uuid4())
+    return Cause(actor=caller.actor, correlation_id=x_correlation_id or current_correlation_id())
 
 
 # A route's own refusals besides REFUSALS and INVALID: a name that does not exist (or not
@@ -76,7 +77,7 @@ SessionDep = Annotated[AsyncSession, Depends(_session)]
 CauseDep = Annotated[Cause, Depends(_cause)]
 
 
-@router.post("/rounds", status_code=201, responses={409: PROBLEM})
+@router.post("/rounds", status_code=201, responses={409: PROBLEM}, tags=["rounds"])
 async def create_round(
     body: RoundRequest, service: ServiceDep, cause: CauseDep, key: IdempotencyKey
 ) -> Created:
@@ -84,13 +85,13 @@ async def create_round(
     return Created(id=await service.open_round(OpenRound(**body.model_dump()), cause, key))
 
 
-@router.get("/rounds/{round_id}", responses=MISSING)
+@router.get("/rounds/{round_id}", responses=MISSING, tags=["rounds"])
 async def get_round(round_id: str, session: SessionDep, _: Caller) -> RoundView:
     """A round's figures and how its applications stand."""
     return RoundView(**await queries.round_view(session, round_id))
 
 
-@router.post("/rounds/{round_id}/close", status_code=202, responses=CONFLICT)
+@router.post("/rounds/{round_id}/close", status_code=202, responses=CONFLICT, tags=["rounds"])
 async def close_round(
     round_id: str, service: ServiceDep, cause: CauseDep, key: IdempotencyKey
 ) -> Created:
@@ -99,7 +100,7 @@ async def close_round(
     return Created(id=round_id)
 
 
-@router.post("/applications", status_code=201, responses=CONFLICT)
+@router.post("/applications", status_code=201, responses=CONFLICT, tags=["applications"])
 async def submit_application(
     body: ApplicationRequest,
     service: ServiceDep,
@@ -113,7 +114,7 @@ async def submit_application(
     return Created(id=await service.submit(command, caller, cause, key))
 
 
-@router.get("/applications/{application_id}", responses=MISSING)
+@router.get("/applications/{application_id}", responses=MISSING, tags=["applications"])
 async def get_application(
     application_id: str, session: SessionDep, caller: Caller, service: ServiceDep
 ) -> ApplicationView:
@@ -123,7 +124,7 @@ async def get_application(
     return ApplicationView(**view)
 
 
-@router.get("/enterprises/{credit_code}/applications")
+@router.get("/enterprises/{credit_code}/applications", tags=["applications"])
 async def get_enterprise_applications(
     credit_code: str, session: SessionDep, caller: Caller, service: ServiceDep
 ) -> list[ApplicationView]:
@@ -132,8 +133,8 @@ async def get_enterprise_applications(
     return [ApplicationView(**row) for row in rows]
 
 
-@router.get("/applications/{application_id}/history", responses=MISSING)
-async def get_history(
+@router.get("/applications/{application_id}/history", responses=MISSING, tags=["applications"])
+async def get_application_history(
     application_id: str, session: SessionDep, caller: Caller
 ) -> list[HistoryEntry]:
     """Every event about the application, in order: who decided what, when and why."""
@@ -141,7 +142,9 @@ async def get_history(
     return [HistoryEntry(**row) for row in rows]
 
 
-@router.post("/applications/{application_id}/review", status_code=202, responses=CONFLICT)
+@router.post(
+    "/applications/{application_id}/review", status_code=202, responses=CONFLICT, tags=["review"]
+)
 async def review_application(
     application_id: str,
     body: ReviewRequest,
@@ -162,7 +165,12 @@ async def review_application(
     return Created(id=application_id)
 
 
-@router.post("/applications/{application_id}/amend", status_code=202, responses=CONFLICT)
+@router.post(
+    "/applications/{application_id}/amend",
+    status_code=202,
+    responses=CONFLICT,
+    tags=["applications"],
+)
 async def amend_application(
     application_id: str,
     body: AmendmentRequest,
@@ -177,7 +185,12 @@ async def amend_application(
     return Created(id=application_id)
 
 
-@router.post("/applications/{application_id}/withdraw", status_code=202, responses=CONFLICT)
+@router.post(
+    "/applications/{application_id}/withdraw",
+    status_code=202,
+    responses=CONFLICT,
+    tags=["applications"],
+)
 async def withdraw_application(
     application_id: str,
     body: WithdrawalRequest,

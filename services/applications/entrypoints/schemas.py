@@ -17,6 +17,7 @@ from shared.contracts.values import (
     PilotProjectClaim,
     StandardAdoptionClaim,
     StandardClaim,
+    Yuan,
 )
 
 from ..domain.application import Filing
@@ -36,9 +37,9 @@ class RoundRequest(Body):
     closes_at: AwareDatetime
     period_start: date
     period_end: date
-    budget_yuan: int = Field(gt=0)
-    enterprise_cap_yuan: int | None = Field(
-        default=None, gt=0, description="defaults to the policy's enterprise cap"
+    budget_yuan: Annotated[Yuan, Field(gt=0)]
+    enterprise_cap_yuan: Annotated[Yuan, Field(gt=0)] | None = Field(
+        default=None, description="defaults to the policy's enterprise cap"
     )
     policy_version: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
         default=None, description="defaults to the newest policy version; pinned at creation"

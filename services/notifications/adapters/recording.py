@@ -22,7 +22,6 @@ from .tables import notification, objector, recipient, webhook
 class Recipient:
     application_id: str
     email: str
-    webhook_url: str | None
     platform: str | None
 
 
@@ -76,7 +75,6 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
             index_elements=[recipient.c.application_id],
             set_={
                 "email": new.excluded.email,
-                "webhook_url": new.excluded.webhook_url,
                 "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
             },
         ),
@@ -84,7 +82,6 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
             {
                 "application_id": r.application_id,
                 "email": r.email,
-                "webhook_url": r.webhook_url,
                 "platform": r.platform,
             }
             for r in recipients

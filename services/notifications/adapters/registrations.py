@@ -27,7 +27,6 @@ async def register(
     platform: str,
     url: str,
     event_types: list[str],
-    secret: str,
     now: datetime,
 ) -> None:
     await session.execute(
@@ -35,7 +34,6 @@ async def register(
             id=webhook_id, platform=platform, url=url, event_types=event_types, created_at=now
         )
     )
-    await add_secret(session, webhook_id, secret, now)
 
 
 async def add_secret(session: AsyncSession, webhook_id: UUID, secret: str, now: datetime) -> None:

@@ -30,8 +30,6 @@ recipient = Table(
     metadata,
     Column("application_id", String(64), primary_key=True),
     Column("email", String(254), nullable=False),
-    # contact.webhook_url of the filing: kept as the event said, no longer posted to.
-    Column("webhook_url", String(2000)),
     # The platform (its token's subject) that filed the application, if one did: whose
     # registered webhooks hear of it.
     Column("platform", String(200)),

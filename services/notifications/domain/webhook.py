@@ -14,7 +14,8 @@ import hashlib
 import hmac
 import ipaddress
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal, get_args
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -73,6 +74,14 @@ def signatures(secrets: Sequence[str], timestamp: int, payload: bytes) -> str:
     return ",".join(signature(secret, timestamp, payload) for secret in secrets)
 
 
+@dataclass(frozen=True)
+class WebhookRules:
+    """What a platform may register (NotificationsSettings.webhooks)."""
+
+    insecure_urls: bool = False
+    most_per_platform: int = 10
+
+
 def another_webhook_problem(registered: int, most: int) -> str | None:
     """Why a platform with `registered` webhooks may not add one; None when it may."""
     if registered >= most:
@@ -113,3 +122,14 @@ def url_problem(url: str, *, insecure_allowed: bool) -> str | None:
     if not address.is_global:
         return "a webhook may not point at a non-public address"
     return None
+
+
+MAX_GRACE = timedelta(days=7)
+
+
+def rotation_retires_at(now: datetime, grace_seconds: int) -> datetime:
+    """When the secrets in use stop signing after a rotation at `now`: a grace period
+    in which a receiver moves to the new secret, at most a week."""
+    if not 0 <= grace_seconds <= MAX_GRACE.total_seconds():
+        raise ValueError(f"a grace period is 0 to {MAX_GRACE.days} days, not {grace_seconds} s")
+    return now + timedelta(seconds=grace_seconds)

@@ -17,7 +17,7 @@ claim = Table(
     Column("industry", String(500), nullable=False),
     Column("claim", JSONB, nullable=False),
     Column("policy_version", String(40), nullable=False),
-    # submitted, returned, ineligible, withdrawn, scored
+    # submitted; eligible, ineligible or returned (the review's decision); withdrawn; scored
     Column("state", String(20), nullable=False),
     Column("achievement_key", String(300)),
     Column("claimed_amount_yuan", BigInteger),

@@ -1,0 +1,53 @@
+"""What both OpenAPI documents share: each operation's id, for the functions a platform's
+generated client is made of, and the links between operations.
+
+An operation's id is its route function's name in camelCase (`create_round` becomes
+`createRound`, and openapi-python-client's `create_round`), instead of FastAPI's
+`create_round_v1_rounds_post`. Renaming a route function renames a client's function:
+tests/unit/test_openapi.py lists every id, so that shows in review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+
+def operation_id(route: APIRoute) -> str:
+    first, *rest = route.name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+# Links from an operation's answer to the operations it makes callable, by operationId:
+# {source: {status: {name: link}}}. They tell a reader (and a stateful fuzzer) that a
+# round's id is what its applications are filed under, and so on.
+Links = dict[str, dict[str, dict[str, dict[str, Any]]]]
+
+
+def link(operation_id: str, **values: Any) -> dict[str, Any]:
+    """A link to `operation_id`, filling its parameters (or, with `requestBody`, fields of
+    its body) from runtime expressions such as `$response.body#/id`."""
+    body = values.pop("requestBody", None)
+    found: dict[str, Any] = {"operationId": operation_id, "parameters": values}
+    if body is not None:
+        found["requestBody"] = body
+    return found
+
+
+def install_links(app: FastAPI, links: Links) -> None:
+    """Add `links` to the app's OpenAPI document as FastAPI generates it (and caches it)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        for item in document["paths"].values():
+            for operation in item.values():
+                for status, named in links.get(operation.get("operationId", ""), {}).items():
+                    operation["responses"][status].setdefault("links", {}).update(named)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

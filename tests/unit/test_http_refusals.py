@@ -1,0 +1,194 @@
+"""Both HTTP APIs refuse a body that is wrong as a whole in words a caller understands:
+not JSON, not sent as JSON, missing, not an object. The apps are built as `bootstrap`
+builds them; none of these requests gets as far as the database or the broker."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+
+from shared.auth.principal import Role
+from shared.logs import JsonFormatter
+from tests.support.apps import applications_app, notifications_app
+from tests.support.tokens import Tokens
+
+
+@pytest.fixture(params=["applications", "notifications"])
+async def api(request: pytest.FixtureRequest, tokens: Tokens) -> AsyncIterator[httpx.AsyncClient]:
+    """Each API, with a token allowed to POST its `path` (on `api.path`)."""
+    role: Role = "program_officer" if request.param == "applications" else "platform"
+    if request.param == "applications":
+        app, path = applications_app(tokens), "/v1/rounds"
+    else:
+        app, path = notifications_app(tokens), "/v1/webhooks"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://api", headers=tokens.headers(role)
+    ) as client:
+        client.path = path  # type: ignore[attr-defined]
+        yield client
+
+
+JSON = {"content-type": "application/json"}
+# A body each `api.path` takes: it goes on to the database.
+VALID: dict[str, dict[str, Any]] = {
+    "/v1/rounds": {
+        "name": "2026",
+        "year": 2026,
+        "opens_at": "2026-01-01T00:00:00Z",
+        "closes_at": "2026-12-31T00:00:00Z",
+        "period_start": "2025-07-01",
+        "period_end": "2026-06-30",
+        "budget_yuan": 1_000_000,
+    },
+    "/v1/webhooks": {
+        "url": "https://platform.example.cn/hook",
+        "event_types": ["ApplicationAwarded"],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "field", "rule", "words"),
+    [
+        (b"name=2026", JSON, "body", "json_invalid", "not valid JSON: expecting value at"),
+        (b'{"name": 1', JSON, "body", "json_invalid", "not valid JSON"),
+        (b'{"name": "x"}', {}, "content-type", "content_type", "Content-Type: application/json"),
+        (b'{"name": "x"}', {"content-type": "text/plain"}, "content-type", "content_type", "JSON"),
+        (b"", JSON, "body", "missing", "no body"),
+        (b"", {}, "body", "missing", "no body"),
+        (b"[1, 2]", JSON, "body", "object_required", "a JSON object, not a list"),
+        (b"\xff\xfe", JSON, "body", "json_invalid", "JSON"),
+    ],
+    ids=["form", "cut", "no-type", "text", "empty", "empty-no-type", "list", "not-utf8"],
+)
+async def test_a_body_wrong_as_a_whole_is_refused_in_words(
+    api: httpx.AsyncClient,
+    content: bytes,
+    headers: dict[str, str],
+    field: str,
+    rule: str,
+    words: str,
+) -> None:
+    answer = await api.post(api.path, content=content, headers=headers)  # type: ignore[attr-defined]
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["rule"]) == (field, rule)
+    assert words in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("role", "words"),
+    [
+        ("applicant", "an applicant may not POST /v1/rounds"),
+        ("auditor", "an auditor may not POST /v1/rounds"),
+        ("reviewer", "a reviewer may not POST /v1/rounds"),
+    ],
+)
+async def test_a_refused_role_is_named_in_a_sentence(
+    tokens: Tokens, role: Role, words: str
+) -> None:
+    app = applications_app(tokens)
+    headers = tokens.headers(
+        role, credit_code="91110108551385082Q" if role == "applicant" else None
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api", headers=headers
+    ) as api:
+        answer = await api.post("/v1/rounds", json={})
+    assert answer.status_code == 403
+    assert answer.json()["errors"][0]["message"] == words
+
+
+class Lines(logging.Handler):
+    """Each log line as the JSON formatter writes it, while the request is handled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[dict[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(json.loads(JsonFormatter().format(record)))
+
+
+async def test_an_unforeseen_error_answers_a_problem_naming_its_correlation_id(
+    api: httpx.AsyncClient,
+) -> None:
+    # Any route that reads the database fails here: it is never reachable.
+    lines = Lines()
+    logging.getLogger("shared.http.correlation").addHandler(lines)
+    given = "0b6e2f3a-9c8d-4e7f-a1b2-c3d4e5f6a7b8"
+    try:
+        answer = await api.post(
+            api.path,  # type: ignore[attr-defined]
+            json=VALID[api.path],  # type: ignore[attr-defined]
+            headers={"X-Correlation-Id": given},
+        )
+    finally:
+        logging.getLogger("shared.http.correlation").removeHandler(lines)
+    assert answer.status_code == 500, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["x-correlation-id"] == given
+    problem = answer.json()
+    assert problem["correlation_id"] == given
+    assert problem["errors"][0]["rule"] == "internal_error"
+    assert given in problem["title"]
+    [line] = lines.lines
+    assert line["level"] == "ERROR"
+    assert line["correlation_id"] == given
+    assert "Traceback" in line["error"]
+
+
+async def test_every_answer_carries_a_correlation_id(api: httpx.AsyncClient) -> None:
+    refused = await api.post(api.path, content=b"nope", headers=JSON)  # type: ignore[attr-defined]
+    first = UUID(refused.headers["x-correlation-id"])
+    again = await api.post(api.path, content=b"nope", headers=JSON)  # type: ignore[attr-defined]
+    assert UUID(again.headers["x-correlation-id"]) != first, "a new one for each request"
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/v1/webhooks", "GET, POST"),
+        ("/v1/webhooks/0b6e2f3a-9c8d-4e7f-a1b2-c3d4e5f6a7b8", "DELETE"),
+        ("/v1/notifications", "GET"),
+    ],
+)
+async def test_a_method_not_served_is_refused_naming_every_method_that_is(
+    tokens: Tokens, path: str, allowed: str
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=notifications_app(tokens)),
+        base_url="http://api",
+        headers=tokens.headers("platform"),
+    ) as api:
+        answer = await api.put(path, json={})
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == allowed
+    assert answer.json()["errors"][0]["rule"] == "method_not_allowed"
+
+
+async def test_an_amount_beyond_the_documented_bound_is_refused_not_failed(
+    tokens: Tokens,
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=applications_app(tokens)),
+        base_url="http://api",
+        headers=tokens.headers("program_officer"),
+    ) as api:
+        for field in ("budget_yuan", "enterprise_cap_yuan"):
+            body = {**VALID["/v1/rounds"], field: 2**64}
+            answer = await api.post("/v1/rounds", json=body)
+            assert answer.status_code == 422, answer.text
+            [error] = answer.json()["errors"]
+            assert (error["field"], error["rule"]) == (field, "less_than_equal")
+            assert "1000000000000" in error["message"]
+        schema = (await api.get("/openapi.json")).json()["components"]["schemas"]
+        assert schema["RoundRequest"]["properties"]["budget_yuan"]["maximum"] == 10**12

@@ -1,0 +1,118 @@
+"""The OpenAPI documents as a platform's generated client reads them: every operation
+has a stable, readable id and one of the API's tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from tests.support.apps import applications_app, notifications_app
+from tests.support.tokens import Tokens
+
+TAGS = {"rounds", "applications", "review", "publicity", "notifications", "webhooks"}
+# Each id becomes a client's function name: a change here breaks platforms' code.
+OPERATIONS = {
+    "applications": {
+        ("POST", "/v1/rounds"): ("createRound", "rounds"),
+        ("GET", "/v1/rounds/{round_id}"): ("getRound", "rounds"),
+        ("POST", "/v1/rounds/{round_id}/close"): ("closeRound", "rounds"),
+        ("POST", "/v1/applications"): ("submitApplication", "applications"),
+        ("GET", "/v1/applications/{application_id}"): ("getApplication", "applications"),
+        ("GET", "/v1/applications/{application_id}/history"): (
+            "getApplicationHistory",
+            "applications",
+        ),
+        ("GET", "/v1/enterprises/{credit_code}/applications"): (
+            "getEnterpriseApplications",
+            "applications",
+        ),
+        ("POST", "/v1/applications/{application_id}/review"): ("reviewApplication", "review"),
+        ("POST", "/v1/applications/{application_id}/amend"): ("amendApplication", "applications"),
+        ("POST", "/v1/applications/{application_id}/withdraw"): (
+            "withdrawApplication",
+            "applications",
+        ),
+        ("GET", "/v1/public/rounds/{round_id}/list"): ("getPublishedList", "publicity"),
+        ("GET", "/v1/public/rounds/{round_id}/list.html"): ("getPublishedListPage", "publicity"),
+        ("POST", "/v1/public/rounds/{round_id}/objections"): ("lodgeObjection", "publicity"),
+        ("GET", "/v1/rounds/{round_id}/objections"): ("getObjections", "publicity"),
+        ("POST", "/v1/objections/{objection_id}/decision"): ("decideObjection", "publicity"),
+        ("POST", "/v1/rounds/{round_id}/finalise"): ("finaliseRound", "rounds"),
+    },
+    "notifications": {
+        ("GET", "/v1/notifications"): ("listNotifications", "notifications"),
+        ("GET", "/v1/notifications/dead-letters"): ("listDeadLetters", "notifications"),
+        ("GET", "/v1/notifications/{notification_id}/attempts"): (
+            "listNotificationAttempts",
+            "notifications",
+        ),
+        ("POST", "/v1/notifications/{notification_id}/retry"): (
+            "retryNotification",
+            "notifications",
+        ),
+        ("POST", "/v1/webhooks"): ("registerWebhook", "webhooks"),
+        ("GET", "/v1/webhooks"): ("listWebhooks", "webhooks"),
+        ("POST", "/v1/webhooks/{webhook_id}/rotate"): ("rotateWebhookSecret", "webhooks"),
+        ("POST", "/v1/webhooks/{webhook_id}/retire"): ("retireWebhookSecrets", "webhooks"),
+        ("DELETE", "/v1/webhooks/{webhook_id}"): ("deleteWebhook", "webhooks"),
+    },
+}
+
+
+def operations(app: FastAPI) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), path): operation
+        for path, item in app.openapi()["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+@pytest.fixture(params=["applications", "notifications"])
+def api(request: pytest.FixtureRequest, tokens: Tokens) -> tuple[str, FastAPI]:
+    build = applications_app if request.param == "applications" else notifications_app
+    return request.param, build(tokens)
+
+
+def test_every_operation_has_one_of_the_apis_tags_and_a_unique_readable_id(
+    api: tuple[str, FastAPI],
+) -> None:
+    _, app = api
+    found = operations(app)
+    ids = [operation["operationId"] for operation in found.values()]
+    assert len(set(ids)) == len(ids)
+    for (method, path), operation in found.items():
+        assert operation["operationId"].isalnum(), (method, path, operation["operationId"])
+        assert len(operation["tags"]) == 1, (method, path)
+        assert set(operation["tags"]) <= TAGS, (method, path, operation["tags"])
+
+
+def test_the_operation_ids_are_the_published_ones(api: tuple[str, FastAPI]) -> None:
+    name, app = api
+    published = {
+        key: (operation["operationId"], operation["tags"][0])
+        for key, operation in operations(app).items()
+    }
+    # Operations added since are checked above; these must not change.
+    assert {key: published.get(key) for key in OPERATIONS[name]} == OPERATIONS[name]
+
+
+def test_links_lead_to_operations_and_parameters_that_exist(api: tuple[str, FastAPI]) -> None:
+    name, app = api
+    found = operations(app)
+    by_id = {operation["operationId"]: operation for operation in found.values()}
+    links = [
+        (source["operationId"], status, target)
+        for source in found.values()
+        for status, response in source["responses"].items()
+        for target in response.get("links", {}).values()
+    ]
+    assert len(links) >= (10 if name == "applications" else 8)
+    for source, status, target in links:
+        assert status.startswith("2"), (source, status)
+        operation = by_id[target["operationId"]]
+        declared = {p["name"] for p in operation.get("parameters", [])}
+        assert set(target["parameters"]) <= declared, (source, target)
+        if "requestBody" in target:
+            assert "requestBody" in operation, (source, target)
