@@ -23,7 +23,7 @@ class NotificationView(BaseModel):
         default="",
         description="'' for the applicant's email, a webhook's id, or "
         "'objector:<objection id>' for the email telling an objector (whose address is "
-        "not shown)"
+        "not shown)",
     )
     subject: str
     summary: str
