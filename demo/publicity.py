@@ -188,7 +188,7 @@ async def _finalise(api: Api, round_id: str, listed: dict[str, Any]) -> bool:
         f"a demo cannot wait {days}: it moves the development clock of the local services "
         f"(deploy/local/services.sh gives them one, never in production) by writing {file}"
     )
-    moment = ends_at + timedelta(minutes=1)
+    moment, moved_at = ends_at + timedelta(minutes=1), time.perf_counter()
     with clock.moved_to(file, moment) as offset:
         say(f"  moved it {offset:,} s ahead, to {moment.isoformat()}: just past the period")
         # The services read the file at each tick of their clock: no waiting for it.
@@ -204,8 +204,9 @@ async def _finalise(api: Api, round_id: str, listed: dict[str, Any]) -> bool:
         final = await api.published_list(round_id, 1, 0)
         say(f"finalised by {OFFICER.subject}: {_summary(final)}")
     say(
-        f"  the clock is back ({file} as it was); the finalisation's events, and anything "
-        f"else the services stamped meanwhile, carry the moved time, {offset:,} s ahead"
+        f"  the clock is back {time.perf_counter() - moved_at:.2f} s later ({file} as it was); "
+        "the finalisation's events, and anything else the services stamped meanwhile, carry "
+        f"the moved time, {offset:,} s ahead"
     )
     return True
 
