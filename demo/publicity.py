@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import clock
@@ -17,6 +17,7 @@ from .plan import Entry
 from .story import say
 
 HEADERS = ("enterprise", "credit code", "achievement", "level", "proposed")
+BEIJING = timezone(timedelta(hours=8))  # publicity counts its days on Beijing time
 
 
 @dataclass
@@ -56,12 +57,12 @@ def _summary(listed: dict[str, Any]) -> str:
 
 
 def _show(api: Api, listed: dict[str, Any]) -> None:
-    published = datetime.fromisoformat(listed["published_at"])
+    published = datetime.fromisoformat(listed["published_at"]).astimezone(BEIJING)
     page = f"{api.client.base_url}/v1/public/rounds/{listed['round_id']}/list"
     say(
-        f"  period: {listed['days']} {listed['day_kind']} days after {published:%Y-%m-%d} "
-        f"(Beijing time), the last {listed['last_day']}: objections until "
-        f"{listed['ends_at']}"
+        f"  period: {listed['days']} {listed['day_kind']} days after publication on "
+        f"{published:%Y-%m-%d} (Beijing time), the last {listed['last_day']}: objections "
+        f"until its midnight, {listed['ends_at']}"
     )
     say(
         f"  digest: {listed['digest']}, the SHA-256 over the heads of "
