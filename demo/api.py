@@ -33,17 +33,51 @@ class DemoError(Exception):
     """Something the person running the demo must be told, in one message."""
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A request the system refused: what its first error names."""
+
+    status: int
+    field: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.status}, field {self.field}, rule {self.rule}: {self.message}"
+
+
 class Api:
     def __init__(self, client: httpx.AsyncClient, issuer: LocalIssuer) -> None:
         self.client = client
         self.issuer = issuer
         self._tokens: dict[Who, str] = {}
 
-    async def call(self, method: str, path: str, who: Who = OFFICER, body: Any = None) -> Any:
-        """Reads go as the program officer, who runs the round."""
-        if who not in self._tokens:  # one token each: the demo ends well within its hour
-            self._tokens[who] = self.issuer.mint(who.role, who.subject, who.credit_code)
-        headers = {"Authorization": f"Bearer {self._tokens[who]}"}
+    async def call(
+        self, method: str, path: str, who: Who | None = OFFICER, body: Any = None
+    ) -> Any:
+        """Reads go as the program officer, who runs the round; `who=None` calls as the
+        public does, without a token."""
+        response = await self._send(method, path, who, body)
+        if response.status_code >= 400:
+            raise DemoError(f"{method} {path} answered {response.status_code}: {response.text}")
+        return response.json()
+
+    async def refusal(
+        self, method: str, path: str, who: Who | None = OFFICER, body: Any = None
+    ) -> Refusal:
+        """A request the demo shows being refused; accepted, it stops the demo."""
+        response = await self._send(method, path, who, body)
+        if response.status_code < 400:
+            raise DemoError(f"{method} {path} was accepted ({response.status_code}), not refused")
+        error = response.json()["errors"][0]
+        return Refusal(response.status_code, error["field"], error["rule"], error["message"])
+
+    async def _send(self, method: str, path: str, who: Who | None, body: Any) -> httpx.Response:
+        headers = {}
+        if who is not None:
+            if who not in self._tokens:  # one token each: the demo ends well within its hour
+                self._tokens[who] = self.issuer.mint(who.role, who.subject, who.credit_code)
+            headers["Authorization"] = f"Bearer {self._tokens[who]}"
         try:
             response = await self.client.request(method, path, json=body, headers=headers)
         except httpx.TransportError as error:
@@ -58,9 +92,7 @@ class Api:
                 f"in {self.issuer.directory}; the services must verify with its jwks.json "
                 "(the default in development: start them with `make up`)."
             )
-        if response.status_code >= 400:
-            raise DemoError(f"{method} {path} answered {response.status_code}: {response.text}")
-        return response.json()
+        return response
 
     async def view(self, application_id: str) -> dict[str, Any]:
         result: dict[str, Any] = await self.call("GET", f"/v1/applications/{application_id}")
@@ -93,5 +125,23 @@ class Api:
                     f"after {patience:.0f} s, fewer than {count} applications are {what} "
                     f"(the round has {now}). Are the scoring service and Kafka running? "
                     "Their logs are under .qsfund/logs (or $QSFUND_HOME/logs)."
+                )
+            await asyncio.sleep(0.25)
+
+    async def published_list(self, round_id: str, revision: int, patience: float) -> Any:
+        """The round's public list once it is at `revision` or later, fetched as anyone
+        would: without a token."""
+        deadline, path = time.monotonic() + patience, f"/v1/public/rounds/{round_id}/list"
+        while True:
+            response = await self._send("GET", path, None, None)
+            if response.status_code == 200 and response.json()["revision"] >= revision:
+                return response.json()
+            if response.status_code not in (200, 404):
+                raise DemoError(f"GET {path} answered {response.status_code}: {response.text}")
+            if time.monotonic() > deadline:
+                raise DemoError(
+                    f"after {patience:.0f} s, the published list of round {round_id} is not at "
+                    f"revision {revision}. Are the scoring service and Kafka running? Their "
+                    "logs are under .qsfund/logs (or $QSFUND_HOME/logs)."
                 )
             await asyncio.sleep(0.25)

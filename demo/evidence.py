@@ -27,6 +27,11 @@ def documents(owner: str, claim: dict[str, Any], missing: str | None) -> list[di
 
 
 def _document(owner: str, claim: dict[str, Any], name: str) -> dict[str, Any]:
-    rng = random.Random(f"{owner}|{sorted(claim.items())}|{name}")
+    return generated(f"{owner}|{sorted(claim.items())}|{name}", name)
+
+
+def generated(seed: str, name: str) -> dict[str, Any]:
+    """A document as a filing lists it (name, size, SHA-256), its bytes drawn from `seed`."""
+    rng = random.Random(seed)
     content = b"%PDF-1.7\n" + rng.randbytes(rng.randrange(20_000, 600_000))
     return {"name": name, "size_bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}

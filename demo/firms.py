@@ -73,9 +73,10 @@ def credit_codes(salt: str) -> dict[str, str]:
     return codes
 
 
-def organisation_code(rng: random.Random) -> str:
-    """A post-2015 organisation code, "MA" and six characters, with its GB 11714 check."""
-    body = "MA" + "".join(rng.choices(ALPHABET, k=6))
+def organisation_code(rng: random.Random, prefix: str = "MA") -> str:
+    """A post-2015 organisation code, `prefix` ("MA" for a firm, "MJ" for a social
+    organisation) and six characters, with its GB 11714 check."""
+    body = prefix + "".join(rng.choices(ALPHABET, k=6))
     total = sum(int(char, 36) * w for char, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
     check = 11 - total % 11
     return body + {10: "X", 11: "0"}.get(check, str(check))

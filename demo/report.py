@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from . import layout
 from .claims import label
+from .layout import yuan
 from .run import Result
 
 HEADERS = ("rank", "enterprise", "category / level", "score", "claimed", "awarded", "status")
@@ -24,16 +26,16 @@ def decision(history: list[dict[str, Any]]) -> tuple[int | None, str | None]:
     return None, None
 
 
-def yuan(amount: int | None) -> str:
-    return "-" if amount is None else f"{amount:,}"
-
-
 def rows(result: Result) -> list[tuple[str, ...]]:
     found = []
     for order, (application_id, entry) in enumerate(result.entries.items()):
         view = result.views[application_id]
         rank, reason = decision(result.histories[application_id])
         status = f"{view['status']}: {reason}" if reason else view["status"]
+        if view["award_stage"]:
+            status += f" ({view['award_stage']})"
+        if application_id in result.publicity.excluded:
+            status += " after an upheld objection"
         cells = (
             str(rank or "-"),
             entry.firm.short_name,
@@ -48,17 +50,7 @@ def rows(result: Result) -> list[tuple[str, ...]]:
 
 
 def table(lines: list[tuple[str, ...]]) -> str:
-    widths = [max(len(line[i]) for line in [HEADERS, *lines]) for i in range(len(HEADERS))]
-
-    def fmt(line: tuple[str, ...]) -> str:
-        cells = [
-            cell.rjust(w) if i in NUMERIC else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(HEADERS), rule, *map(fmt, lines)])
+    return layout.table(HEADERS, lines, NUMERIC)
 
 
 def counts(counter: dict[str, int] | Counter[str], extra: dict[str, str] | None = None) -> str:
@@ -69,7 +61,8 @@ def counts(counter: dict[str, int] | Counter[str], extra: dict[str, str] | None 
 def totals(result: Result) -> str:
     round_, views = result.round, result.views.values()
     awarded = sum(v["awarded_amount_yuan"] or 0 for v in views)
-    claimed = sum(v["claimed_amount_yuan"] or 0 for v in views if v["status"] != "withdrawn")
+    allocated = ("awarded", "not_awarded")
+    claimed = sum(v["claimed_amount_yuan"] or 0 for v in views if v["status"] in allocated)
     by_category: Counter[str] = Counter()
     for view in views:
         by_category[view["category"]] += view["awarded_amount_yuan"] or 0
@@ -81,9 +74,20 @@ def totals(result: Result) -> str:
         f"awarded       {round_['awarded_total_yuan']:>12,} yuan  (the applications' sum "
         f"{awarded:,} {agree})",
         f"unspent       {round_['budget_yuan'] - round_['awarded_total_yuan']:>12,} yuan",
-        f"claimed       {claimed:>12,} yuan  by the scored applications",
+        f"claimed       {claimed:>12,} yuan  by the applications allocated",
+        f"publicity     {publicity(result)}",
         f"by status     {counts(round_['applications_by_status'])}",
         f"by reason     {counts(reasons)}",
         f"by category   {counts(round_['applications_by_category'], paid)}",
     ]
     return "\n".join(lines)
+
+
+def publicity(result: Result) -> str:
+    round_, listed = result.round, result.publicity.revised
+    period = f"{listed['days']} {listed['day_kind']} days, until {listed['ends_at']}"
+    if round_["finalised_at"]:
+        revision = f"list revision {listed['revision']}"
+        # Stamped by the services' clock, which the demo moved past the period.
+        return f"{period}; final since {round_['finalised_at']} (moved clock), {revision}"
+    return f"{period}; list revision {listed['revision']}, not final yet"

@@ -16,6 +16,7 @@ from .api import Api
 from .budget import SHARE, choose_budget, expected, scored
 from .firms import credit_codes
 from .plan import Entry, build
+from .publicity import Publicity, publicity
 from .story import say
 
 SEED, POLICY = 2026, "2026.2"
@@ -29,6 +30,7 @@ class Result:
     views: dict[str, dict[str, Any]]
     histories: dict[str, list[dict[str, Any]]]
     expected: dict[str, Outcome]  # the policy applied here, to compare with the system's
+    publicity: Publicity
 
 
 async def run(api: Api, patience: float) -> Result:
@@ -71,17 +73,29 @@ async def run(api: Api, patience: float) -> Result:
     await story.close(api, round_["id"])
     await api.wait_for(round_["id"], DECIDED, len(entries), "decided", patience)
     say(f"closed the round; all {len(entries)} applications decided", start)
+    shown = await publicity(api, round_["id"], entries, codes, patience)
     return Result(
         round=await api.call("GET", f"/v1/rounds/{round_['id']}"),
         entries=entries,
         views=await api.views(list(entries)),
         histories=await api.histories(list(entries)),
-        expected=_expected(entries, codes, budget, policy),
+        expected=_expected(entries, codes, budget, policy, set(shown.excluded)),
+        publicity=shown,
     )
 
 
 def _expected(
-    entries: dict[str, Entry], codes: dict[str, str], budget: int, policy: Policy
+    entries: dict[str, Entry],
+    codes: dict[str, str],
+    budget: int,
+    policy: Policy,
+    excluded: set[str],
 ) -> dict[str, Outcome]:
-    claims = [scored(e, i, codes[e.firm.key], policy) for i, e in entries.items() if e.allocated]
+    """The round as the policy allocates it without the applications `excluded` on a
+    second review: what the last allocation must have decided."""
+    claims = [
+        scored(e, i, codes[e.firm.key], policy)
+        for i, e in entries.items()
+        if e.allocated and i not in excluded
+    ]
     return {o.application_id: o for o in expected(claims, budget, policy)}

@@ -6,6 +6,12 @@
 # Environment (defaults): QSFUND_HOME=<repo>/.qsfund (pids in run/, logs in logs/),
 #   VENV=<repo>/.venv, and whatever the services read (KAFKA_BOOTSTRAP_SERVERS,
 #   *_DATABASE_URL, *_PORT).
+#   QSFUND_TEST_CLOCK_FILE=$QSFUND_HOME/clock-offset-seconds: the development clock.
+#   While that file holds a number of seconds, the services' clock runs that far ahead
+#   of the system clock (shared/clock.py); absent, they run on the system clock. `make
+#   demo` writes it for a moment to end a publicity period, and removes it. Set to empty
+#   to keep the services on the system clock whatever the file says; never passed when
+#   QSFUND_ENV=production (a production service refuses it anyway).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,9 +21,28 @@ VENV="${VENV:-$REPO_ROOT/.venv}"
 RUN_DIR="$QSFUND_HOME/run"
 LOG_DIR="$QSFUND_HOME/logs"
 SERVICES=(applications scoring notifications)
+if [[ "${QSFUND_ENV:-development}" == production ]]; then
+  unset QSFUND_TEST_CLOCK_FILE
+else
+  export QSFUND_TEST_CLOCK_FILE="${QSFUND_TEST_CLOCK_FILE-$QSFUND_HOME/clock-offset-seconds}"
+fi
 declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}")
 
 say() { printf '[services] %s\n' "$*"; }
+
+# A moved clock is never silent: start and status say so, and how to undo it.
+# The file the running services were started with (recorded by start) is what counts.
+say_clock() {
+  local file="${QSFUND_TEST_CLOCK_FILE:-}"
+  [[ -f "$RUN_DIR/clock-file" ]] && file="$(cat "$RUN_DIR/clock-file")"
+  if [[ -z "$file" ]]; then
+    say "clock: the system clock"
+  elif [[ -s "$file" ]]; then
+    say "clock: MOVED $(cat "$file") seconds ahead of the system clock by $file (development only); remove it to return"
+  else
+    say "clock: the system clock (development: seconds written to $file move it; make demo does, for a moment)"
+  fi
+}
 
 running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
@@ -31,6 +56,7 @@ start_mail_sink() {
 
 start() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
+  running applications || printf '%s' "${QSFUND_TEST_CLOCK_FILE:-}" >"$RUN_DIR/clock-file"
   start_mail_sink
   for service in "${SERVICES[@]}"; do
     if running "$service"; then say "$service already running"; continue; fi
@@ -49,6 +75,7 @@ start() {
     done
     say "$service up on http://127.0.0.1:$port (log $LOG_DIR/$service.log)"
   done
+  say_clock
 }
 
 stop() {
@@ -68,6 +95,7 @@ status() {
   for service in "${SERVICES[@]}"; do
     if running "$service"; then say "$service running (pid $(cat "$RUN_DIR/$service.pid"))"; else say "$service stopped"; code=3; fi
   done
+  say_clock
   return $code
 }
 
