@@ -44,7 +44,9 @@ class Application:
     scores: list[Scored] = field(default_factory=list)
     decisions: list[tuple[bool, int, Decision]] = field(default_factory=list)
     withdrawn_at: int | None = None  # microseconds
-    later: list[Noted] = field(default_factory=list)  # its publicity (publicity_facts)
+    # Its publicity (publicity_facts): None without any, as nearly every application of a
+    # long history is, so that it costs them no list.
+    later: list[Noted] | None = None
 
     @property
     def round_id(self) -> str | None:
@@ -63,7 +65,7 @@ class Application:
             self.scores.sort(key=lambda s: (s.in_scoring, s.version))
         if len(self.decisions) > 1:
             self.decisions.sort(key=lambda d: (d[0], d[1]))
-        if len(self.later) > 1:
+        if self.later is not None and len(self.later) > 1:
             self.later.sort(key=lambda n: (n.in_scoring, n.version))
 
     def filing_before(self, version: int) -> Filing | None:

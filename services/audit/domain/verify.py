@@ -184,6 +184,8 @@ class Verifier:
             event.causation_id,
             figures,
         )
+        if application.later is None:
+            application.later = []
         application.later.append(_new(Noted, noted))
 
     def finish(self) -> ShardResult:
