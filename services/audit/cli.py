@@ -20,7 +20,7 @@ from . import render
 from .domain.history import History
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
 from .reading import replay
-from .replay import start_verify
+from .replay import kept_list, start_verify
 
 
 @contextmanager
@@ -47,7 +47,9 @@ def emit_json(value: Any) -> None:
 def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
     topics = [settings.topics.applications, settings.topics.scoring]
     # Processes are forked before and after the bar, never while its thread runs.
-    read = start_verify(settings.kafka_bootstrap_servers, topics, args.round, args.workers)
+    read = start_verify(
+        settings.kafka_bootstrap_servers, topics, args.round, args.workers, args.published
+    )
     with progress_bar(args.progress) as update:
         merging = read(update)
     verdict = merging()
@@ -167,6 +169,13 @@ def parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         help="processes reading the partitions side by side (default: one a CPU)",
+    )
+    v.add_argument(
+        "--published",
+        metavar="FILE",
+        type=kept_list,
+        help="a round's published list as kept (GET /v1/public/rounds/ID/list): "
+        "check that the history still has the heads its digest seals",
     )
     t = commands.add_parser(
         "trail", help="one application's full decision history", parents=[after]

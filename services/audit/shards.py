@@ -14,6 +14,8 @@ from typing import Any
 import msgspec
 
 from .collector import paused_collector
+from .domain.kept import KeptList
+from .domain.lookups import Answers, lookups_of
 from .domain.reproduction import RoundsReproduction
 from .domain.verify import ShardResult, Verdict, Verifier, ids_in_several, merge
 from .reading import replay
@@ -40,6 +42,7 @@ def start_shards(
     shards: list[list[int]],
     round_id: str | None,
     reproduce: RoundsReproduction,
+    kept: KeptList | None = None,
 ) -> Callable[[Progress], Merging]:
     # fork: a worker starts in milliseconds with the modules already imported.
     context = multiprocessing.get_context("fork")
@@ -64,16 +67,21 @@ def start_shards(
             with paused_collector():  # while the shards' results are decoded
                 answers = _gather(connections, counters, progress)
             several = ids_in_several([ids for _, ids in answers])
+            results = [result for result, _ in answers]
+            wanted = lookups_of([result.round_streams for result in results], kept)
             for connection in connections:
-                connection.send(several)
-            shared = [event for connection in connections for event in receive(connection)]
+                connection.send((several, wanted))
+            shared, found = [], Answers()
+            for connection in connections:
+                events, answered = receive(connection)
+                shared += events
+                found.update(answered)
         finally:
             end(processes)
-        results = [result for result, _ in answers]
 
         def merged() -> Verdict:
             with paused_collector():
-                return merge(results, shared, round_id, reproduce)
+                return merge(results, shared, round_id, reproduce, found, kept)
 
         return merged
 
@@ -142,7 +150,8 @@ def _work(
     index: int,
 ) -> None:
     """One shard, in its own process: replay, check, answer; then say which events bear
-    the ids other shards read too."""
+    the ids other shards read too, and what it read of the streams and filings the
+    rounds' published lists name."""
     answered = False
     try:
 
@@ -159,7 +168,8 @@ def _work(
         connection.send_bytes(_RESULT_TAG + result)
         connection.send_bytes(verifier.ids().tobytes())
         answered = True
-        connection.send(("done", verifier.events_named(connection.recv())))
+        several, wanted = connection.recv()
+        connection.send(("done", (verifier.events_named(several), verifier.look_up(wanted))))
         connection.close()
         # Returning would free the replay's millions of objects one by one (a second and
         # more): all is answered, so the process leaves without.

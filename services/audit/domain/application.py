@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from .facts import ApplicationFacts, Decision
 from .payloads import Filing, Score
+from .publicity_facts import Noted, Publicity
 
 SUBMITTED, AMENDED, SCORED = "ApplicationSubmitted", "ApplicationAmended", "ApplicationScored"
 
@@ -43,6 +44,9 @@ class Application:
     scores: list[Scored] = field(default_factory=list)
     decisions: list[tuple[bool, int, Decision]] = field(default_factory=list)
     withdrawn_at: int | None = None  # microseconds
+    # Its publicity (publicity_facts): None without any, as nearly every application of a
+    # long history is, so that it costs them no list.
+    later: list[Noted] | None = None
 
     @property
     def round_id(self) -> str | None:
@@ -61,13 +65,15 @@ class Application:
             self.scores.sort(key=lambda s: (s.in_scoring, s.version))
         if len(self.decisions) > 1:
             self.decisions.sort(key=lambda d: (d[0], d[1]))
+        if self.later is not None and len(self.later) > 1:
+            self.later.sort(key=lambda n: (n.in_scoring, n.version))
 
     def filing_before(self, version: int) -> Filing | None:
         """The submission or amendment in force at `version` of its own stream."""
         filed = [payload for v, payload in self.filings if v < version]
         return filed[-1] if filed else None
 
-    def facts(self) -> ApplicationFacts:
+    def facts(self, publicity: Publicity | None = None) -> ApplicationFacts:
         """What the checks across partitions need (after `settle_order`)."""
         claim = None
         if self.scores:
@@ -89,4 +95,5 @@ class Application:
             decisions,
             min((d.occurred_at for d in decisions), default=None),
             self.filings[-1][1].claim if paid else None,
+            publicity,
         )

@@ -14,6 +14,7 @@ import msgspec
 
 from .history import DECISIONS, ApplicationEvents
 from .payloads import Allocated, Claimed, Malformed
+from .publicity_facts import Publicity
 from .records import Coordinates, Heading, LoggedEvent
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -46,6 +47,7 @@ class Decision(msgspec.Struct, array_like=True, frozen=True, gc=False):
     prior_achievement_reward_yuan: Any  # 0 when not recorded
     prior_enterprise_year_yuan: Any
     policy_sha256: Any
+    allocation: Any = 1  # which allocation of the round decided it
 
     @property
     def awarded(self) -> bool:
@@ -66,6 +68,7 @@ class Decision(msgspec.Struct, array_like=True, frozen=True, gc=False):
             figures.prior_achievement_reward_yuan,
             figures.prior_enterprise_year_yuan,
             figures.policy_sha256,
+            figures.allocation,
         )
 
 
@@ -79,6 +82,9 @@ class ApplicationFacts(msgspec.Struct, array_like=True, frozen=True, gc=False):
     # The claim as filed (its latest filing), kept only when an award paid it: what keys
     # the payment again under another round's achievement rules (limits.py).
     filed: Any = None
+    # Its objections, second reviews, withdrawn and final awards; None without any (as
+    # nearly every application of a history has).
+    publicity: Publicity | None = None
 
     @property
     def decision(self) -> Decision | None:

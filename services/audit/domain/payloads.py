@@ -22,6 +22,7 @@ class Review(msgspec.Struct, gc=False):
 class Enterprise(msgspec.Struct, gc=False):
     credit_code: Any = None
     industry: Any = None
+    name: Any = None  # as the published list must show it
 
 
 class Filing(msgspec.Struct, gc=False):
@@ -59,11 +60,24 @@ class Allocated(msgspec.Struct, gc=False):
     prior_achievement_reward_yuan: int = 0
     prior_enterprise_year_yuan: int = 0
     policy_sha256: Any = None
+    allocation: int = 1  # which allocation of the round decided it (1 before re-allocations)
+
+
+class Later(msgspec.Struct, gc=False):
+    """What verify reads of an application's events of publicity: objections and their
+    decisions, a proposed award withdrawn, a final award; and a review that follows them."""
+
+    objection_id: Any = None
+    decision: Any = None
+    allocation: int = 0
+    withdrawn_yuan: int = 0
+    amount_yuan: int = 0
 
 
 REVIEW = msgspec.json.Decoder(Review)
 FILING = msgspec.json.Decoder(Filing)
 ALLOCATED = msgspec.json.Decoder(Allocated)
+LATER = msgspec.json.Decoder(Later)
 _SCORE = msgspec.json.Decoder(Score)
 
 

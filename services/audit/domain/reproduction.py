@@ -8,17 +8,17 @@ from typing import Any
 
 import msgspec
 
-from services.scoring.domain.allocation import Outcome, PriorRewards, allocate
 from services.scoring.domain.pricing import assess
 from shared.policy import Policy, UnknownPolicy, policy_version
 
+from .allocations import reproduce_allocations
 from .application import Application, Scored
 from .causality import Reviews
-from .facts import ApplicationFacts, Decision
+from .facts import ApplicationFacts
 from .findings import Finding
 from .rounds import Round
 
-SCORE, ALLOCATION, POLICY = "score reproduced", "allocation reproduced", "policy"
+SCORE, POLICY = "score reproduced", "policy"
 
 
 def recorded_policy(version: str, recorded_sha256: str | None) -> Policy | str:
@@ -112,87 +112,29 @@ def reproduce_rounds(rounds: Mapping[str, Round], facts: Mapping[str, Applicatio
 
 
 def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> list[Finding]:
-    """The round's allocation run again over the claims in play: needs every partition."""
+    """The round's allocations run again over the claims in play: needs every partition."""
     closed = round_.closed
-    decisions = round_.decisions
-    if closed is None or not decisions:
+    decided = [a for a in round_.applications if a.decisions]
+    if closed is None or not decided:
         return []
-    in_play = round_.in_play(facts)
-    first = min(decisions.values(), key=lambda d: (d.occurred_at, d.at))
+    first = min((d for a in decided for d in a.decisions), key=lambda d: (d.occurred_at, d.at))
     policy = recorded_policy(closed.payload["policy_version"], first.policy_sha256)
     if isinstance(policy, str):
         return [Finding(POLICY, policy, first.at, first.event_id, round_id=round_.id)]
-    # What earlier rounds had paid, as the decisions recorded it: the allocation is
-    # reproduced on their word, and the limits check holds them to the history.
-    by_achievement, by_enterprise = {}, {}
-    for claim in in_play:
-        decision = decisions.get(claim.application_id)
-        if decision is not None:
-            by_achievement[claim.achievement_key] = decision.prior_achievement_reward_yuan
-            by_enterprise[claim.credit_code] = decision.prior_enterprise_year_yuan
-    prior = PriorRewards(by_achievement, by_enterprise)
-    outcomes = allocate(
-        in_play,
-        budget=closed.payload["budget_yuan"],
-        cap=closed.payload["enterprise_cap_yuan"],
-        mode=policy.allocation_mode,
-        prior=prior,
-    )
-    findings = []
-    reproduced = {outcome.application_id: outcome for outcome in outcomes}
-    for application_id, decision in decisions.items():
-        recorded = decision.policy_sha256
-        if recorded is not None and recorded != policy.sha256:
-            findings.append(
-                Finding(
-                    POLICY,
-                    f"decided under a policy with SHA-256 {str(recorded)[:12]}…, but the "
-                    f"round's policy {policy.version} has {policy.sha256[:12]}…",
-                    decision.at,
-                    decision.event_id,
-                    application_id,
-                    round_.id,
-                )
-            )
-        outcome = reproduced.get(application_id)
-        if outcome is None:
-            findings.append(
-                _about(
-                    decision,
-                    "decided, but was not in play when the round was allocated",
-                    application_id,
-                    round_.id,
-                )
-            )
-        elif difference := _compare(outcome, decision):
-            findings.append(_about(decision, difference, application_id, round_.id))
-    findings += [
+    findings = [
         Finding(
-            ALLOCATION,
-            "in play but never decided",
-            closed.at,
-            closed.event_id,
-            outcome.application_id,
+            POLICY,
+            f"decided under a policy with SHA-256 {str(recorded)[:12]}…, but the "
+            f"round's policy {policy.version} has {policy.sha256[:12]}…",
+            decision.at,
+            decision.event_id,
+            application.id,
             round_.id,
         )
-        for outcome in outcomes
-        if outcome.application_id not in decisions
+        for application in decided
+        for decision in application.decisions
+        if (recorded := decision.policy_sha256) is not None and recorded != policy.sha256
     ]
-    return findings
-
-
-def _about(decision: Decision, message: str, application_id: str, round_id: str) -> Finding:
-    return Finding(ALLOCATION, message, decision.at, decision.event_id, application_id, round_id)
-
-
-def _compare(outcome: Outcome, decision: Decision) -> str | None:
-    problems = []
-    if decision.amount_yuan != outcome.awarded_yuan:
-        problems.append(
-            f"amount recorded {decision.amount_yuan}, reproduced {outcome.awarded_yuan}"
-        )
-    if decision.rank != outcome.rank:
-        problems.append(f"rank recorded {decision.rank}, reproduced {outcome.rank}")
-    if not decision.awarded and decision.reason_code != outcome.reason_code:
-        problems.append(f"reason recorded {decision.reason_code}, reproduced {outcome.reason_code}")
-    return "; ".join(problems) or None
+    # What earlier rounds had paid is taken as the decisions recorded it: the allocation
+    # is reproduced on their word, and the limits check holds them to the history.
+    return findings + reproduce_allocations(round_, facts, policy, decided)

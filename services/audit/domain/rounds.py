@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from services.scoring.domain.allocation import ScoredClaim
 
@@ -28,20 +29,30 @@ class Round:
     def event(self, event_type: str) -> LoggedEvent | None:
         return next((e for e in self.events if e.event_type == event_type), None)
 
+    def of_type(self, *event_types: str) -> list[LoggedEvent]:
+        return [e for e in self.events if e.event_type in event_types]
+
+    @cached_property
+    def allocations(self) -> list[LoggedEvent]:
+        """The scoring service's summaries of each allocation (RoundAllocated), in their
+        stream's order; none in a history older than them."""
+        return sorted(self.of_type("RoundAllocated"), key=lambda e: (e.source, e.aggregate_version))
+
     @cached_property
     def reallocations(self) -> list[LoggedEvent]:
-        """The scoring service's allocations after the first: each after second reviews
-        (upheld objections) found applications ineligible."""
-        return [
-            e
-            for e in self.events
-            if e.event_type == "RoundAllocated" and int(e.payload.get("allocation", 1)) > 1
-        ]
+        """The allocations after the first: each after second reviews (upheld objections)
+        found applications ineligible."""
+        return [e for e in self.allocations if allocation_of(e) != 1]
+
+    @cached_property
+    def lists(self) -> list[LoggedEvent]:
+        """Each publication of the round's list, in its stream's order."""
+        return self.of_type("PublicityOpened", "PublishedListRevised")
 
     @cached_property
     def excluded(self) -> frozenset[str]:
         """Applications the round was allocated again without."""
-        return frozenset(a for e in self.reallocations for a in e.payload.get("excluded", ()))
+        return frozenset(a for e in self.reallocations for a in excluded_by(e))
 
     @cached_property
     def decisions(self) -> dict[str, Decision]:
@@ -67,10 +78,13 @@ class Round:
             self._in_play = self._find_in_play(facts)
         return self._in_play
 
-    def _find_in_play(self, facts: Mapping[str, ApplicationFacts]) -> list[ScoredClaim]:
+    def _find_in_play(
+        self, facts: Mapping[str, ApplicationFacts], excluded: Set[str] | None = None
+    ) -> list[ScoredClaim]:
         closed, allocated = self.closed, self.allocated_at
         if closed is None or allocated is None:
             return []
+        excluded = self.excluded if excluded is None else excluded
         claims = []
         for application_id in closed.payload["application_ids"]:
             known = facts.get(application_id)
@@ -78,10 +92,28 @@ class Round:
                 continue
             if known.withdrawn_at is not None and known.withdrawn_at < allocated:
                 continue
-            if application_id in self.excluded:
+            if application_id in excluded:
                 continue
             claims.append(_new(ScoredClaim, known.claim))
         return claims
+
+    def in_play_without(
+        self, facts: Mapping[str, ApplicationFacts], excluded: Set[str]
+    ) -> list[ScoredClaim]:
+        """The claims in play in an allocation that left out `excluded`."""
+        if excluded == self.excluded:
+            return self.in_play(facts)
+        return self._find_in_play(facts, excluded)
+
+
+def allocation_of(event: LoggedEvent) -> Any:
+    """The allocation number a summary, list or decision names (1 when it names none)."""
+    return event.payload.get("allocation", 1)
+
+
+def excluded_by(event: LoggedEvent) -> list[Any]:
+    excluded = event.payload.get("excluded", ())
+    return list(excluded) if isinstance(excluded, list) else []
 
 
 def rounds_of(

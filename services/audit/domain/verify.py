@@ -19,13 +19,17 @@ import msgspec
 
 from shared.hashchain import ChainChecker
 
-from . import payloads
+from . import payloads, publicity_facts
 from .application import AMENDED, SCORED, SUBMITTED, Application, Scored, Step
 from .causality import check_application, check_causes
 from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding
 from .history import DECISIONS
+from .kept import KeptList, check_kept
 from .limits import check_limits
+from .lookups import Answers, Found, Listing, Lookups, lookups_of
+from .publicity import check_publicity
+from .publicity_facts import Noted, publicity_of
 from .records import (
     Coordinates,
     Heading,
@@ -138,12 +142,15 @@ class Verifier:
         (application.scoring if in_scoring else application.own).append(step)
         if kind == "ApplicationReviewed":
             review = payloads.REVIEW.decode(payload)
+            decision = review.decision
             self.reviews[event.event_id] = (
                 application.id,
-                review.decision,
+                decision,
                 version,
                 review.lead_decision,
             )
+            if application.later:  # a second review, after an objection
+                self._note(application, event, at, in_scoring, payloads.Later(decision=decision))
         elif kind == SCORED:
             score = payloads.read_score(payload)
             application.scores.append(
@@ -161,6 +168,31 @@ class Verifier:
             moment = micros(event.occurred_at)
             if application.withdrawn_at is None or moment < application.withdrawn_at:
                 application.withdrawn_at = moment
+        elif kind in publicity_facts.KINDS:
+            self._note(application, event, at, in_scoring, payloads.LATER.decode(payload))
+
+    def _note(
+        self,
+        application: Application,
+        event: Heading,
+        at: Coordinates,
+        in_scoring: bool,
+        figures: payloads.Later,
+    ) -> None:
+        """An event of the application's publicity (rare: kept whole enough to check)."""
+        noted = (
+            in_scoring,
+            event.aggregate_version,
+            event.event_type,
+            at,
+            event.event_id,
+            micros(event.occurred_at),
+            event.causation_id,
+            figures,
+        )
+        if application.later is None:
+            application.later = []
+        application.later.append(_new(Noted, noted))
 
     def finish(self) -> ShardResult:
         """Every check one shard can make alone, and its facts for `merge`."""
@@ -170,7 +202,12 @@ class Verifier:
             application.settle_order()
             findings += check_application(application, self.reviews)
             findings += reproduce_scores(application, self.reviews)
-            facts.append(application.facts())
+            if application.later:
+                later, found = publicity_of(application.id, application.round_id, application.later)
+                findings += found
+                facts.append(application.facts(later))
+            else:
+                facts.append(application.facts())
         for finding in self.findings:
             known = self.applications.get(finding.application_id or "")
             if finding.round_id is None and known is not None:
@@ -208,9 +245,42 @@ class Verifier:
                     )
         return found
 
-    def verify(self, round_id: str | None = None) -> Verdict:
+    def look_up(self, wanted: Lookups) -> Answers:
+        """What this shard read of the streams and filings a published list names (after
+        `finish`): the parent puts every shard's answers together."""
+        answers = Answers()
+        for key in wanted.heads:
+            source, aggregate_id, version = key
+            found = self._event_at(source, aggregate_id, version)
+            if found is not None:
+                answers.heads[key] = found
+        for application_id in wanted.filings:
+            application = self.applications.get(application_id)
+            if application is not None and application.filings:
+                filing = application.filings[-1][1]
+                answers.filings[application_id] = Listing(
+                    filing.enterprise.name, filing.enterprise.credit_code, filing.claim
+                )
+        return answers
+
+    def _event_at(self, source: str, aggregate_id: str, version: int) -> Found | None:
+        for event in self.rounds.get(aggregate_id, ()):
+            if event.source == source and event.aggregate_version == version:
+                return Found(event.hash, event.at, event.event_id)
+        application = self.applications.get(aggregate_id)
+        if application is None:
+            return None
+        steps = application.own if source == "applications" else application.scoring
+        for step in steps:
+            if step.version == version:
+                return Found(self.chains.seen[step.event_id], step.at, step.event_id)
+        return None
+
+    def verify(self, round_id: str | None = None, kept: KeptList | None = None) -> Verdict:
         """Every check, when this verifier has read every partition."""
-        return merge([self.finish()], round_id=round_id)
+        result = self.finish()
+        answers = self.look_up(lookups_of([result.round_streams], kept))
+        return merge([result], round_id=round_id, answers=answers, kept=kept)
 
 
 def merge(
@@ -218,11 +288,16 @@ def merge(
     shared_ids: Sequence[Occurrence] = (),
     round_id: str | None = None,
     reproduce: RoundsReproduction = reproduce_rounds,
+    answers: Answers | None = None,
+    kept: KeptList | None = None,
 ) -> Verdict:
     """The shards' findings and the checks across them, in log order.
 
     `shared_ids`: where the ids more than one shard read were read (see `ids_in_several`).
-    `reproduce`: how the rounds' allocations are run again (they are the costliest part)."""
+    `reproduce`: how the rounds' allocations are run again (they are the costliest part).
+    `answers`: what the shards found of the streams and filings the lists name (see
+    `lookups_of`); `kept`: a published list someone kept, to hold the log to."""
+    answers = answers or Answers()
     facts = {a.id: a for result in results for a in result.applications}
     streams: dict[str, list[LoggedEvent]] = {}
     for result in results:
@@ -251,6 +326,10 @@ def merge(
     findings += _reused_ids(shared_ids, facts)
     findings += check_causes(facts.values(), closings)
     findings += check_limits(rounds, facts)
+    findings += check_publicity(rounds, answers)
+    if kept is not None:
+        lists = {(r.id, e.payload.get("revision")): e for r in rounds.values() for e in r.lists}
+        findings += check_kept(kept, lists, answers.heads)
     findings += reproduced()
     if round_id is not None:
         findings = [f for f in findings if f.round_id == round_id]
