@@ -62,6 +62,16 @@ class Api:
             raise DemoError(f"{method} {path} answered {response.status_code}: {response.text}")
         return response.json()
 
+    async def attempt(
+        self, method: str, path: str, who: Who | None = OFFICER, body: Any = None
+    ) -> Refusal | None:
+        """A request that the system may refuse: None when it was accepted."""
+        response = await self._send(method, path, who, body)
+        if response.status_code < 400:
+            return None
+        error = response.json()["errors"][0]
+        return Refusal(response.status_code, error["field"], error["rule"], error["message"])
+
     async def refusal(
         self, method: str, path: str, who: Who | None = OFFICER, body: Any = None
     ) -> Refusal:

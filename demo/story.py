@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.policy import Policy
 
-from .api import OFFICER, REVIEWERS, Api, applicant
+from .api import OFFICER, REVIEWERS, Api, DemoError, applicant
 from .evidence import documents
 from .firms import Firm
 from .plan import Entry
@@ -59,8 +59,19 @@ async def review(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> 
     """First decisions; then the amended filings come back and are found eligible."""
     for n, (application_id, entry) in enumerate(entries.items()):
         body = {"decision": entry.decision, "reason_code": entry.reason, "note": entry.note}
-        path = f"/v1/applications/{application_id}"
-        await api.call("POST", f"{path}/review", REVIEWERS[n % 2], body)
+        path = f"/v1/applications/{application_id}/review"
+        refused = await api.attempt("POST", path, REVIEWERS[n % 2], body)
+        if refused is None:
+            continue
+        if refused.rule != "lead_disputed":
+            raise DemoError(f"POST {path} answered {refused}")
+        # One standard has one lead drafter. On a stack that ran the demo before, an
+        # earlier round's firm (another credit code) claimed to lead the same standard.
+        say(
+            f"lead disputed: {entry.firm.short_name} claims to lead a standard an earlier "
+            "round's enterprise also claims to lead; the reviewer confirms it as lead"
+        )
+        await api.call("POST", path, REVIEWERS[n % 2], {**body, "lead_decision": "confirmed_lead"})
     for n, (application_id, entry) in enumerate(entries.items()):
         if entry.amend is None:
             continue

@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
+from hypothesis import settings
 
 from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.infrastructure import Infrastructure, infrastructure
 from tests.support.tokens import Tokens
+
+# Properties are judged by their examples, not by how fast a shared two-core machine
+# runs one: a deadline there fails a correct rule whenever the machine is busy.
+settings.register_profile("qsfund", deadline=None)
+settings.load_profile("qsfund")
 
 
 @pytest.fixture(scope="session")

@@ -104,6 +104,7 @@ class DeliveryLoop:
             occurred_at=due.occurred_at,
             subject=due.subject,
             summary=due.summary,
+            round_id=due.round_id,
         )
         timestamp = int(self.clock().timestamp())
         return await self.webhooks.post(

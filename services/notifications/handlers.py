@@ -21,7 +21,7 @@ from shared.contracts.publicity import ObjectionDecided, ObjectionLodged
 from shared.envelope import Envelope
 
 from .adapters import recording
-from .domain.messages import message_for, objector_message_for
+from .domain.messages import message_for, objector_message_for, round_message_for
 
 
 async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
@@ -51,6 +51,12 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
             recipients.append(recording.Recipient(envelope.aggregate_id, event.contact.email, via))
         if (message := message_for(event)) is not None:
             emails.append(recording.Email(envelope, message))
+    rounds = [
+        recording.Email(envelope, told)
+        for envelope, event in events
+        if (told := round_message_for(event)) is not None
+    ]
+    await recording.record_round_webhooks(session, rounds)
     concerned = sorted(
         {r.application_id for r in recipients} | {e.envelope.aggregate_id for e in emails}
     )

@@ -20,7 +20,14 @@ from shared.contracts.scoring import ApplicationScored
 from shared.contracts.values import Contact
 from shared.envelope import Envelope
 from shared.topics import Topics
-from tests.support.events import VALID_CREDIT_CODES, reviewed, stream, submitted, withdrawn
+from tests.support.events import (
+    VALID_CREDIT_CODES,
+    publicity_opened,
+    reviewed,
+    stream,
+    submitted,
+    withdrawn,
+)
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
 from tests.support.notifications_receivers import SmtpServer, WebhookReceiver
@@ -482,3 +489,26 @@ async def test_a_retried_registration_gets_the_same_webhook_and_secret(
 async def _sent_email(n: Notifications, application_id: str) -> dict[str, Any] | None:
     rows = [r for r in await listed(n, application_id) if r["channel"] == "email"]
     return rows[0] if rows and rows[0]["status"] == "sent" else None
+
+
+async def test_a_portal_hears_of_a_rounds_published_list_whatever_it_filed(
+    notifications: Notifications, topics: Topics
+) -> None:
+    """The published list is public: a portal that registered for it hears of every
+    round's, though it filed none of their applications."""
+    await notifications.register(
+        notifications.platform.url, events=["PublicityOpened"], platform="district-portal"
+    )
+    (event,) = stream([publicity_opened("round-7")])
+    await notifications.publish(topics.applications, [event])
+
+    async def posted() -> Any:
+        return notifications.platform.requests[0] if notifications.platform.requests else None
+
+    request = await eventually(posted)
+    body = json.loads(request.body)
+    assert body["event_type"] == "PublicityOpened"
+    assert (body["round_id"], body["application_id"]) == ("round-7", "")
+    assert "/v1/public/rounds/round-7/list" in body["summary"]
+    assert event.payload["digest"] in body["summary"]
+    assert request.path == "/qsfund/events"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 from services.applications.domain.application import Decision
@@ -12,8 +12,10 @@ from shared.contracts.applications import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
-from shared.contracts.values import Contact, Enterprise, Evidence, StandardClaim
+from shared.contracts.publicity import PublicityOpened, PublishedEntry
+from shared.contracts.values import ChainHead, Contact, Enterprise, Evidence, StandardClaim
 from shared.envelope import GENESIS_HASH, Actor, Envelope, seal
+from shared.hashchain import history_digest
 
 VALID_CREDIT_CODES = ("91110108551385082Q", "91110000600037341L")
 
@@ -74,3 +76,32 @@ def stream(events: list[Contract], source: str = "applications") -> list[Envelop
         sealed.append(envelope)
         previous = envelope.hash
     return sealed
+
+
+def publicity_opened(round_id: str = "round-1") -> PublicityOpened:
+    """A round's list of one proposed award, published for five working days."""
+    head = ChainHead(source="applications", aggregate_id=round_id, version=2, hash="c" * 64)
+    return PublicityOpened(
+        round_id=round_id,
+        revision=1,
+        allocation=1,
+        entries=[
+            PublishedEntry(
+                application_id="a-1",
+                enterprise_name="Yuzhong Quality Co.",
+                credit_code=VALID_CREDIT_CODES[0],
+                category="pilot_project",
+                achievement="Smart property services",
+                level="municipal",
+                proposed_amount_yuan=300_000,
+            )
+        ],
+        total_yuan=300_000,
+        heads=[head],
+        digest=history_digest([head]),
+        published_at=datetime(2026, 6, 1, 2, tzinfo=UTC),
+        ends_at=datetime(2026, 6, 8, 16, tzinfo=UTC),
+        last_day=date(2026, 6, 8),
+        days=5,
+        day_kind="working",
+    )

@@ -35,6 +35,7 @@ class Due:
     summary: str
     attempts: int
     recipient_waits: int
+    round_id: str | None
     email: str | None
     # The registered webhook a webhook notification goes to; None for email (and for
     # rows of the retired per-application URLs).
@@ -58,6 +59,7 @@ async def claim_due(session: AsyncSession) -> Due | None:
                 n.c.attempts,
                 n.c.recipient_waits,
                 n.c.target,
+                n.c.round_id,
                 # An objector's email goes to the objector (never, lacking its address, to
                 # the applicant), any other to the applicant.
                 case(

@@ -157,16 +157,49 @@ async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[st
             or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > email.c.occurred_at),
         )
     )
-    columns = [
-        "id",
-        "event_id",
-        "application_id",
-        "event_type",
-        "occurred_at",
-        "channel",
-        "target",
-        "subject",
-        "summary",
-        "status",
-    ]
-    await session.execute(insert(notification).from_select(columns, twins).on_conflict_do_nothing())
+    await session.execute(
+        insert(notification).from_select(_COLUMNS, twins).on_conflict_do_nothing()
+    )
+
+
+async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) -> None:
+    """A round's event, to every webhook registered for its type when it occurred,
+    whichever platform registered it: the published list is public by nature."""
+    for email in emails:
+        envelope = email.envelope
+        event_type = literal(envelope.event_type)
+        to_each = select(
+            func.gen_random_uuid(),
+            literal(envelope.event_id),
+            literal(""),
+            event_type,
+            literal(envelope.occurred_at),
+            literal("webhook"),
+            cast(webhook.c.id, String),
+            literal(email.message.subject),
+            literal(email.message.summary),
+            literal(PENDING),
+            literal(envelope.aggregate_id),
+        ).where(
+            event_type == any_(webhook.c.event_types),
+            webhook.c.created_at <= envelope.occurred_at,
+            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > envelope.occurred_at),
+        )
+        columns = [*_COLUMNS, "round_id"]
+        await session.execute(
+            insert(notification).from_select(columns, to_each).on_conflict_do_nothing()
+        )
+
+
+_COLUMNS = [
+    "id",
+    "event_id",
+    "application_id",
+    "event_type",
+    "occurred_at",
+    "channel",
+    "target",
+    "subject",
+    "summary",
+    "status",
+]

@@ -59,6 +59,9 @@ notification = Table(
     Column("target", String(64), nullable=False, server_default=""),
     Column("subject", String(500), nullable=False),
     Column("summary", Text, nullable=False),
+    # A round's event (its published list, its final awards) for a portal's webhook; its
+    # application_id is then ''.
+    Column("round_id", String(64)),
     # pending (due_at says when), sent, or parked (a dead letter, last_error says why).
     Column("status", String(20), nullable=False),
     Column("attempts", SmallInteger, nullable=False, server_default="0"),

@@ -11,7 +11,14 @@ from shared.contracts.applications import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
-from shared.contracts.publicity import AwardFinalised, ObjectionDecided, ObjectionLodged
+from shared.contracts.publicity import (
+    AwardFinalised,
+    ObjectionDecided,
+    ObjectionLodged,
+    PublicityOpened,
+    PublishedList,
+    RoundFinalised,
+)
 from shared.contracts.scoring import (
     ApplicationAwarded,
     ApplicationNotAwarded,
@@ -142,5 +149,30 @@ def objector_message_for(event: Contract) -> Message | None:
         return Message(
             f"Objection {event.objection_id} {event.decision}",
             f"Your objection to application {event.application_id} was {outcome}. {event.reasons}",
+        )
+    return None
+
+
+def round_message_for(event: Contract) -> Message | None:
+    """What a portal that mirrors a round's published list is told: where to read it."""
+    if isinstance(event, PublishedList):
+        listed = f"/v1/public/rounds/{event.round_id}/list"
+        if isinstance(event, PublicityOpened):
+            return Message(
+                f"Proposed awards of round {event.round_id} published for objections",
+                f"{len(event.entries)} proposed awards, {event.total_yuan} yuan in all, in "
+                f"publicity until {event.ends_at.isoformat()} (digest {event.digest}); the "
+                f"list: {listed}",
+            )
+        return Message(
+            f"Published list of round {event.round_id} revised (revision {event.revision})",
+            f"After an upheld objection the round was allocated again: {len(event.entries)} "
+            f"proposed awards, {event.total_yuan} yuan (digest {event.digest}); the list: "
+            f"{listed}",
+        )
+    if isinstance(event, RoundFinalised):
+        return Message(
+            f"Awards of round {event.round_id} final",
+            f"{len(event.awards)} awards, {event.total_yuan} yuan in all, are final.",
         )
     return None

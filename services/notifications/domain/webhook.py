@@ -36,7 +36,12 @@ EventType = Literal[
     "ObjectionDecided",
     "ProposedAwardWithdrawn",
     "AwardFinalised",
+    # A round's, for a portal that mirrors the published list (not one application's).
+    "PublicityOpened",
+    "PublishedListRevised",
+    "RoundFinalised",
 ]
+ROUND_EVENT_TYPES = frozenset({"PublicityOpened", "PublishedListRevised", "RoundFinalised"})
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
@@ -48,18 +53,21 @@ def body(
     occurred_at: datetime,
     subject: str,
     summary: str,
+    round_id: str | None = None,
 ) -> bytes:
-    """The exact bytes posted and signed: canonical JSON, so they are the same each try."""
-    return canonical_json(
-        {
-            "event_id": str(event_id),
-            "event_type": event_type,
-            "application_id": application_id,
-            "occurred_at": occurred_at.isoformat(),
-            "subject": subject,
-            "summary": summary,
-        }
-    )
+    """The exact bytes posted and signed: canonical JSON, so they are the same each try.
+    A round's event names its round (`round_id`) and no application."""
+    fields = {
+        "event_id": str(event_id),
+        "event_type": event_type,
+        "application_id": application_id,
+        "occurred_at": occurred_at.isoformat(),
+        "subject": subject,
+        "summary": summary,
+    }
+    if round_id is not None:
+        fields["round_id"] = round_id
+    return canonical_json(fields)
 
 
 def signature(secret: str, timestamp: int, payload: bytes) -> str:
