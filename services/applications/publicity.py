@@ -80,12 +80,17 @@ class PublicityService:
         address: str,
         cause: Cause,
     ) -> str:
-        """The same objection sent again (a retry) answers its first id and adds nothing."""
-        publicity.check_objector(objector)
+        """The same objection sent again (a retry) answers its first id and adds nothing,
+        whatever the limits. Every other request counts against its address and objector,
+        refused or not: a flood of bad requests is a flood too."""
         objection_id = _objection_id(application_id, objector, grounds)
         async with self.applications.sessions.begin() as session:
             if await read.objection_exists(session, objection_id):
                 return objection_id
+        async with self.applications.sessions.begin() as session:
+            await self._count(session, address, objector)
+        publicity.check_objector(objector)
+        async with self.applications.sessions.begin() as session:
             round_ = await load_round(session, round_id, lock="share")
             publicity.refuse_objection_at(round_, self._now())
             listed = await read.latest_list(session, round_id) or {"entries": []}
@@ -96,7 +101,6 @@ class PublicityService:
                     f"application {application_id} is not in the published list of round "
                     f"{round_id}",
                 )
-            await self._count(session, address, objector)
             stream = await self.applications.stream(session, application_id)
             lodged = Application.replay(parse_payload(e) for e in stream).object_to(
                 objection_id, objector, grounds, evidence

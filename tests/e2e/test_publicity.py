@@ -34,6 +34,7 @@ from tests.support.tokens import Tokens
 # 10:00 on Monday 1 June 2026 in Beijing: five working days run to Monday 8 June.
 MONDAY = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 PERIOD_ENDS = datetime(2026, 6, 8, 16, 0, tzinfo=UTC)  # midnight after 8 June, Beijing
+PER_ADDRESS = 15
 
 
 class MovableClock:
@@ -61,7 +62,11 @@ def clock(tmp_path_factory: pytest.TempPathFactory) -> MovableClock:
 
 @pytest.fixture(scope="module")
 def stack_env(clock: MovableClock) -> dict[str, str]:
-    return {"QSFUND_TEST_CLOCK_FILE": str(clock.path)}
+    return {
+        "QSFUND_TEST_CLOCK_FILE": str(clock.path),
+        # Low enough for the flood test to reach, above what the others send.
+        "APPLICATIONS_OBJECTIONS_PER_ADDRESS": str(PER_ADDRESS),
+    }
 
 
 @dataclass
@@ -323,3 +328,26 @@ async def _notified(
                 return found
             await asyncio.sleep(0.25)
     raise AssertionError(f"{count} notifications of {event_type} never recorded")
+
+
+async def test_a_flood_of_objections_is_limited_and_an_accepted_one_is_never_lost(
+    published: Published,
+) -> None:
+    """Every objection request counts against its address, refused or not; past the
+    limit the answer is 429 with when to retry. A retry of an objection already accepted
+    still answers its id: the limit never drops what was taken."""
+    path = f"/v1/public/rounds/{published.round_id}/objections"
+    accepted = objection(published.ids["A"])  # lodged by the test before this one
+    answers = []
+    for n in range(PER_ADDRESS + 1):
+        flood = objection(published.ids["C"], name="Flood", email=f"flood{n}@example.cn")
+        answers.append(await published.public.post(path, json=flood))
+        if answers[-1].status_code == 429:
+            break
+    limited = answers[-1]
+    assert limited.status_code == 429, [a.status_code for a in answers]
+    assert int(limited.headers["retry-after"]) >= 1
+    assert limited.json()["errors"][0]["rule"] == "rate_limited"
+    assert limited.json()["errors"][0]["field"] == "address"
+    again = await published.public.post(path, json=accepted)
+    assert again.status_code == 201, again.text

@@ -69,8 +69,7 @@ async def count_intake(
     session: AsyncSession, buckets: Sequence[str], now: datetime, window: timedelta
 ) -> dict[str, tuple[int, datetime]]:
     """Count one more request in each bucket's current window; each bucket's count so far
-    and when its window ends. In the request's transaction: a refused or failed request
-    leaves no count behind."""
+    and when its window ends."""
     seconds = int(window.total_seconds())
     start = datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
     counts = {}
