@@ -116,6 +116,11 @@ async def test_applications_go_from_submission_to_award_through_all_services(
             "adoption": "not_awarded",
         }
         assert final[ids["quality_award"]]["awarded_amount_yuan"] == 500_000
+        # Not awarded says why wherever it is read; awarded is proposed until published.
+        pilot = final[ids["pilot"]]
+        assert (pilot["reason_code"], pilot["award_stage"]) == ("budget_exhausted", None)
+        assert "ran out before rank 3" in pilot["reason"]
+        assert final[ids["quality_award"]]["award_stage"] in {"proposed", "in_publicity"}
         assert (await api.get(f"/v1/applications/{dishonest}")).json()["status"] == "ineligible"
 
         summary = (await api.get(f"/v1/rounds/{round_id}")).json()
