@@ -38,6 +38,11 @@ def made() -> Made:
 
 @pytest.fixture(scope="module")
 def log(made: Made) -> Log:
+    return history_log(made)
+
+
+def history_log(made: Made) -> Log:
+    """The records as a topic's partitions would hold them, keyed as the services key."""
     offsets: dict[tuple[str, int], count[int]] = defaultdict(count)
     records = []
     for suffix, key, value in made.records:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .facts import ApplicationFacts, Decision
+from .intake import IntakeFacts
 from .payloads import Filing, Score
 from .publicity_facts import Noted, Publicity
 
@@ -44,6 +45,7 @@ class Application:
     scores: list[Scored] = field(default_factory=list)
     decisions: list[tuple[bool, int, Decision]] = field(default_factory=list)
     withdrawn_at: int | None = None  # microseconds
+    submitted_at: int | None = None  # microseconds, its first submission
     # Its publicity (publicity_facts): None without any, as nearly every application of a
     # long history is, so that it costs them no list.
     later: list[Noted] | None = None
@@ -73,7 +75,9 @@ class Application:
         filed = [payload for v, payload in self.filings if v < version]
         return filed[-1] if filed else None
 
-    def facts(self, publicity: Publicity | None = None) -> ApplicationFacts:
+    def facts(
+        self, publicity: Publicity | None = None, intake: IntakeFacts | None = None
+    ) -> ApplicationFacts:
         """What the checks across partitions need (after `settle_order`)."""
         claim = None
         if self.scores:
@@ -96,4 +100,5 @@ class Application:
             min((d.occurred_at for d in decisions), default=None),
             self.filings[-1][1].claim if paid else None,
             publicity,
+            intake,
         )

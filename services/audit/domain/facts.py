@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from .history import DECISIONS, ApplicationEvents
+from .intake import IntakeFacts
 from .payloads import Allocated, Claimed, Malformed
 from .publicity_facts import Publicity
 from .records import Coordinates, Heading, LoggedEvent
@@ -85,6 +86,9 @@ class ApplicationFacts(msgspec.Struct, array_like=True, frozen=True, gc=False):
     # Its objections, second reviews, withdrawn and final awards; None without any (as
     # nearly every application of a history has).
     publicity: Publicity | None = None
+    # What the program's intake rules check of a scored title or claim to lead a
+    # standard (intake.py); None for every other application.
+    intake: IntakeFacts | None = None
 
     @property
     def decision(self) -> Decision | None:

@@ -25,6 +25,7 @@ from .causality import check_application, check_causes
 from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding
 from .history import DECISIONS
+from .intake import IntakeFacts, check_intake, intake_facts
 from .kept import KeptList, check_kept
 from .limits import check_limits
 from .lookups import Answers, Found, Listing, Lookups, lookups_of
@@ -164,6 +165,7 @@ class Verifier:
             application.filings.append((version, filing))
             if kind == SUBMITTED and application.submitted is None:
                 application.submitted = filing
+                application.submitted_at = micros(event.occurred_at)
         elif kind == "ApplicationWithdrawn":
             moment = micros(event.occurred_at)
             if application.withdrawn_at is None or moment < application.withdrawn_at:
@@ -202,12 +204,13 @@ class Verifier:
             application.settle_order()
             findings += check_application(application, self.reviews)
             findings += reproduce_scores(application, self.reviews)
+            intake = self._intake(application)
             if application.later:
                 later, found = publicity_of(application.id, application.round_id, application.later)
                 findings += found
-                facts.append(application.facts(later))
+                facts.append(application.facts(later, intake))
             else:
-                facts.append(application.facts())
+                facts.append(application.facts(None, intake))
         for finding in self.findings:
             known = self.applications.get(finding.application_id or "")
             if finding.round_id is None and known is not None:
@@ -216,6 +219,27 @@ class Verifier:
         for stream in self.rounds.values():
             stream.sort(key=lambda e: e.aggregate_version)
         return ShardResult(self.events_read, findings, facts, self.rounds)
+
+    def _intake(self, application: Application) -> IntakeFacts | None:
+        """What the intake rules check of its last score, priced from the filing its
+        eligible review found."""
+        if not application.scores:
+            return None
+        last = application.scores[-1]
+        review = self.reviews.get(last.causation_id or "")
+        filing = application.filing_before(review[2]) if review else None
+        if review is None or filing is None or application.submitted is None:
+            return None
+        return intake_facts(
+            application.id,
+            application.round_id,
+            filing.claim,
+            application.submitted.policy_version,
+            filing.enterprise.credit_code,
+            application.submitted_at or 0,
+            (last.at, last.event_id),
+            review[3],
+        )
 
     def ids(self) -> array[int]:
         """The hash of every event id this shard read, for `ids_in_several`: eight bytes an
@@ -326,6 +350,7 @@ def merge(
     findings += _reused_ids(shared_ids, facts)
     findings += check_causes(facts.values(), closings)
     findings += check_limits(rounds, facts)
+    findings += check_intake(rounds, (a.intake for a in facts.values() if a.intake))
     findings += check_publicity(rounds, answers)
     if kept is not None:
         lists = {(r.id, e.payload.get("revision")): e for r in rounds.values() for e in r.lists}
