@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..domain.calendar import BEIJING
 from .publicity_schemas import PublishedListView
 
 _STYLE = """
@@ -38,9 +39,9 @@ def render_list(view: PublishedListView) -> str:
 <title>Publicity: {escape(view.round_name)}</title><style>{_STYLE}</style></head>
 <body>
 <h1>Proposed awards: {escape(view.round_name)}</h1>
-<p>Published {view.published_at:%Y-%m-%d %H:%M} UTC for {view.days} {unit}, until the end of
-{view.last_day} (Beijing time). Status: {escape(_STAGES[view.stage])}.
-List revision {view.revision}, of {view.revised_at:%Y-%m-%d %H:%M} UTC.</p>
+<p>Published {view.published_at.astimezone(BEIJING):%Y-%m-%d %H:%M} for {view.days} {unit},
+until the end of {view.last_day} (Beijing time). Status: {escape(_STAGES[view.stage])}.
+List revision {view.revision}, of {view.revised_at.astimezone(BEIJING):%Y-%m-%d %H:%M}.</p>
 <table>
 <thead><tr><th>No.</th><th>Enterprise</th><th>Credit code</th><th>Category</th>
 <th>Achievement</th><th>Level</th><th class="amount">Proposed (yuan)</th></tr></thead>
