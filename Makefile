@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: install up down test unit lint format bench demo asyncapi clean
+.PHONY: install up down test unit lint format bench demo asyncapi clean helm chart
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ down:
 # The suite finds or starts its own Kafka and PostgreSQL (see tests/support/infrastructure.py).
 test: install
 	$(BIN)/pytest -q --durations=10
+
+# helm, built once from the Go module proxy into ~/.cache/qsfund/bin (the chart's tests use it).
+helm:
+	deploy/tools/go-build.sh helm
+
+# The chart linted, rendered and validated offline (also part of `make test`).
+chart: install helm
+	$(BIN)/pytest -q tests/deploy
 
 unit: install
 	$(BIN)/pytest -q tests/unit
