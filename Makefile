@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: install up down test unit lint format bench demo asyncapi clean helm chart
+.PHONY: install up down test unit lint format bench demo asyncapi clean helm chart \
+	docker-engine compose-plugin images compose-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,23 @@ helm:
 # The chart linted, rendered and validated offline (also part of `make test`).
 chart: install helm
 	$(BIN)/pytest -q tests/deploy
+
+# A Docker engine (Debian's docker.io, started if none answers) and the Compose plugin,
+# built once from the Go module proxy.
+docker-engine:
+	deploy/tools/docker-engine.sh start
+
+compose-plugin:
+	deploy/tools/go-build.sh compose
+
+# qsfund:<version> (also qsfund:local), qsfund/kafka:4.4.0, qsfund/postgres:15; on a Debian
+# base made here when Docker Hub cannot be reached (deploy/images/build.sh).
+images: docker-engine
+	deploy/images/build.sh
+
+# deploy/compose.yaml run for real with those images, on free host ports, then removed.
+compose-test: install images compose-plugin
+	QSFUND_COMPOSE_TEST=1 $(BIN)/pytest -q tests/compose
 
 unit: install
 	$(BIN)/pytest -q tests/unit
