@@ -24,10 +24,16 @@ need_go() { [[ -x "$GO" ]] || { log "Go not found (set GO=/path/to/go)"; exit 1;
 
 build_helm() {
     local dir="$CACHE/bin/helm-$HELM_VERSION"
-    if [[ ! -x "$dir/helm" ]]; then
+    if [[ ! -x "$dir/helm" ]] || ! "$dir/helm" version --short | grep -q "^$HELM_VERSION"; then
         need_go
         log "building helm $HELM_VERSION (a few minutes, once)"
-        GOBIN="$dir" "$GO" install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+        # As helm's own Makefile stamps a release: its version, and the Kubernetes version it
+        # assumes when none is given (that of the client-go it is built with, v0.37).
+        local v=helm.sh/helm/v3
+        GOBIN="$dir" "$GO" install -trimpath -ldflags "-s -w -X $v/internal/version.version=$HELM_VERSION \
+            -X $v/pkg/chartutil.k8sVersionMajor=1 -X $v/pkg/chartutil.k8sVersionMinor=37 \
+            -X $v/pkg/lint/rules.k8sVersionMajor=1 -X $v/pkg/lint/rules.k8sVersionMinor=37" \
+            "$v/cmd/helm@$HELM_VERSION" >&2
     fi
     echo "$dir/helm"
 }
