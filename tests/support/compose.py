@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
+
+from tests.support.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "deploy" / "compose.yaml"
@@ -61,20 +62,13 @@ class ComposeStack:
         return {c["Config"]["Labels"]["com.docker.compose.service"]: c for c in found}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def compose_stack(timeout: float = 600) -> Iterator[ComposeStack]:
     """Up (healthy, in dependency order) with the images already built, then down with
     its volumes. Host ports from <NAME>_HOST_PORT when set, else free ones."""
     env = {**os.environ}
     for name in PORTS:
-        env.setdefault(f"{name}_HOST_PORT", str(_free_port()))
+        env.setdefault(f"{name}_HOST_PORT", str(free_port()))
     env.setdefault("QSFUND_KAFKA_IMAGE", "qsfund/kafka:4.4.0")
     env.setdefault("QSFUND_POSTGRES_IMAGE", "qsfund/postgres:15")
     stack = ComposeStack(

@@ -8,7 +8,6 @@ own, so a developer's `make up` stack keeps running beside the tests.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.processes import free_port
 from tests.support.server_choice import ServerChoice, choose_servers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def _containers(kafka_image: str, postgres_image: str) -> Iterator[Infrastructur
         testcontainers_config.ryuk_disabled = True
     # Fixed host ports, the same inside: Kafka advertises the address clients dial, and a
     # restarted container comes back where the tests' settings point.
-    kafka_port, postgres_port = _free_port(), _free_port()
+    kafka_port, postgres_port = free_port(), free_port()
     kafka = DockerContainer(kafka_image).with_bind_ports(kafka_port, kafka_port)
     for name, value in _kafka_settings(kafka_port).items():
         kafka.with_env(name, value)
@@ -136,13 +136,6 @@ def _kafka_settings(port: int) -> dict[str, str]:
         "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
         "KAFKA_HEAP_OPTS": "-Xmx1g -Xms256m",
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_for_kafka(port: int) -> None:
