@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: install up down test unit lint format bench demo asyncapi fuzz clean
+.PHONY: install up down test unit lint format bench demo asyncapi fuzz clean helm chart \
+	docker-engine compose-plugin images compose-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,31 @@ down:
 # The suite finds or starts its own Kafka and PostgreSQL (see tests/support/infrastructure.py).
 test: install
 	$(BIN)/pytest -q --durations=10
+
+# helm, built once from the Go module proxy into ~/.cache/qsfund/bin (the chart's tests use it).
+helm:
+	deploy/tools/go-build.sh helm
+
+# The chart linted, rendered and validated offline (also part of `make test`).
+chart: install helm
+	$(BIN)/pytest -q tests/deploy
+
+# A Docker engine (Debian's docker.io, started if none answers) and the Compose plugin,
+# built once from the Go module proxy.
+docker-engine:
+	deploy/tools/docker-engine.sh start
+
+compose-plugin:
+	deploy/tools/go-build.sh compose
+
+# qsfund:<version> (also qsfund:local), qsfund/kafka:4.4.0, qsfund/postgres:15; on a Debian
+# base made here when Docker Hub cannot be reached (deploy/images/build.sh).
+images: docker-engine
+	deploy/images/build.sh
+
+# deploy/compose.yaml run for real with those images, on free host ports, then removed.
+compose-test: install images compose-plugin
+	QSFUND_COMPOSE_TEST=1 $(BIN)/pytest -q tests/compose
 
 unit: install
 	$(BIN)/pytest -q tests/unit

@@ -1,0 +1,196 @@
+"""The Helm chart renders objects Kubernetes and its operators accept, and keeps the
+promises operators rely on: probes and limits everywhere, topics kept forever, writes
+acknowledged by two brokers, and no more scoring replicas than partitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+import pytest
+
+from tests.support.helm import CHART, KUBE_VERSION, Manifest, crd_schema, helm, render
+
+# A site that runs its own Kafka and PostgreSQL: the chart's operators' objects are off.
+EXTERNAL = (
+    "kafka.strimzi.enabled=false",
+    "kafka.bootstrapServers=kafka.example.internal:9092",
+    "postgresql.cloudnativepg.enabled=false",
+    "postgresql.host=postgres.example.internal",
+)
+# A fourth service, as the payments service will come: one block of values.
+PAYMENTS = (
+    "services.payments.command=qsfund-payments",
+    "services.payments.port=8003",
+    "services.payments.database=qsfund_payments",
+)
+
+
+def of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
+    return [m for m in manifests if m["kind"] == kind]
+
+
+def named(manifests: list[Manifest], kind: str, suffix: str) -> Manifest:
+    (found,) = [m for m in of_kind(manifests, kind) if m["metadata"]["name"].endswith(suffix)]
+    return found
+
+
+def env_of(container: dict[str, Any]) -> dict[str, Any]:
+    return {e["name"]: e.get("value", e.get("valueFrom")) for e in container.get("env", [])}
+
+
+def test_helm_lint_passes_strictly() -> None:
+    done = helm("lint", "--strict", str(CHART))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("settings", [(), EXTERNAL, PAYMENTS], ids=["own", "external", "payments"])
+def test_every_rendered_object_is_valid_against_its_schema(settings: tuple[str, ...]) -> None:
+    problems = []
+    for manifest in render(*settings):
+        where = f"{manifest['kind']} {manifest['metadata']['name']}"
+        schema = crd_schema(manifest)
+        if schema is None:
+            try:
+                kubernetes_validate.validate(manifest, KUBE_VERSION, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                problems.append(f"{where}: {error.message} at {list(error.path)}")
+        else:
+            validator = jsonschema.validators.validator_for(schema)(schema)
+            problems += [
+                f"{where}: {e.message} at {list(e.absolute_path)}"
+                for e in validator.iter_errors(manifest)
+            ]
+    assert problems == []
+
+
+def test_the_chart_renders_the_operators_objects_it_promises() -> None:
+    kinds = {m["kind"] for m in render()}
+    assert kinds >= {
+        "Kafka",
+        "KafkaNodePool",
+        "KafkaTopic",
+        "Cluster",
+        "Database",
+        "ScheduledBackup",
+        "ScaledObject",
+        "ServiceMonitor",
+        "PrometheusRule",
+        "Job",
+    }
+    assert (
+        not kinds
+        & {"Kafka", "KafkaTopic", "Cluster", "Database"}
+        & {m["kind"] for m in render(*EXTERNAL)}
+    )
+
+
+@pytest.mark.parametrize("settings", [(), PAYMENTS], ids=["three", "payments"])
+def test_every_deployment_is_probed_limited_and_unprivileged(settings: tuple[str, ...]) -> None:
+    deployments = of_kind(render(*settings), "Deployment")
+    assert len(deployments) == (4 if settings else 3)
+    for deployment in deployments:
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        for container in pod["containers"]:
+            assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+            assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+            assert {"cpu", "memory"} <= container["resources"]["requests"].keys()
+            assert "memory" in container["resources"]["limits"]
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            assert container["securityContext"]["allowPrivilegeEscalation"] is False
+
+
+def test_a_new_service_block_gets_everything_the_others_have() -> None:
+    manifests = render(*PAYMENTS)
+    for kind in ("Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "Secret"):
+        assert named(manifests, kind, "payments" if kind != "Secret" else "payments-database")
+    assert named(manifests, "Database", "payments")["spec"]["name"] == "qsfund_payments"
+    roles = named(manifests, "Cluster", "qsfund-pg")["spec"]["managed"]["roles"]
+    assert "payments" in {role["name"] for role in roles}
+    (migrate,) = named(manifests, "Job", "migrate")["spec"]["template"]["spec"]["containers"]
+    assert "payments" in migrate["command"]
+
+
+def test_each_service_reaches_its_own_database_with_a_password_from_its_secret() -> None:
+    manifests = render()
+    for deployment in of_kind(manifests, "Deployment"):
+        name = deployment["metadata"]["labels"]["app.kubernetes.io/name"]
+        env = env_of(deployment["spec"]["template"]["spec"]["containers"][0])
+        prefix = name.upper()
+        assert env[f"{prefix}_DATABASE_URL"].endswith(f"@qsfund-pg-rw:5432/qsfund_{name}")
+        assert f"$({prefix}_DATABASE_PASSWORD)" in env[f"{prefix}_DATABASE_URL"]
+        secret = env[f"{prefix}_DATABASE_PASSWORD"]["secretKeyRef"]["name"]
+        assert secret == f"qsfund-{name}-database"
+
+
+def test_the_network_policies_open_only_dns_the_database_kafka_and_the_issuer() -> None:
+    manifests = render()
+    for deployment in of_kind(manifests, "Deployment"):
+        name = deployment["metadata"]["labels"]["app.kubernetes.io/name"]
+        policy = named(manifests, "NetworkPolicy", name)
+        assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"]
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        assert policy["spec"]["podSelector"]["matchLabels"].items() <= labels.items()
+        ports = {p["port"] for rule in policy["spec"]["egress"] for p in rule["ports"]}
+        allowed = {53, 5432, 9092, 443} | ({587} if name == "notifications" else set())
+        assert ports == allowed
+
+
+def test_topics_are_kept_forever_and_writes_need_two_of_three_brokers() -> None:
+    manifests = render()
+    kafka = named(manifests, "Kafka", "qsfund-kafka")["spec"]["kafka"]["config"]
+    assert (kafka["default.replication.factor"], kafka["min.insync.replicas"]) == (3, 2)
+    assert named(manifests, "KafkaNodePool", "dual")["spec"]["replicas"] == 3
+    topics = of_kind(manifests, "KafkaTopic")
+    assert {t["spec"]["topicName"] for t in topics} == {
+        "qsfund.applications.events",
+        "qsfund.scoring.events",
+        "qsfund.dead-letters",
+    }
+    for topic in topics:
+        config = topic["spec"]["config"]
+        assert (config["retention.ms"], config["retention.bytes"]) == (-1, -1)
+        assert (topic["spec"]["replicas"], config["min.insync.replicas"]) == (3, 2)
+
+
+def test_scoring_scales_on_its_lag_up_to_one_replica_a_partition() -> None:
+    manifests = render()
+    (scaled,) = of_kind(manifests, "ScaledObject")
+    trigger = scaled["spec"]["triggers"][0]["metadata"]
+    topic = next(
+        t for t in of_kind(manifests, "KafkaTopic") if t["spec"]["topicName"] == trigger["topic"]
+    )
+    assert trigger["consumerGroup"] == "qsfund.scoring"
+    assert 1 <= scaled["spec"]["minReplicaCount"] <= scaled["spec"]["maxReplicaCount"]
+    assert scaled["spec"]["maxReplicaCount"] <= topic["spec"]["partitions"]
+    assert trigger["allowIdleConsumers"] == "false"
+    # KEDA owns the replica count: the Deployment does not fight it on each upgrade.
+    target = named(manifests, "Deployment", scaled["spec"]["scaleTargetRef"]["name"])
+    assert "replicas" not in target["spec"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "refusal"),
+    [
+        (("topics.partitions=6",), "maxReplicas (12) exceeds topics.partitions (6)"),
+        (("services.scoring.autoscaling.minReplicas=0",), "minReplicas must be at least 1"),
+        (("kafka.strimzi.minInsyncReplicas=3",), "minInsyncReplicas must be below"),
+        (("kafka.strimzi.enabled=false",), "kafka.bootstrapServers is required"),
+        (("postgresql.cloudnativepg.enabled=false",), "postgresql.host is required"),
+    ],
+)
+def test_settings_that_would_break_a_promise_are_refused(
+    settings: tuple[str, ...], refusal: str
+) -> None:
+    done = helm("template", "qsfund", str(CHART), *[f"--set={s}" for s in settings])
+    assert done.returncode != 0
+    assert refusal in done.stderr
+
+
+def test_alerts_cover_lag_backlog_and_dead_letters() -> None:
+    (rules,) = of_kind(render(), "PrometheusRule")
+    expressions = " ".join(r["expr"] for g in rules["spec"]["groups"] for r in g["rules"])
+    for metric in ("qsfund_consumer_lag", "qsfund_outbox_backlog", "qsfund_dead_letters_total"):
+        assert metric in expressions
