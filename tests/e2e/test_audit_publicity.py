@@ -22,21 +22,25 @@ import pytest
 from shared.contracts.values import ChainHead
 from shared.hashchain import history_digest
 from shared.topics import Topics
-from tests.e2e.conftest import Stack, wait_for_status
+from tests.e2e.conftest import Stack
 from tests.e2e.test_audit import audit, report
-from tests.e2e.test_publicity import MONDAY, PERIOD_ENDS, MovableClock, _list, claim, objection
-from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
-from tests.support.program import CLAIMS, Program
+from tests.support.program import Program
+from tests.support.publicity import (
+    PERIOD_ENDS,
+    MovableClock,
+    at_monday,
+    objection,
+    published_four,
+    published_list,
+)
 from tests.support.tampering import Records, body, copy_history, encode, reseal
 from tests.support.tokens import Tokens
 
 
 @pytest.fixture(scope="module")
 def clock(tmp_path_factory: pytest.TempPathFactory) -> MovableClock:
-    test_clock = MovableClock(tmp_path_factory.mktemp("clock") / "offset")
-    test_clock.set(MONDAY)
-    return test_clock
+    return at_monday(tmp_path_factory.mktemp("clock") / "offset")
 
 
 @pytest.fixture(scope="module")
@@ -55,31 +59,13 @@ class Finished:
 async def finished(
     stack: Stack, tokens: Tokens, clock: MovableClock, tmp_path_factory: pytest.TempPathFactory
 ) -> Finished:
-    codes = iter(credit_codes(seed=31))
     url, reviewer = stack.applications.url, tokens.headers("reviewer")
     async with (
         httpx.AsyncClient(base_url=url, headers=tokens.headers("auditor"), timeout=10) as api,
         httpx.AsyncClient(base_url=url, timeout=10) as public,
     ):
         program = Program(api, tokens)
-        now = clock.now()
-        round_id = await program.open_round(
-            budget=650_000,
-            opens_at=(now - timedelta(hours=1)).isoformat(),
-            closes_at=(now + timedelta(days=30)).isoformat(),
-            publicity_day_kind="working",
-        )
-        ids = {
-            "A": await program.submit(round_id, next(codes), claim(standard_number="GB/T 42001")),
-            "B": await program.submit(round_id, next(codes), claim(standard_number="GB/T 42002")),
-            "C": await program.submit(round_id, next(codes), CLAIMS["pilot"]),
-            "D": await program.submit(round_id, next(codes), CLAIMS["adoption"]),
-        }
-        for application_id in ids.values():
-            await program.review(application_id)
-        await wait_for_status(api, list(ids.values()), {"scored"})
-        await program.close(round_id)
-        await _list(public, round_id, revision=1)
+        round_id, ids = await published_four(program, public, clock, seed=31, series=4200)
 
         path = f"/v1/public/rounds/{round_id}/objections"
         to_a = await public.post(path, json=objection(ids["A"]))
@@ -93,7 +79,7 @@ async def finished(
             )
             assert decided.status_code == 202, decided.text
         await program.review(ids["B"], "ineligible", reason_code="evidence_missing", note="no")
-        revised = await _list(public, round_id, revision=2)
+        revised = await published_list(public, round_id, revision=2)
         kept = tmp_path_factory.mktemp("kept") / "list.json"
         kept.write_text(json.dumps(revised))
 

@@ -9,12 +9,10 @@ date it runs on, nor waits for days to pass."""
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -26,38 +24,24 @@ from shared.topics import Topics
 from tests.e2e.conftest import Stack, wait_for_status
 from tests.e2e.test_audit import audit, report
 from tests.e2e.test_rebuild import rebuild
-from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
-from tests.support.program import CLAIMS, Program
+from tests.support.program import Program
+from tests.support.publicity import (
+    PERIOD_ENDS,
+    MovableClock,
+    at_monday,
+    objection,
+    published_four,
+    published_list,
+)
 from tests.support.tokens import Tokens
 
-# 10:00 on Monday 1 June 2026 in Beijing: five working days run to Monday 8 June.
-MONDAY = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
-PERIOD_ENDS = datetime(2026, 6, 8, 16, 0, tzinfo=UTC)  # midnight after 8 June, Beijing
 PER_ADDRESS = 15
-
-
-class MovableClock:
-    """Moves the services' clock by rewriting the file they read it from."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def set(self, moment: datetime) -> None:
-        offset = (moment - datetime.now(UTC)).total_seconds()
-        temporary = self.path.with_suffix(".new")
-        temporary.write_text(str(offset))
-        os.replace(temporary, self.path)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=float(self.path.read_text()))
 
 
 @pytest.fixture(scope="module")
 def clock(tmp_path_factory: pytest.TempPathFactory) -> MovableClock:
-    test_clock = MovableClock(tmp_path_factory.mktemp("clock") / "offset")
-    test_clock.set(MONDAY)
-    return test_clock
+    return at_monday(tmp_path_factory.mktemp("clock") / "offset")
 
 
 @pytest.fixture(scope="module")
@@ -77,69 +61,24 @@ class Published:
     public: httpx.AsyncClient
 
 
-def claim(**changes: Any) -> dict[str, Any]:
-    return {**CLAIMS["national_standard"], **changes}
-
-
 @pytest.fixture(scope="module")
 async def published(stack: Stack, tokens: Tokens, clock: MovableClock) -> AsyncIterator[Published]:
-    """A round of four claims whose budget funds the first two: A and B lead a national
-    standard each (300,000 yuan, score 110), C a municipal pilot (300,000), D adopts a
-    standard (20,000). Allocated by rank, 650,000 yuan funds A and B, and stops at C."""
-    codes = iter(credit_codes(seed=13))
+    """tests/support/publicity.py's four claims, A and B in the published list."""
     url = stack.applications.url
     async with (
         httpx.AsyncClient(base_url=url, headers=tokens.headers("auditor"), timeout=10) as api,
         httpx.AsyncClient(base_url=url, timeout=10) as public,
     ):
         program = Program(api, tokens)
-        now = clock.now()
-        round_id = await program.open_round(
-            budget=650_000,
-            opens_at=(now - timedelta(hours=1)).isoformat(),
-            closes_at=(now + timedelta(days=30)).isoformat(),
-            publicity_day_kind="working",
-        )
-        ids = {
-            "A": await program.submit(round_id, next(codes), claim(standard_number="GB/T 41001")),
-            "B": await program.submit(round_id, next(codes), claim(standard_number="GB/T 41002")),
-            "C": await program.submit(round_id, next(codes), CLAIMS["pilot"]),
-            "D": await program.submit(round_id, next(codes), CLAIMS["adoption"]),
-        }
-        for application_id in ids.values():
-            await program.review(application_id)
-        await wait_for_status(api, list(ids.values()), {"scored"})
-        await program.close(round_id)
+        round_id, ids = await published_four(program, public, clock, seed=13, series=4100)
         await wait_for_status(api, list(ids.values()), {"awarded", "not_awarded"})
-        await _list(public, round_id, revision=1)
         yield Published(round_id, ids, program, public)
-
-
-async def _list(public: httpx.AsyncClient, round_id: str, revision: int) -> dict[str, Any]:
-    """The public list once it has reached `revision` (at most 30 s)."""
-    for _ in range(120):
-        response = await public.get(f"/v1/public/rounds/{round_id}/list")
-        if response.status_code == 200 and response.json()["revision"] >= revision:
-            listed: dict[str, Any] = response.json()
-            return listed
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"list revision {revision} of round {round_id} never published")
-
-
-def objection(application_id: str, **objector: Any) -> dict[str, Any]:
-    who = {"kind": "person", "name": "Zhang Wei", "email": "zhang.wei@example.cn"} | objector
-    return {
-        "application_id": application_id,
-        "objector": who,
-        "grounds": "The standard's foreword names another enterprise as its first drafter.",
-        "evidence": [{"name": "foreword.pdf", "size_bytes": 2048, "sha256": "a" * 64}],
-    }
 
 
 async def test_the_list_is_public_says_its_period_and_seals_the_history(
     published: Published,
 ) -> None:
-    listed = await _list(published.public, published.round_id, revision=1)
+    listed = await published_list(published.public, published.round_id, revision=1)
     ids = published.ids
     assert {e["application_id"]: e["proposed_amount_yuan"] for e in listed["entries"]} == {
         ids["A"]: 300_000,
@@ -175,7 +114,7 @@ async def test_the_list_is_public_says_its_period_and_seals_the_history(
     assert entry["enterprise_name"] in page.text
 
 
-async def test_objections_must_be_named_and_about_the_list(published: Published) -> None:
+async def test_objections_must_be_named_and_about_thepublished_list(published: Published) -> None:
     path = f"/v1/public/rounds/{published.round_id}/objections"
     anonymous = await published.public.post(
         path, json=objection(published.ids["A"], name="anonymous")
@@ -262,7 +201,7 @@ async def test_a_round_through_objections_reallocation_and_the_final_decision(
     await program.review(ids["B"], "ineligible", reason_code="evidence_missing", note="no role")
 
     # Allocated again without B: C and D now fit; the list is revised, the period is not.
-    revised = await _list(public, published.round_id, revision=2)
+    revised = await published_list(public, published.round_id, revision=2)
     assert {e["application_id"]: e["proposed_amount_yuan"] for e in revised["entries"]} == {
         ids["A"]: 300_000,
         ids["C"]: 300_000,
@@ -291,7 +230,7 @@ async def test_a_round_through_objections_reallocation_and_the_final_decision(
     finalised = (await api.get(f"/v1/applications/{ids['C']}/history")).json()
     assert finalised[-1]["event_type"] == "AwardFinalised"
     assert finalised[-1]["payload"]["amount_yuan"] == 300_000
-    assert (await _list(public, published.round_id, revision=2))["stage"] == "final"
+    assert (await published_list(public, published.round_id, revision=2))["stage"] == "final"
 
     # The objector and the applicant hear how the objection was decided; the objector's
     # email is the objector's own, never twinned to the applicant's platform.
