@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.contracts.values import Category
 
 Yuan = Field(ge=0)
 # The rule sets that say what one achievement is (services/scoring/domain/achievements.py).
@@ -79,6 +81,37 @@ class PublicityDefaults(Strict):
     day_kind: Literal["working", "calendar"] = "working"
 
 
+class Tranche(Strict):
+    """A share of an award, paid when the award is final or when a named milestone (an
+    acceptance, a progress review under the funding agreement) is recorded."""
+
+    share_percent: int = Field(ge=1, le=100)
+    on: Literal["final_award", "milestone"] = "final_award"
+    milestone: str | None = Field(default=None, min_length=1, max_length=60)
+
+    @model_validator(mode="after")
+    def _milestone_named_when_waited_for(self) -> Tranche:
+        if (self.on == "milestone") != (self.milestone is not None):
+            raise ValueError("a tranche paid on a milestone names it, and only such a tranche")
+        return self
+
+
+class PaymentTerms(Strict):
+    """How awards are paid, by category; a category not listed is paid in one tranche
+    when its award is final."""
+
+    tranches: dict[Category, list[Tranche]] = {}
+
+    @field_validator("tranches")
+    @classmethod
+    def _shares_make_the_whole(cls, value: dict[str, list[Tranche]]) -> dict[str, list[Tranche]]:
+        for category, tranches in value.items():
+            total = sum(t.share_percent for t in tranches)
+            if total != 100:
+                raise ValueError(f"{category}: tranche shares add up to {total}%, not 100%")
+        return value
+
+
 class Policy(Strict):
     version: str
     allocation_mode: Literal["rank", "pro_rata"]
@@ -90,6 +123,8 @@ class Policy(Strict):
     rubric: Rubric
     priority_industries: list[str]
     publicity: PublicityDefaults = PublicityDefaults()
+    # Optional so that 2026.1 and 2026.2, written before payment, keep their bytes.
+    payment: PaymentTerms = PaymentTerms()
     sha256: str = ""
 
     # Its lists and dicts are not hashable, and what is priced under a policy is cached

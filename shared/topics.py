@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 APPLICATIONS_EVENTS = "applications.events"
 SCORING_EVENTS = "scoring.events"
+PAYMENTS_EVENTS = "payments.events"
 DEAD_LETTERS = "dead-letters"
 
 
@@ -29,6 +30,10 @@ class Topics:
         return self.name(SCORING_EVENTS)
 
     @property
+    def payments(self) -> str:
+        return self.name(PAYMENTS_EVENTS)
+
+    @property
     def dead_letters(self) -> str:
         return self.name(DEAD_LETTERS)
 
@@ -38,4 +43,4 @@ class Topics:
         return self.name(service)
 
     def all(self) -> list[str]:
-        return [self.applications, self.scoring, self.dead_letters]
+        return [self.applications, self.scoring, self.payments, self.dead_letters]

@@ -6,7 +6,7 @@ from typing import Any, Union
 
 from pydantic import create_model
 
-from shared.contracts import applications, publicity, scoring
+from shared.contracts import applications, payments, publicity, scoring
 from shared.envelope import Envelope
 
 
@@ -24,3 +24,4 @@ ApplicationsTopicEvent = _envelope_of(
     "ApplicationsTopicEvent", *applications.PUBLISHED, *publicity.PUBLISHED
 )
 ScoringTopicEvent = _envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)
+PaymentsTopicEvent = _envelope_of("PaymentsTopicEvent", *payments.PUBLISHED)

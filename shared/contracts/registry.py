@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.contracts import applications, publicity, scoring
+from shared.contracts import applications, payments, publicity, scoring
 from shared.contracts.base import Contract
 from shared.envelope import Envelope
 
@@ -10,6 +10,7 @@ _ALL: tuple[type[Contract], ...] = (
     *applications.PUBLISHED,
     *publicity.PUBLISHED,
     *scoring.PUBLISHED,
+    *payments.PUBLISHED,
 )
 REGISTRY: dict[str, type[Contract]] = {c.event_type: c for c in _ALL}
 

@@ -11,6 +11,7 @@ from shared.contracts import (
     UnknownSchemaVersion,
     applications,
     parse_payload,
+    payments,
     publicity,
     scoring,
 )
@@ -58,7 +59,7 @@ def test_every_contract_defined_is_registered_so_consumers_can_read_it() -> None
     # consumer as an unknown type.
     defined = {
         value
-        for module in (applications, publicity, scoring)
+        for module in (applications, payments, publicity, scoring)
         for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, Contract) and value is not Contract
     }
@@ -67,7 +68,7 @@ def test_every_contract_defined_is_registered_so_consumers_can_read_it() -> None
     assert defined == set(REGISTRY.values())
     for contract in defined:
         assert contract.schema_version >= 1, contract
-        assert contract.aggregate_type in {"application", "round"}, contract
+        assert contract.aggregate_type in {"application", "round", "award"}, contract
 
 
 TITLE = {"category": "quality_brand", "award": "mayor_quality_award", "tier": "winner"}

@@ -1,0 +1,1 @@
+"""Payments: final awards paid by the district finance bureau, and recovered when revoked."""
