@@ -9,15 +9,24 @@ import os
 import sys
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.kafka import MAX_EVENT_BYTES
 from shared.migrations import upgrade
 from shared.settings import KafkaSettings
 
 SERVICES = ("applications", "scoring", "notifications")
 
-# The log is the audit record: nothing is ever deleted or compacted away.
-UNLIMITED_RETENTION = {"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"}
+# The log is the audit record: nothing is ever deleted or compacted away. Events may be
+# larger than Kafka's default megabyte: a round's published list names every
+# application with the head of each of its streams (about 700 bytes an application).
+TOPIC_CONFIG = {
+    "retention.ms": "-1",
+    "retention.bytes": "-1",
+    "cleanup.policy": "delete",
+    "max.message.bytes": str(MAX_EVENT_BYTES),
+}
 
 
 def migrate_main() -> None:
@@ -37,17 +46,24 @@ def migrate_main() -> None:
 
 
 async def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> list[str]:
-    """Create the topics that do not exist yet; the names of those created."""
+    """Create the topics that do not exist yet, and give those that do this code's
+    configuration (TOPIC_CONFIG, whole: an alteration replaces every setting it does not
+    name); the names of those created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        present = [name for name in topics if name in existing]
+        if present:
+            await admin.alter_configs(
+                [ConfigResource(ConfigResourceType.TOPIC, name, TOPIC_CONFIG) for name in present]
+            )
         wanted = [
             NewTopic(
                 name,
                 num_partitions=partitions,
                 replication_factor=1,
-                topic_configs=UNLIMITED_RETENTION,
+                topic_configs=TOPIC_CONFIG,
             )
             for name in topics
             if name not in existing

@@ -15,6 +15,11 @@ from shared.consumer import IdempotentConsumer
 log = logging.getLogger(__name__)
 
 
+# The largest event a service publishes (a round's published list of several thousand
+# applications is a few megabytes); the topics take as much (shared/admin.py).
+MAX_EVENT_BYTES = 8 * 1024 * 1024
+
+
 def build_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     # Idempotent producer, acks from every in-sync replica: what the outbox relay and the
     # dead-letter publisher rely on for no loss and no reordering on retry.
@@ -23,6 +28,7 @@ def build_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
+        max_request_size=MAX_EVENT_BYTES,
         graceful_timeout=20.0,
     )
 

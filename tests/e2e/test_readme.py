@@ -20,6 +20,8 @@ from tests.support.tokens import Tokens
 NOT_RUN = {
     "make up": "what the stack fixture stands in for",
     "$TOKEN": "a template: the reader's own token and body file",
+    "make images": "images and Compose: `make compose-test` runs them (tests/compose)",
+    "make helm": "the Helm chart: `make test` validates it offline (tests/deploy)",
 }
 
 
