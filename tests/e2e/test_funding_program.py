@@ -18,6 +18,7 @@ from tests.e2e.test_audit import audit
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
 from tests.support.program import CLAIMS, Program, application
+from tests.support.publicity import published_list
 from tests.support.tokens import Tokens
 
 CODES = iter(credit_codes(seed=3))
@@ -339,5 +340,10 @@ async def test_a_second_lead_drafter_of_one_standard_is_held_for_the_reviewer(
     assert review["payload"]["lead_disputed_by"] == [first]
     await program.close(round_id)
     await wait_for_status(program.api, [first, second, third], {"awarded"})
+    # The published list shows the second as what it is paid as.
+    listed = await published_list(program.api, round_id, revision=1)
+    paid_as = {e["application_id"]: e["achievement"] for e in listed["entries"]}
+    assert paid_as[second].endswith("(formulation, participating drafter)")
+    assert paid_as[third].endswith("(formulation, lead drafter)")
     verified = audit(infra, stack_topics, "verify", "--round", round_id)
     assert verified.returncode == 0, verified.stdout + verified.stderr

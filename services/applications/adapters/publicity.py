@@ -32,9 +32,20 @@ async def enterprises(session: AsyncSession, round_id: str) -> dict[str, Enterpr
             application.c.enterprise_name,
             application.c.credit_code,
             application.c.claim,
+            application.c.lead_decision,
         ).where(application.c.round_id == round_id)
     )
-    return {row.id: Enterprise(row.enterprise_name, row.credit_code, row.claim) for row in rows}
+    return {
+        row.id: Enterprise(row.enterprise_name, row.credit_code, as_decided(row)) for row in rows
+    }
+
+
+def as_decided(row: Any) -> dict[str, Any]:
+    """The claim as it is paid: a second lead the reviewer decided to pay as a participant
+    is listed as one."""
+    if row.lead_decision == "participant":
+        return {**row.claim, "role": "participant"}
+    return dict(row.claim)
 
 
 async def standing(session: AsyncSession, round_id: str) -> RoundStanding:

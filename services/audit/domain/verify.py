@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -283,9 +283,20 @@ class Verifier:
             if application is not None and application.filings:
                 filing = application.filings[-1][1]
                 answers.filings[application_id] = Listing(
-                    filing.enterprise.name, filing.enterprise.credit_code, filing.claim
+                    filing.enterprise.name,
+                    filing.enterprise.credit_code,
+                    self._as_decided(application, filing.claim),
                 )
         return answers
+
+    def _as_decided(self, application: Application, claim: Any) -> Any:
+        """The claim as its last score priced it: a second lead the reviewer decided to
+        pay as a participant is listed as one."""
+        last = application.scores[-1] if application.scores else None
+        review = self.reviews.get(last.causation_id or "") if last else None
+        if isinstance(claim, dict) and review is not None and review[3] == "participant":
+            return {**claim, "role": "participant"}
+        return claim
 
     def _event_at(self, source: str, aggregate_id: str, version: int) -> Found | None:
         for event in self.rounds.get(aggregate_id, ()):
