@@ -144,9 +144,9 @@ class PublicityService:
             )
             following = Cause.following(finalised, cause.actor)
             heads = await store.heads(session, [a.application_id for a in final.awards])
-            for award in final.awards:
-                await self.applications.save(
-                    session,
+            # One statement for a round's awards, however many: a round may have thousands.
+            writes = [
+                (
                     heads[award.application_id],
                     [
                         AwardFinalised(
@@ -157,6 +157,12 @@ class PublicityService:
                     ],
                     following,
                 )
+                for award in final.awards
+            ]
+            sealed = await store.append_each(session, writes)
+            await project_many(
+                session, [(e, w[1][0]) for [e], w in zip(sealed, writes, strict=True)]
+            )
 
     async def _count(self, session: AsyncSession, address: str, objector: Objector) -> None:
         who = (objector.credit_code or objector.email).casefold()
