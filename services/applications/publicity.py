@@ -21,7 +21,7 @@ from shared.eventstore import Cause
 
 from .adapters import publicity as read
 from .adapters.projections import project_many
-from .domain import publicity
+from .domain import finalisation, objections, published_list
 from .domain.application import Application
 from .domain.errors import NotFound, TooMany
 from .handlers import ApplicationsService, head_of, load_round
@@ -65,7 +65,7 @@ class PublicityService:
             if h.version
         ]
         heads += [*allocated.heads, _head_of(allocated_at)]
-        listed = publicity.publish(round_, allocated, enterprises, heads, self._now())
+        listed = published_list.publish(round_, allocated, enterprises, heads, self._now())
         if listed is not None:
             cause = Cause.following(allocated_at, self.actor)
             await self.applications.save(session, ours[round_.id], [listed], cause)
@@ -89,10 +89,10 @@ class PublicityService:
                 return objection_id
         async with self.applications.sessions.begin() as session:
             await self._count(session, address, objector)
-        publicity.check_objector(objector)
+        objections.check_objector(objector)
         async with self.applications.sessions.begin() as session:
             round_ = await load_round(session, round_id, lock="share")
-            publicity.refuse_objection_at(round_, self._now())
+            objections.refuse_objection_at(round_, self._now())
             listed = await read.latest_list(session, round_id) or {"entries": []}
             if application_id not in {e["application_id"] for e in listed["entries"]}:
                 raise NotFound(
@@ -137,7 +137,7 @@ class PublicityService:
                 for e in listed["entries"]
             ]
             standing = await read.standing(session, round_id)
-            final = publicity.finalise(round_, standing, awards, self._now())
+            final = finalisation.finalise(round_, standing, awards, self._now())
             store = self.applications.store
             [finalised] = await self.applications.save(
                 session, await store.head(session, round_id), [final], cause

@@ -13,7 +13,7 @@ from typing import Any
 
 from bench.history import POLICY, Record, Sealer, credit_code
 from services.applications.domain.calendar import period_end
-from services.applications.domain.publicity import describe
+from services.applications.domain.published_list import describe
 from services.scoring.domain.allocation import Outcome, ScoredClaim, allocate
 from services.scoring.domain.pricing import assess
 from shared.contracts.values import ChainHead

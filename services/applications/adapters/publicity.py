@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..domain.publicity import Enterprise, RoundStanding
+from ..domain.finalisation import RoundStanding
+from ..domain.published_list import Enterprise
 from .tables import application, objection, objection_intake, published_list
 
 

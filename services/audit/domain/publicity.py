@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from services.applications.domain.calendar import CalendarUnknown, period_end
-from services.applications.domain.publicity import describe
+from services.applications.domain.published_list import describe
 from shared.contracts.publicity import DayKind
 
 from .facts import ApplicationFacts, micros
