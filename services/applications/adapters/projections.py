@@ -9,36 +9,20 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.achievements import achievement_key
 from shared.contracts import Contract
 from shared.contracts.applications import (
-    ApplicationAmended,
-    ApplicationReviewed,
     ApplicationSubmitted,
-    ApplicationWithdrawn,
-    RoundClosed,
-    RoundOpened,
 )
 from shared.contracts.publicity import (
-    AwardFinalised,
     ObjectionDecided,
     ObjectionLodged,
-    PublicityOpened,
-    PublishedList,
-    RoundFinalised,
-)
-from shared.contracts.scoring import (
-    ApplicationAwarded,
-    ApplicationNotAwarded,
-    ApplicationScored,
-    ProposedAwardWithdrawn,
-    RoundAllocated,
 )
 from shared.envelope import Envelope
-from shared.policy import policy_version
 
 from ..domain.status import derive_status
-from .tables import application, application_history, funding_round, objection, published_list
+from .application_row import fold, lead_key
+from .round_projection import project_round_event
+from .tables import application, application_history, objection
 
 # The columns an application's events change, each bound by name in one UPDATE.
 PARTS = (
@@ -90,7 +74,7 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
         run = list(grouped)
         if about_rounds:
             for envelope, event in run:
-                await _round_event(session, envelope, event)
+                await project_round_event(session, envelope, event)
         else:
             await _fold_applications(session, run)
 
@@ -115,7 +99,7 @@ async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Co
         row = rows.get(envelope.aggregate_id)
         if row is None:  # a scoring event about an application not projected: nothing to fold
             continue
-        _fold(row, envelope, event)
+        fold(row, envelope, event)
         row["status"] = derive_status(
             row["review"], row["score"] is not None, row["outcome"], row["final"]
         )
@@ -130,73 +114,6 @@ async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Co
                 for id_, at in latest.items()
             ],
         )
-
-
-OUTCOMES = (ApplicationAwarded, ApplicationNotAwarded, ProposedAwardWithdrawn)
-
-
-def _fold(row: dict[str, Any], envelope: Envelope, event: Contract) -> None:
-    """One event's change to an application's row."""
-    if isinstance(event, ApplicationAmended):
-        row |= {
-            "credit_code": event.enterprise.credit_code,
-            "enterprise_name": event.enterprise.name,
-            "industry": event.enterprise.industry,
-            "category": event.claim.category,
-            "claim": event.claim.model_dump(mode="json"),
-            "review": "submitted",
-        }
-        row["lead_key"] = lead_key(row["claim"], row["policy_version"])
-    elif isinstance(event, ApplicationReviewed):
-        # Ineligible on a second review, after an upheld objection: the round is to be
-        # allocated again without it.
-        row["awaiting_reallocation"] = (
-            event.decision == "ineligible" and row["review"] == "reopened"
-        )
-        row["review"] = event.decision
-        row["lead_decision"] = event.lead_decision
-        if event.decision == "ineligible":
-            row |= {"reason_code": event.reason_code, "reason": event.note}
-    elif isinstance(event, ApplicationWithdrawn):
-        row["review"] = "withdrawn"
-    elif isinstance(event, ObjectionLodged):
-        row["open_objections"] += 1
-    elif isinstance(event, ObjectionDecided):
-        row["open_objections"] -= 1
-        if event.decision == "upheld":
-            row["review"] = "reopened"
-    elif isinstance(event, AwardFinalised):
-        row["final"] = True
-    elif isinstance(event, ApplicationScored):
-        row |= {"claimed_amount_yuan": event.claimed_amount_yuan, "score": event.score}
-    elif isinstance(event, OUTCOMES) and envelope.aggregate_version > row["outcome_version"]:
-        _outcome(row, event)
-        row["outcome_version"] = envelope.aggregate_version
-
-
-def _outcome(row: dict[str, Any], event: Contract) -> None:
-    if isinstance(event, ApplicationAwarded):
-        row |= {
-            "outcome": "awarded",
-            "awarded_amount_yuan": event.amount_yuan,
-            "reason_code": None,
-            "reason": None,
-        }
-    elif isinstance(event, ApplicationNotAwarded):
-        row |= {
-            "outcome": "not_awarded",
-            "awarded_amount_yuan": None,
-            "reason_code": event.reason_code,
-            "reason": event.note,
-        }
-    elif isinstance(event, ProposedAwardWithdrawn):
-        row |= {"outcome": "withdrawn", "awarded_amount_yuan": None}
-        # The second review's own reason says why, whichever topic was read first.
-        if row["review"] != "ineligible":
-            row |= {
-                "reason_code": "award_withdrawn",
-                "reason": f"the proposed award of {event.withdrawn_yuan} yuan was withdrawn",
-            }
 
 
 async def _objection(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
@@ -223,66 +140,6 @@ async def _objection(session: AsyncSession, envelope: Envelope, event: Contract)
                 decided_at=envelope.occurred_at,
             )
         )
-
-
-async def _round_event(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
-    this_round = funding_round.c.id == getattr(event, "round_id", envelope.aggregate_id)
-    if isinstance(event, RoundOpened):
-        await _round_opened(session, envelope, event)
-    elif isinstance(event, RoundClosed):
-        await session.execute(
-            update(funding_round).where(this_round).values(closed_at=event.closed_at)
-        )
-    elif isinstance(event, PublishedList):
-        values: dict[str, Any] = {
-            "list_revision": event.revision,
-            "list_allocation": event.allocation,
-        }
-        if isinstance(event, PublicityOpened):
-            values |= {
-                "publicity_published_at": event.published_at,
-                "publicity_ends_at": event.ends_at,
-            }
-        await session.execute(update(funding_round).where(this_round).values(**values))
-        await session.execute(
-            insert(published_list).values(
-                round_id=event.round_id,
-                revision=event.revision,
-                event_id=envelope.event_id,
-                published_at=envelope.occurred_at,
-                body=event.model_dump(mode="json"),
-            )
-        )
-    elif isinstance(event, RoundFinalised):
-        await session.execute(
-            update(funding_round).where(this_round).values(finalised_at=envelope.occurred_at)
-        )
-    elif isinstance(event, RoundAllocated) and event.excluded:
-        await session.execute(
-            update(application)
-            .where(application.c.id.in_(event.excluded))
-            .values(awaiting_reallocation=False)
-        )
-
-
-async def _round_opened(session: AsyncSession, envelope: Envelope, event: RoundOpened) -> None:
-    await session.execute(
-        insert(funding_round).values(
-            id=event.round_id,
-            name=event.name,
-            year=event.year,
-            opens_at=event.opens_at,
-            closes_at=event.closes_at,
-            period_start=event.period_start,
-            period_end=event.period_end,
-            budget_yuan=event.budget_yuan,
-            enterprise_cap_yuan=event.enterprise_cap_yuan,
-            policy_version=event.policy_version,
-            publicity_days=event.publicity_days,
-            publicity_day_kind=event.publicity_day_kind,
-            created_at=envelope.occurred_at,
-        )
-    )
 
 
 def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any]:
@@ -315,10 +172,3 @@ def _history(envelope: Envelope) -> dict[str, Any]:
         "actor_role": envelope.actor.role,
         "payload": envelope.payload,
     }
-
-
-def lead_key(claim: dict[str, Any], version: str | None) -> str | None:
-    """The standard a claim to lead one is about, keyed by its round's policy rules."""
-    if claim.get("category") != "standard" or claim.get("role") != "lead" or not version:
-        return None
-    return achievement_key(claim, policy_version(version).achievement_rules)
