@@ -172,6 +172,10 @@ def policy_version(version: str) -> Policy:
     return policy
 
 
+# Cached like policy_version: the folders are listed once per process, at first use, so
+# QSFUND_POLICY_DIR works for a process that sets it before then (a service reads it from
+# its environment at start); a version installed later is the latest after a restart.
+@cache
 def latest_policy_version() -> str:
     """The newest numbered version (2026.10 after 2026.9)."""
     numbered = [v for v in _documents() if v.replace(".", "").isdigit()]

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-
-from shared.contracts.publicity import DayKind
 
 from .domain.application import Decision, Filing
 from .domain.lead import LeadDecision
+from .domain.rounds import RoundTerms
 
 
 @dataclass(frozen=True)
-class OpenRound:
-    name: str
-    year: int
-    opens_at: datetime
-    closes_at: datetime
-    period_start: date
-    period_end: date
-    budget_yuan: int
-    enterprise_cap_yuan: int | None
-    policy_version: str | None
-    publicity_days: int | None = None
-    publicity_day_kind: DayKind | None = None
+class OpenRound(RoundTerms):
+    """Open a funding round on these terms (the domain's own type: it knows no commands)."""
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from shared.contracts.applications import (
     ApplicationWithdrawn,
 )
 from shared.contracts.publicity import ObjectionDecided, ObjectionLodged, Objector
-from shared.contracts.values import Claim, Contact, Enterprise, Evidence
+from shared.contracts.values import Claim, Evidence
 
 from .errors import InvalidInput, NotAllowedNow
+from .filing import Filing as Filing  # re-exported: commands, routes, tests import it here
 from .intake_rules import check_claim
 from .lead import NO_LEAD_DISPUTE, LeadReview, check_lead
 from .rounds import FundingRound
@@ -36,17 +37,6 @@ INELIGIBILITY_REASONS = frozenset(
     }
 )
 LAPSE_NOTE = "returned for amendment and not resubmitted before the round closed"
-
-
-@dataclass(frozen=True)
-class Filing:
-    """What an applicant files, first or as an amendment."""
-
-    enterprise: Enterprise
-    claim: Claim
-    evidence: list[Evidence]
-    contact: Contact
-    credit_code_exception: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from shared.contracts.values import Claim
 
 from .credit_code import credit_code_problem
 from .errors import InvalidInput
+from .filing import Filing
 from .rounds import FundingRound
-
-if TYPE_CHECKING:
-    from .application import Filing
 
 
 def check_claim(filing: Filing, round_: FundingRound) -> None:

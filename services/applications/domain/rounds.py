@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
 
 from shared.contracts.applications import RoundClosed, RoundOpened
 from shared.contracts.publicity import DayKind
@@ -13,13 +12,26 @@ from shared.policy import UnknownPolicy, latest_policy_version, policy_version
 from .calendar import CalendarUnknown, period_end
 from .errors import InvalidInput, NotAllowedNow
 
-if TYPE_CHECKING:
-    from ..commands import OpenRound
-
-
 # What published programs most often use: 5 working days (a round may say 7 or 10, or
 # count calendar days).
 DEFAULT_PUBLICITY_DAYS = 5
+
+
+@dataclass(frozen=True)
+class RoundTerms:
+    """What an officer asks of a new round; None takes the policy's figure."""
+
+    name: str
+    year: int
+    opens_at: datetime
+    closes_at: datetime
+    period_start: date
+    period_end: date
+    budget_yuan: int
+    enterprise_cap_yuan: int | None
+    policy_version: str | None
+    publicity_days: int | None = None
+    publicity_day_kind: DayKind | None = None
 
 
 @dataclass(frozen=True)
@@ -85,28 +97,28 @@ class FundingRound:
         )
 
 
-def open_round(round_id: str, command: OpenRound) -> RoundOpened:
+def open_round(round_id: str, terms: RoundTerms) -> RoundOpened:
     """Check a new round's figures hang together and pin its policy version."""
-    version = command.policy_version or latest_policy_version()
+    version = terms.policy_version or latest_policy_version()
     try:
         policy = policy_version(version)
     except UnknownPolicy as error:
         raise InvalidInput("policy_version", "known_policy", str(error)) from None
     opened = RoundOpened(
         round_id=round_id,
-        name=command.name,
-        year=command.year,
-        opens_at=command.opens_at,
-        closes_at=command.closes_at,
-        period_start=command.period_start,
-        period_end=command.period_end,
-        budget_yuan=command.budget_yuan,
+        name=terms.name,
+        year=terms.year,
+        opens_at=terms.opens_at,
+        closes_at=terms.closes_at,
+        period_start=terms.period_start,
+        period_end=terms.period_end,
+        budget_yuan=terms.budget_yuan,
         enterprise_cap_yuan=policy.enterprise_cap_yuan
-        if command.enterprise_cap_yuan is None  # 0 is refused below, not replaced
-        else command.enterprise_cap_yuan,
+        if terms.enterprise_cap_yuan is None  # 0 is refused below, not replaced
+        else terms.enterprise_cap_yuan,
         policy_version=policy.version,
-        publicity_days=command.publicity_days or policy.publicity.days,
-        publicity_day_kind=command.publicity_day_kind or policy.publicity.day_kind,
+        publicity_days=terms.publicity_days or policy.publicity.days,
+        publicity_day_kind=terms.publicity_day_kind or policy.publicity.day_kind,
     )
     if opened.closes_at <= opened.opens_at:
         raise InvalidInput("closes_at", "after_opens_at", "the window must close after it opens")
