@@ -14,10 +14,10 @@ from typing import Any
 from uuid import UUID
 
 from services.applications.domain.credit_code import ALPHABET, check_character
-from services.scoring.domain.allocation import ScoredClaim, allocate
-from services.scoring.domain.pricing import assess
 from shared.envelope import GENESIS_HASH, canonical_json
 from shared.policy import policy_version
+from shared.rules.allocation import ScoredClaim, allocate
+from shared.rules.pricing import assess
 
 POLICY = policy_version("2026.1")
 PER_ROUND = 2_000

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.scoring.domain.allocation import Outcome, ScoredClaim, allocate
-from services.scoring.domain.pricing import assess
 from shared.policy import Policy
+from shared.rules.allocation import Outcome, ScoredClaim, allocate
+from shared.rules.pricing import assess
 
 from .plan import Entry
 

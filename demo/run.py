@@ -7,9 +7,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from services.scoring.domain.allocation import Outcome
-from services.scoring.domain.pricing import assess
 from shared.policy import Policy, policy_version
+from shared.rules.allocation import Outcome
+from shared.rules.pricing import assess
 
 from . import story
 from .api import Api

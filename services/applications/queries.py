@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
+from shared.rules.status import AwardStage
 
 from .adapters.tables import (
     application,
@@ -19,7 +20,6 @@ from .adapters.tables import (
     published_list,
 )
 from .domain.errors import NotFound
-from .domain.status import AwardStage
 from .scope import visible_to
 
 # An application with how far its round's decision has gone: what its award stage needs.

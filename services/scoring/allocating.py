@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.achievements import paid_by_achievement
 from shared.contracts import Contract
 from shared.contracts.scoring import (
     AllocationOutcome,
@@ -21,10 +20,11 @@ from shared.contracts.values import ChainHead
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import Policy, policy_version
+from shared.rules.achievements import paid_by_achievement
+from shared.rules.allocation import Outcome, PriorRewards, ScoredClaim, allocate
 
 from .adapters.projection import SETTLED, ensure_round, project
 from .adapters.tables import allocation_outcome, claim, scoring_round
-from .domain.allocation import Outcome, PriorRewards, ScoredClaim, allocate
 
 # Rounds of one year share enterprise caps and all rounds share achievements, so two
 # rounds are never allocated at the same moment: each sees what the other paid.

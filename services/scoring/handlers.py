@@ -17,11 +17,11 @@ from shared.contracts.scoring import ApplicationScored
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
+from shared.rules.pricing import assess
 
 from .adapters.projection import project_many
 from .adapters.tables import claim
 from .allocating import allocate_if_due, reallocate
-from .domain.pricing import assess
 
 
 @dataclass

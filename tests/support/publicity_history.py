@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from bench.history import POLICY, Record, Sealer, credit_code
-from services.applications.domain.calendar import period_end
-from services.applications.domain.published_list import describe
-from services.scoring.domain.allocation import Outcome, ScoredClaim, allocate
-from services.scoring.domain.pricing import assess
 from shared.contracts.values import ChainHead
 from shared.hashchain import history_digest
+from shared.rules.allocation import Outcome, ScoredClaim, allocate
+from shared.rules.calendar import period_end
+from shared.rules.listing import describe
+from shared.rules.pricing import assess
 from tests.support.program import CLAIMS
 
 NAMES = {"A": "national_standard", "B": "national_standard", "C": "pilot", "D": "adoption"}

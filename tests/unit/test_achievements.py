@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.scoring.domain.pricing import assess
-from shared.achievements import (
+from shared.policy import policy_version
+from shared.rules.achievements import (
     achievement_key,
     designation,
     enterprise_achievement,
     paid_by_achievement,
 )
-from shared.policy import policy_version
+from shared.rules.pricing import assess
 
 CODE = "91110108551385082Q"
 

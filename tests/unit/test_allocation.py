@@ -1,4 +1,4 @@
-from services.scoring.domain.allocation import PriorRewards, ScoredClaim, allocate
+from shared.rules.allocation import PriorRewards, ScoredClaim, allocate
 
 
 def claim(app: str, enterprise: str, amount: int, score: int, achievement: str = "") -> ScoredClaim:

@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from services.scoring.domain.pricing import assess
 from shared.policy import load_policy, policy_version
+from shared.rules.pricing import assess
 
 POLICY = policy_version("2026.1")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.achievements import achievement_key
 from shared.contracts import Contract
 from shared.contracts.applications import (
     ApplicationAmended,
@@ -21,6 +20,7 @@ from shared.contracts.scoring import (
 )
 from shared.envelope import Envelope
 from shared.policy import policy_version
+from shared.rules.achievements import achievement_key
 
 OUTCOMES = (ApplicationAwarded, ApplicationNotAwarded, ProposedAwardWithdrawn)
 

@@ -18,8 +18,8 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
+from shared.rules.status import derive_status
 
-from ..domain.status import derive_status
 from .application_row import fold, lead_key
 from .round_projection import project_round_event
 from .tables import application, application_history, objection

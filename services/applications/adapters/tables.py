@@ -66,7 +66,7 @@ application = Table(
     Column("submitted_via", String(200)),
     # The claim as filed (its latest amendment): what the published list describes.
     Column("claim", JSONB),
-    # The parts status is derived from (services/applications/domain/status.py): the
+    # The parts status is derived from (shared/rules/status.py): the
     # review's stage from this service's events, the allocation's outcome from scoring's
     # (in the order of scoring's stream version), and whether the award is final.
     Column("review", String(20), nullable=False, server_default="submitted"),

@@ -12,15 +12,10 @@ from shared.contracts.publicity import PublicityOpened, PublishedEntry, Publishe
 from shared.contracts.scoring import RoundAllocated
 from shared.contracts.values import ChainHead
 from shared.hashchain import history_digest
+from shared.rules.calendar import period_end
+from shared.rules.listing import describe
 
-from .calendar import period_end
 from .rounds import FundingRound
-
-LEVELS = {
-    "china_quality_award": "China Quality Award",
-    "mayor_quality_award": "mayor's quality award",
-    "district_quality_award": "district quality award",
-}
 
 
 @dataclass(frozen=True)
@@ -30,26 +25,6 @@ class Enterprise:
     name: str
     credit_code: str
     claim: Mapping[str, Any]
-
-
-def describe(claim: Mapping[str, Any]) -> tuple[str, str]:
-    """The achievement as a reader of the list names it, and its level."""
-    category = claim["category"]
-    if category == "standard":
-        role = "lead drafter" if claim["role"] == "lead" else "participating drafter"
-        return (
-            f"{claim['standard_number']} {claim['title']} ({claim['work']}, {role})",
-            str(claim["level"]),
-        )
-    if category == "quality_brand":
-        award = LEVELS.get(claim["award"], claim["award"])
-        return f"{award} {claim['year']} ({claim['tier']})", str(claim["award"])
-    if category == "pilot_project":
-        return str(claim["project_name"]), str(claim["level"])
-    return (
-        f"adoption of {claim['international_standard']} in {claim['products']}",
-        "adoption",
-    )
 
 
 def published_entries(

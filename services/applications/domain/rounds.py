@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from shared.contracts.applications import RoundClosed, RoundOpened
 from shared.contracts.publicity import DayKind
 from shared.policy import UnknownPolicy, latest_policy_version, policy_version
+from shared.rules.calendar import CalendarUnknown, period_end
 
-from .calendar import CalendarUnknown, period_end
 from .errors import InvalidInput, NotAllowedNow
 
 # What published programs most often use: 5 working days (a round may say 7 or 10, or

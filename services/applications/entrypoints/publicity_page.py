@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..domain.calendar import BEIJING
+from shared.rules.calendar import BEIJING
+
 from .publicity_schemas import PublishedListView
 
 _STYLE = """

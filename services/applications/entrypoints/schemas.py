@@ -19,9 +19,9 @@ from shared.contracts.values import (
     StandardClaim,
     Yuan,
 )
+from shared.rules.status import AwardStage, Status
 
 from ..domain.application import Filing
-from ..domain.status import AwardStage, Status
 
 
 class Body(BaseModel):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from services.scoring.domain.allocation import Outcome, PriorRewards, allocate
 from shared.policy import Policy
+from shared.rules.allocation import Outcome, PriorRewards, allocate
 
 from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from shared.achievements import achievement_key
 from shared.policy import UnknownPolicy, policy_version
+from shared.rules.achievements import achievement_key
 
 from .findings import Finding
 from .records import Coordinates

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from shared.achievements import enterprise_achievement
 from shared.policy import AchievementRules as RuleSet
 from shared.policy import UnknownPolicy, policy_version
+from shared.rules.achievements import enterprise_achievement
 
 from .facts import ApplicationFacts, Decision
 from .findings import Finding

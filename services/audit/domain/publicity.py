@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from services.applications.domain.calendar import CalendarUnknown, period_end
-from services.applications.domain.published_list import describe
 from shared.contracts.publicity import DayKind
+from shared.rules.calendar import CalendarUnknown, period_end
+from shared.rules.listing import describe
 
 from .facts import ApplicationFacts, micros
 from .findings import Finding

@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 
-from services.scoring.domain.pricing import assess
 from shared.policy import Policy, UnknownPolicy, policy_version
+from shared.rules.pricing import assess
 
 from .allocations import reproduce_allocations
 from .application import Application, Scored

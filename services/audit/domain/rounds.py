@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from services.scoring.domain.allocation import ScoredClaim
+from shared.rules.allocation import ScoredClaim
 
 from .facts import ApplicationFacts, Decision
 from .records import LoggedEvent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from services.applications.domain.status import Status, StatusParts
+from shared.rules.status import Status, StatusParts
 
 from .facts import facts_of
 from .history import History

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from shared.achievements import enterprise_achievement, strip_separators
 from shared.contracts.scoring import ScoreComponent
 from shared.envelope import canonical_json
 from shared.policy import Policy
+from shared.rules.achievements import enterprise_achievement, strip_separators
 
 
 # A NamedTuple: an auditor assesses every score of the history again.
