@@ -17,7 +17,7 @@ from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
 
 from .adapters.idempotency import KeyClaim, claim
-from .adapters.leads import rival_leads
+from .adapters.leads import claims_to_lead_alike
 from .adapters.projections import project
 from .adapters.tables import application, funding_round
 from .commands import (
@@ -29,7 +29,7 @@ from .commands import (
 )
 from .domain import application as intake
 from .domain.errors import NotFound
-from .domain.lead import LeadReview
+from .domain.lead import LeadReview, rivals
 from .domain.rounds import FundingRound, open_round
 from .scope import check_filing, submitted_via, visible_to
 
@@ -88,15 +88,18 @@ class ApplicationsService:
         async with self._begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
-            rivals = (
-                await rival_leads(session, command.application_id) if current.claims_lead else ()
+            alike = (
+                await claims_to_lead_alike(session, command.application_id)
+                if current.claims_lead
+                else None
             )
+            disputed_by = rivals(*alike) if alike else ()
             reviewed = current.review(
                 command.decision,
                 command.reason_code,
                 command.note,
                 command.accept_credit_code,
-                LeadReview(command.lead_decision, rivals),
+                LeadReview(command.lead_decision, disputed_by),
             )
             await self.save(session, head_of(stream), [reviewed], cause)
 

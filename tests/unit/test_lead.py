@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from services.applications.domain.errors import InvalidInput, NotAllowedNow
-from services.applications.domain.lead import LeadReview, check_lead
+from services.applications.domain.lead import LeadClaim, LeadReview, check_lead, rivals
 
 
 def test_an_undisputed_lead_needs_no_decision() -> None:
@@ -35,3 +37,26 @@ def test_only_a_claim_to_lead_takes_a_lead_decision() -> None:
     with pytest.raises(InvalidInput) as refused:
         check_lead("eligible", claims_lead=False, lead=LeadReview(decision="participant"))
     assert refused.value.rule == "lead_claims_only"
+
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def lead(
+    app: str, code: str, minutes: int, review: str = "eligible", decided: str | None = None
+) -> LeadClaim:
+    return LeadClaim(app, code, T0 + timedelta(minutes=minutes), review, decided)
+
+
+def test_rivals_are_earlier_standing_claims_of_other_enterprises_oldest_first() -> None:
+    own = lead("own", "C0", 10)
+    others = [
+        lead("later", "C1", 11),
+        lead("same enterprise", "C0", 1),
+        lead("refused", "C2", 2, review="ineligible"),
+        lead("withdrawn", "C3", 3, review="withdrawn"),
+        lead("paid as participant", "C4", 4, decided="participant"),
+        lead("second", "C5", 6, review="submitted"),
+        lead("first", "C6", 5, decided="confirmed_lead"),
+    ]
+    assert rivals(own, others) == ("first", "second")

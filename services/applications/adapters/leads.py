@@ -1,35 +1,35 @@
-"""Other enterprises' claims to lead the same standard, as the projection knows them."""
+"""The claims to lead the standard an application claims to lead, as the projection knows
+them: what domain/lead.py's `rivals` decides on."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..domain.lead import LeadClaim
 from .tables import application
 
+_CLAIM = (
+    application.c.id,
+    application.c.credit_code,
+    application.c.submitted_at,
+    application.c.review,
+    application.c.lead_decision,
+)
 
-async def rival_leads(session: AsyncSession, application_id: str) -> tuple[str, ...]:
-    """Earlier claims by other enterprises to lead the standard this application claims
-    to lead, still standing (not withdrawn, not ineligible, not decided a participant),
-    in any round whose rules key the standard alike (projections.lead_key)."""
-    own = (
-        await session.execute(
-            select(
-                application.c.credit_code, application.c.lead_key, application.c.submitted_at
-            ).where(application.c.id == application_id)
-        )
-    ).one()
-    if own.lead_key is None:
-        return ()
-    rivals = await session.scalars(
-        select(application.c.id)
-        .where(
-            application.c.lead_key == own.lead_key,
-            application.c.credit_code != own.credit_code,
-            application.c.submitted_at < own.submitted_at,
-            application.c.review.not_in(("ineligible", "withdrawn")),
-            func.coalesce(application.c.lead_decision, "") != "participant",
-        )
-        .order_by(application.c.submitted_at)
+
+async def claims_to_lead_alike(
+    session: AsyncSession, application_id: str
+) -> tuple[LeadClaim, list[LeadClaim]] | None:
+    """The application's own claim and every claim to lead the same standard (its
+    achievement key under each round's rules, projections.lead_key); None when it does
+    not claim to lead one. A standard has a handful of them: the index finds them."""
+    own_key = await session.scalar(
+        select(application.c.lead_key).where(application.c.id == application_id)
     )
-    return tuple(rivals)
+    if own_key is None:
+        return None
+    rows = await session.execute(select(*_CLAIM).where(application.c.lead_key == own_key))
+    claims = [LeadClaim(*row) for row in rows.tuples()]
+    [own] = [c for c in claims if c.application_id == application_id]
+    return own, [c for c in claims if c.application_id != application_id]

@@ -4,8 +4,10 @@ lead on its word: the reviewer decides, and the decision is recorded with the re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from typing import Literal, NamedTuple
 
 from .errors import InvalidInput, NotAllowedNow
 
@@ -22,6 +24,30 @@ class LeadReview:
 
 
 NO_LEAD_DISPUTE = LeadReview()
+
+
+class LeadClaim(NamedTuple):
+    """A claim to lead a standard, as far as the rule needs to know it."""
+
+    application_id: str
+    credit_code: str
+    submitted_at: datetime
+    review: str
+    lead_decision: str | None
+
+
+def rivals(own: LeadClaim, others: Iterable[LeadClaim]) -> tuple[str, ...]:
+    """Earlier claims by other enterprises to lead the same standard, still standing:
+    not withdrawn, not found ineligible, not decided a participant. Oldest first."""
+    standing = [
+        other
+        for other in others
+        if other.credit_code != own.credit_code
+        and other.submitted_at < own.submitted_at
+        and other.review not in ("ineligible", "withdrawn")
+        and other.lead_decision != "participant"
+    ]
+    return tuple(c.application_id for c in sorted(standing, key=lambda c: c.submitted_at))
 
 
 def check_lead(decision: str, claims_lead: bool, lead: LeadReview) -> LeadDecision | None:
