@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
-from shared.rules.status import AwardStage
+from shared.rules.status import award_stage, list_stage
 
 from .adapters.tables import (
     application,
@@ -32,16 +32,7 @@ def _with_stage(row: Any, now: datetime) -> dict[str, Any]:
     view = dict(row)
     ends_at = view.pop("publicity_ends_at")
     view.pop("finalised_at")
-    stage: AwardStage | None = None
-    if view["status"] == "awarded":
-        stage = (
-            "final"
-            if view["final"]
-            else "in_publicity"
-            if ends_at is not None and now < ends_at
-            else "proposed"
-        )
-    return {**view, "award_stage": stage}
+    return {**view, "award_stage": award_stage(view["status"], view["final"], ends_at, now)}
 
 
 async def application_view(
@@ -140,7 +131,7 @@ async def published_list_view(
         raise NotFound("round_id", "published", f"round {round_id} has no published list")
     opened, (latest, revised_at) = lists[0].body, lists[-1]
     ends_at = round_["publicity_ends_at"]
-    stage = "final" if round_["finalised_at"] else "in_publicity" if now < ends_at else "ended"
+    stage = list_stage(round_["finalised_at"] is not None, ends_at, now)
     return {
         **latest,
         "round_name": round_["name"],

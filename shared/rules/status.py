@@ -6,6 +6,7 @@ two topics was read first (a rebuild reads them one after the other)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 Status = Literal[
@@ -22,6 +23,7 @@ Status = Literal[
 Review = Literal["submitted", "returned", "eligible", "ineligible", "withdrawn", "reopened"]
 Outcome = Literal["awarded", "not_awarded", "withdrawn"]
 AwardStage = Literal["proposed", "in_publicity", "final"]
+ListStage = Literal["in_publicity", "ended", "final"]
 
 
 def derive_status(review: str, scored: bool, outcome: str | None, final: bool) -> Status:
@@ -38,6 +40,28 @@ def derive_status(review: str, scored: bool, outcome: str | None, final: bool) -
     if scored and review == "eligible":
         return "scored"
     return review  # type: ignore[return-value]
+
+
+def award_stage(
+    status: str, final: bool, publicity_ends_at: datetime | None, now: datetime
+) -> AwardStage | None:
+    """How far an award has gone: proposed, in publicity (objections are taken), final.
+    None for an application that is not awarded."""
+    if status != "awarded":
+        return None
+    if final:
+        return "final"
+    if publicity_ends_at is not None and now < publicity_ends_at:
+        return "in_publicity"
+    return "proposed"
+
+
+def list_stage(finalised: bool, publicity_ends_at: datetime, now: datetime) -> ListStage:
+    """Where a published list stands: in publicity until its period ends, then ended,
+    then final once the round's awards are."""
+    if finalised:
+        return "final"
+    return "in_publicity" if now < publicity_ends_at else "ended"
 
 
 class StatusParts:

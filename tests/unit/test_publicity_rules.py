@@ -17,6 +17,7 @@ from shared.contracts.publicity import FinalAward, Objector, PublicityOpened
 from shared.contracts.scoring import AllocationOutcome, RoundAllocated
 from shared.contracts.values import ChainHead
 from shared.hashchain import history_digest
+from shared.rules.status import award_stage, list_stage
 
 MONDAY = datetime(2026, 6, 1, 2, tzinfo=UTC)  # 10:00 in Beijing
 ENDS = datetime(2026, 6, 8, 16, tzinfo=UTC)  # midnight after five working days
@@ -150,3 +151,17 @@ def test_awards_are_not_made_final_while_anything_is_open(
 def test_the_period_s_end_is_the_first_moment_awards_may_be_final() -> None:
     final = finalise(IN_PUBLICITY, CLEAR, AWARDS, ENDS)
     assert (final.total_yuan, final.list_revision, final.awards) == (300_000, 1, AWARDS)
+
+
+def test_an_award_is_in_publicity_until_the_period_ends_then_proposed_until_final() -> None:
+    before = ENDS - timedelta(microseconds=1)
+    assert award_stage("awarded", False, None, before) == "proposed"
+    assert award_stage("awarded", False, ENDS, before) == "in_publicity"
+    assert award_stage("awarded", False, ENDS, ENDS) == "proposed"
+    assert award_stage("awarded", True, ENDS, ENDS) == "final"
+    assert award_stage("not_awarded", False, ENDS, before) is None
+    assert [list_stage(False, ENDS, before), list_stage(False, ENDS, ENDS)] == [
+        "in_publicity",
+        "ended",
+    ]
+    assert list_stage(True, ENDS, before) == "final"
