@@ -10,10 +10,7 @@ against replay and deduplicates on the body's `event_id`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import ipaddress
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
@@ -22,7 +19,10 @@ from uuid import UUID
 
 from shared.envelope import canonical_json
 
-SIGNATURE_VERSION = "v1"
+# Re-exported: the webhooks are signed as every signed message of ours is.
+from shared.signing import signature as signature
+from shared.signing import signatures as signatures
+
 # The events a platform hears of (domain/messages.py has a message for each).
 EventType = Literal[
     "ApplicationSubmitted",
@@ -68,18 +68,6 @@ def body(
     if round_id is not None:
         fields["round_id"] = round_id
     return canonical_json(fields)
-
-
-def signature(secret: str, timestamp: int, payload: bytes) -> str:
-    """One `v1=<hex>` value: HMAC-SHA256 of `"<timestamp>." + body` under the secret."""
-    signed = f"{timestamp}.".encode() + payload
-    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"{SIGNATURE_VERSION}={digest}"
-
-
-def signatures(secrets: Sequence[str], timestamp: int, payload: bytes) -> str:
-    """The `X-Qsfund-Signature` header: a signature per valid secret, newest first."""
-    return ",".join(signature(secret, timestamp, payload) for secret in secrets)
 
 
 @dataclass(frozen=True)
