@@ -72,7 +72,7 @@ unit: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared services tests bench demo
+	$(BIN)/mypy shared services standins tests bench demo
 
 format: install
 	$(BIN)/ruff format .
