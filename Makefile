@@ -28,6 +28,8 @@ up: install
 	@echo "  applications API   http://127.0.0.1:8000/v1   (OpenAPI page: http://127.0.0.1:8000/docs)"
 	@echo "  scoring            http://127.0.0.1:8001/health"
 	@echo "  notifications API  http://127.0.0.1:8002/v1/notifications?application_id=..."
+	@echo "  payments API       http://127.0.0.1:8003/v1/awards/{application_id}"
+	@echo "  finance bureau     http://127.0.0.1:8090 (a local stand-in; docs/finance-contract.md)"
 	@echo "  Kafka 127.0.0.1:9092, PostgreSQL 127.0.0.1:5432; data and logs under .qsfund/"
 	@echo "  every API call needs a token: $(BIN)/qsfund-token --role reviewer --sub reviewer-wang"
 	@echo "  stop it all with: make down"

@@ -16,7 +16,7 @@ from shared.kafka import MAX_EVENT_BYTES
 from shared.migrations import upgrade
 from shared.settings import KafkaSettings
 
-SERVICES = ("applications", "scoring", "notifications")
+SERVICES = ("applications", "scoring", "notifications", "payments")
 
 # The log is the audit record: nothing is ever deleted or compacted away. Events may be
 # larger than Kafka's default megabyte: a round's published list names every
@@ -30,7 +30,7 @@ TOPIC_CONFIG = {
 
 
 def migrate_main() -> None:
-    """Upgrade each service's database whose URL is configured (all three by default)."""
+    """Upgrade each service's database whose URL is configured (all four by default)."""
     parser = argparse.ArgumentParser(description=migrate_main.__doc__)
     parser.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(SERVICES))
     chosen = parser.parse_args().services or list(SERVICES)
@@ -100,7 +100,7 @@ def topics_main() -> None:
 
 
 def asyncapi_main() -> None:
-    """Print the AsyncAPI document of all three services' events."""
+    """Print the AsyncAPI document of all four services' events."""
     from services.asyncapi import asyncapi_document
 
     json.dump(asyncapi_document(), sys.stdout, indent=2, sort_keys=True)

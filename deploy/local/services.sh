@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The three qsfund services as background processes of the local stack, and a local mail
-# sink (aiosmtpd) that takes the notification emails and prints them to its log.
+# The four qsfund services as background processes of the local stack, a local mail
+# sink (aiosmtpd) that takes the notification emails and prints them to its log, and the
+# finance bureau's stand-in (qsfund-finance-standin, docs/finance-contract.md) that the
+# payments service instructs and that calls it back.
 #
 # Usage: deploy/local/services.sh {start|stop|status}
 # Environment (defaults): QSFUND_HOME=<repo>/.qsfund (pids in run/, logs in logs/),
@@ -20,13 +22,13 @@ QSFUND_HOME="$(realpath -m -- "${QSFUND_HOME:-$REPO_ROOT/.qsfund}")"
 VENV="${VENV:-$REPO_ROOT/.venv}"
 RUN_DIR="$QSFUND_HOME/run"
 LOG_DIR="$QSFUND_HOME/logs"
-SERVICES=(applications scoring notifications)
+SERVICES=(applications scoring notifications payments)
 if [[ "${QSFUND_ENV:-development}" == production ]]; then
   unset QSFUND_TEST_CLOCK_FILE
 else
   export QSFUND_TEST_CLOCK_FILE="${QSFUND_TEST_CLOCK_FILE-$QSFUND_HOME/clock-offset-seconds}"
 fi
-declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}")
+declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}" [payments]="${PAYMENTS_PORT:-8003}")
 
 say() { printf '[services] %s\n' "$*"; }
 
@@ -54,10 +56,20 @@ start_mail_sink() {
   say "mail sink on 127.0.0.1:$port (messages in $LOG_DIR/mail.log)"
 }
 
+start_finance_standin() {
+  local port="${FINANCE_STANDIN_PORT:-8090}"
+  if running finance-standin; then return; fi
+  FINANCE_STANDIN_CALLBACK_URL="${FINANCE_STANDIN_CALLBACK_URL:-http://127.0.0.1:${PORTS[payments]}/v1/finance/callbacks}" \
+    nohup "$VENV/bin/qsfund-finance-standin" >>"$LOG_DIR/finance-standin.log" 2>&1 &
+  echo $! >"$RUN_DIR/finance-standin.pid"
+  say "finance bureau stand-in on 127.0.0.1:$port (log $LOG_DIR/finance-standin.log)"
+}
+
 start() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   running applications || printf '%s' "${QSFUND_TEST_CLOCK_FILE:-}" >"$RUN_DIR/clock-file"
   start_mail_sink
+  start_finance_standin
   for service in "${SERVICES[@]}"; do
     if running "$service"; then say "$service already running"; continue; fi
     nohup "$VENV/bin/qsfund-$service" >>"$LOG_DIR/$service.log" 2>&1 &
@@ -79,7 +91,7 @@ start() {
 }
 
 stop() {
-  for service in "${SERVICES[@]}" mail-sink; do
+  for service in "${SERVICES[@]}" mail-sink finance-standin; do
     running "$service" || { rm -f "$RUN_DIR/$service.pid"; continue; }
     local pid; pid="$(cat "$RUN_DIR/$service.pid")"
     kill -TERM "$pid"

@@ -36,6 +36,9 @@ PUBLIC: frozenset[Endpoint] = frozenset(
         ("GET", "/v1/public/rounds/{round_id}/list"),
         ("GET", "/v1/public/rounds/{round_id}/list.html"),
         ("POST", "/v1/public/rounds/{round_id}/objections"),
+        # The finance bureau's outcome callbacks carry its signature instead of a token:
+        # the route refuses anything not signed under the bureau's secret.
+        ("POST", "/v1/finance/callbacks"),
     }
 )
 
@@ -65,6 +68,16 @@ MATRIX: dict[str, Rows] = {
     },
     # Scoring answers only probes: it takes its work from the topics.
     "scoring": {},
+    # The enterprise registers the account its award is paid into; the program office
+    # records milestones, revokes and records repayments; the auditor reads.
+    "payments": {
+        ("GET", "/v1/awards/{application_id}"): _roles(APPLICANT, PLATFORM, OFFICER, AUDITOR),
+        ("PUT", "/v1/awards/{application_id}/payee"): _roles(APPLICANT, PLATFORM),
+        ("POST", "/v1/awards/{application_id}/milestones"): _roles(OFFICER),
+        ("POST", "/v1/awards/{application_id}/revoke"): _roles(OFFICER),
+        ("POST", "/v1/awards/{application_id}/repayments"): _roles(OFFICER),
+        ("GET", "/v1/rounds/{round_id}/payments"): _roles(OFFICER, AUDITOR),
+    },
     "notifications": {
         # The officer answers "was the applicant told?"; the operator sees deliveries,
         # not what was said to whom about which application.

@@ -15,6 +15,8 @@ from services.applications.bootstrap import ApplicationsSettings
 from services.applications.bootstrap import build_app as applications_app
 from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as notifications_app
+from services.payments.bootstrap import PaymentsSettings
+from services.payments.bootstrap import build_app as payments_app
 from services.scoring.bootstrap import ScoringSettings
 from services.scoring.bootstrap import build_app as scoring_app
 from shared.auth import matrix
@@ -25,6 +27,7 @@ APPS: dict[str, Callable[[], FastAPI]] = {
     "applications": lambda: applications_app(ApplicationsSettings()),
     "scoring": lambda: scoring_app(ScoringSettings()),
     "notifications": lambda: notifications_app(NotificationsSettings()),
+    "payments": lambda: payments_app(PaymentsSettings()),
 }
 # FastAPI's own pages: the API's description, readable by anyone who may call it.
 DOCUMENTATION = {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}

@@ -8,10 +8,19 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from tests.support.apps import applications_app, notifications_app
+from tests.support.apps import applications_app, notifications_app, payments_app
 from tests.support.tokens import Tokens
 
-TAGS = {"rounds", "applications", "review", "publicity", "notifications", "webhooks"}
+TAGS = {
+    "rounds",
+    "applications",
+    "review",
+    "publicity",
+    "notifications",
+    "webhooks",
+    "payments",
+    "finance",
+}
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
     "applications": {
@@ -58,6 +67,15 @@ OPERATIONS = {
         ("POST", "/v1/webhooks/{webhook_id}/retire"): ("retireWebhookSecrets", "webhooks"),
         ("DELETE", "/v1/webhooks/{webhook_id}"): ("deleteWebhook", "webhooks"),
     },
+    "payments": {
+        ("GET", "/v1/awards/{application_id}"): ("getAward", "payments"),
+        ("PUT", "/v1/awards/{application_id}/payee"): ("registerPayee", "payments"),
+        ("POST", "/v1/awards/{application_id}/milestones"): ("reachMilestone", "payments"),
+        ("POST", "/v1/awards/{application_id}/revoke"): ("revokeAward", "payments"),
+        ("POST", "/v1/awards/{application_id}/repayments"): ("recordRepayment", "payments"),
+        ("GET", "/v1/rounds/{round_id}/payments"): ("getRoundPayments", "payments"),
+        ("POST", "/v1/finance/callbacks"): ("financeCallback", "finance"),
+    },
 }
 
 
@@ -69,10 +87,16 @@ def operations(app: FastAPI) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
-@pytest.fixture(params=["applications", "notifications"])
+BUILDERS = {
+    "applications": applications_app,
+    "notifications": notifications_app,
+    "payments": payments_app,
+}
+
+
+@pytest.fixture(params=sorted(BUILDERS))
 def api(request: pytest.FixtureRequest, tokens: Tokens) -> tuple[str, FastAPI]:
-    build = applications_app if request.param == "applications" else notifications_app
-    return request.param, build(tokens)
+    return request.param, BUILDERS[request.param](tokens)
 
 
 def test_every_operation_has_one_of_the_apis_tags_and_a_unique_readable_id(

@@ -11,7 +11,7 @@ from shared.contracts.payments import (
     PaymentInstructed,
 )
 
-from .award_state import LIVE, AwardState
+from .award_state import LIVE, AwardState, Instruction
 from .errors import InvalidInput, NotAllowedNow
 from .tranches import PlannedTranche
 
@@ -80,6 +80,12 @@ class Paying(AwardState):
         tranche = next(t for t in self.plan if t.number == failed.tranche)
         attempt = sum(i.tranche == failed.tranche for i in self.instructions.values()) + 1
         return self._record(self._instruction(tranche, payee, attempt, reissue_of=failed_id))
+
+    def awaiting_reissue(self) -> list[Instruction]:
+        """The failed instructions whose tranche nothing else pays or is paying: the
+        latest of each tranche, when it failed."""
+        latest = {i.tranche: i for i in self.instructions.values()}  # in instructed order
+        return [i for i in latest.values() if i.status == "failed"]
 
     def _instruction(
         self,
