@@ -17,6 +17,8 @@ from shared.contracts.documentation import PaymentsTopicEvent
 from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
+from shared.http.body import BodyLimit
+from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
@@ -138,6 +140,9 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     app.state.broker = broker
     app.state.service = service
     app.state.bureau_secrets = settings.payments_bureau_secrets
+    app.state.limits = Limits()
+    # An account or a callback is a few hundred bytes: anything near this is not one.
+    app.add_middleware(BodyLimit, max_bytes=16 * 1024)
     install_auth(app, SOURCE, build_verifier(settings))
     install_error_handlers(app)
     app.include_router(health_router())

@@ -27,6 +27,9 @@ class Stack:
     scoring: list[ServiceProcess]
     notifications: ServiceProcess
     databases: dict[str, str]
+    # What every process of the stack was started with: a module that adds a process
+    # (the payments service, the finance stand-in) starts it alike.
+    env: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,7 @@ async def stack_topics(infra: Infrastructure) -> Topics:
 async def database_urls(infra: Infrastructure) -> dict[str, str]:
     return {
         service: await fresh_database(infra.postgres_url, service)
-        for service in ("applications", "scoring", "notifications")
+        for service in ("applications", "scoring", "notifications", "payments")
     }
 
 
@@ -78,6 +81,7 @@ def stack(
         ],
         notifications=ServiceProcess.service("notifications", env, logs),
         databases=database_urls,
+        env=env,
     )
     processes = [running.applications, *running.scoring, running.notifications]
     try:
