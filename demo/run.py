@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from shared.policy import Policy, policy_version
 from shared.rules.allocation import Outcome
 from shared.rules.pricing import assess
@@ -15,11 +17,12 @@ from . import story
 from .api import Api
 from .budget import SHARE, choose_budget, expected, scored
 from .firms import credit_codes
+from .payments import Payments, payments
 from .plan import Entry, build
 from .publicity import Publicity, publicity
 from .story import say
 
-SEED, POLICY = 2026, "2026.2"
+SEED, POLICY = 2026, "2026.3"
 DECIDED = {"awarded", "not_awarded", "ineligible", "withdrawn"}
 
 
@@ -31,9 +34,18 @@ class Result:
     histories: dict[str, list[dict[str, Any]]]
     expected: dict[str, Outcome]  # the policy applied here, to compare with the system's
     publicity: Publicity
+    payments: Payments | None  # None when the round could not be made final
 
 
-async def run(api: Api, patience: float) -> Result:
+@dataclass(frozen=True)
+class Finance:
+    """The payments API and the finance bureau's stand-in the demo pays through."""
+
+    payments: Api
+    bureau: httpx.AsyncClient
+
+
+async def run(api: Api, finance: Finance, patience: float) -> Result:
     policy = policy_version(POLICY)
     plan = build(random.Random(SEED))
     claimed = sum(assess(e.claim, "", e.firm.industry, policy).claimed_amount_yuan for e in plan)
@@ -74,6 +86,11 @@ async def run(api: Api, patience: float) -> Result:
     await api.wait_for(round_["id"], DECIDED, len(entries), "decided", patience)
     say(f"closed the round; all {len(entries)} applications decided", start)
     shown = await publicity(api, round_["id"], entries, codes, patience)
+    paid = None
+    if shown.final:
+        paid = await payments(
+            api, finance.payments, finance.bureau, round_["id"], entries, codes, patience
+        )
     return Result(
         round=await api.call("GET", f"/v1/rounds/{round_['id']}"),
         entries=entries,
@@ -81,6 +98,7 @@ async def run(api: Api, patience: float) -> Result:
         histories=await api.histories(list(entries)),
         expected=_expected(entries, codes, budget, policy, set(shown.excluded)),
         publicity=shown,
+        payments=paid,
     )
 
 

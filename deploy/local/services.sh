@@ -65,6 +65,9 @@ start_finance_standin() {
   say "finance bureau stand-in on 127.0.0.1:$port (log $LOG_DIR/finance-standin.log)"
 }
 
+# The payments service calls the stand-in wherever it was put.
+export PAYMENTS_FINANCE_URL="${PAYMENTS_FINANCE_URL:-http://127.0.0.1:${FINANCE_STANDIN_PORT:-8090}}"
+
 start() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   running applications || printf '%s' "${QSFUND_TEST_CLOCK_FILE:-}" >"$RUN_DIR/clock-file"

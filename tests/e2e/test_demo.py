@@ -52,9 +52,13 @@ def local_stack(
     tokens: Tokens,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LocalStack]:
-    """The three services and the mail sink from services.sh, in a QSFUND_HOME of their own."""
+    """The four services, the mail sink and the finance stand-in from services.sh, in a
+    QSFUND_HOME of their own."""
     home = tmp_path_factory.mktemp("qsfund-home")
-    ports = {name: free_port() for name in ("applications", "scoring", "notifications")}
+    ports = {
+        name: free_port()
+        for name in ("applications", "scoring", "notifications", "payments", "finance_standin")
+    }
     env = {key: value for key, value in os.environ.items() if key != "QSFUND_TEST_CLOCK_FILE"} | {
         "QSFUND_HOME": str(home),
         "VENV": str(Path(sys.executable).parent.parent),
@@ -64,6 +68,10 @@ def local_stack(
         **tokens.env,
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
+    }
+    env |= {
+        "QSFUND_PAYMENTS_API": f"http://127.0.0.1:{ports['payments']}",
+        "QSFUND_FINANCE_STANDIN": f"http://127.0.0.1:{ports['finance_standin']}",
     }
     stack = LocalStack(f"http://127.0.0.1:{ports['applications']}", home, env)
     try:
@@ -114,6 +122,11 @@ async def test_the_demo_takes_a_round_through_objections_to_its_final_awards(
     assert re.search(r"gained\s+\+100,000\s+Jiefangbei Meimei .* enterprise_cap_reached", shown)
     assert "an objection now is refused: 409, field round_id, rule publicity_ended" in shown
     assert re.search(r"^check +all \d+ outcomes, and the revised list,", shown, re.MULTILINE)
+    # Then paid: one account closed and corrected, pilots in halves, one award recovered.
+    assert re.search(r"failed, account_closed; it registers a corrected account", shown)
+    assert "revoked for false materials" in shown
+    assert re.search(r"repaid [\d,]+ yuan: 0 still due, stage settled", shown)
+    assert "check         every award paid in full, once; the revoked one recovered" in shown
 
     round_id = round_of(shown)
     listed = published(local_stack, round_id)
