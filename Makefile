@@ -101,6 +101,8 @@ asyncapi: install
 	print(json.dumps(build_app(ApplicationsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi.json
 	$(BIN)/python -c "import json; from services.notifications.bootstrap import *; \
 	print(json.dumps(build_app(NotificationsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-notifications.json
+	$(BIN)/python -c "import json; from services.payments.bootstrap import *; \
+	print(json.dumps(build_app(PaymentsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-payments.json
 
 clean: down
 	rm -rf .qsfund

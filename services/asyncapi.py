@@ -1,22 +1,20 @@
-"""The AsyncAPI document of every topic the three services publish and consume."""
+"""The AsyncAPI document of every topic the four services publish and consume."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from services.applications.bootstrap import ApplicationsSettings
 from services.applications.bootstrap import build_app as build_applications
 from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as build_notifications
+from services.payments.bootstrap import PaymentsSettings
+from services.payments.bootstrap import build_app as build_payments
 from services.scoring.bootstrap import ScoringSettings
 from services.scoring.bootstrap import build_app as build_scoring
-from shared.contracts.documentation import PaymentsTopicEvent
-from shared.kafka import build_broker
-from shared.topics import Topics
 
 
 def asyncapi_document() -> dict[str, Any]:
@@ -30,7 +28,7 @@ def asyncapi_document() -> dict[str, Any]:
         build_applications(ApplicationsSettings(**defaults)).state.broker,
         build_scoring(ScoringSettings(**defaults)).state.broker,
         build_notifications(NotificationsSettings(**defaults)).state.broker,
-        _payments_broker(defaults),
+        build_payments(PaymentsSettings(**defaults)).state.broker,
     ]
     spec = AsyncAPI(
         *brokers,
@@ -44,15 +42,3 @@ def asyncapi_document() -> dict[str, Any]:
     document: dict[str, Any] = json.loads(spec.to_json())
     return document
 
-
-def _payments_broker(defaults: dict[str, Any]) -> KafkaBroker:
-    # The payments service is being built (issue 14); its topic's contract is published
-    # first, so that the service and its readers are built against one document.
-    broker = build_broker(defaults["kafka_bootstrap_servers"], client_id="payments")
-    broker.publisher(
-        Topics(defaults["qsfund_topic_namespace"]).payments,
-        schema=PaymentsTopicEvent,
-        description="Final awards instructed, paid, failed and reissued; revoked awards "
-        "and what is repaid of them.",
-    )
-    return broker

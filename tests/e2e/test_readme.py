@@ -22,6 +22,8 @@ NOT_RUN = {
     "$TOKEN": "a template: the reader's own token and body file",
     "make images": "images and Compose: `make compose-test` runs them (tests/compose)",
     "make helm": "the Helm chart: `make test` validates it offline (tests/deploy)",
+    "After the round is final": "needs a final award, days after publication: the demo and "
+    "tests/e2e/test_payments.py take awards through these steps",
 }
 
 

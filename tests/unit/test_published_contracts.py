@@ -30,3 +30,12 @@ def test_the_checked_in_notifications_openapi_document_is_current() -> None:
     current = build_app(NotificationsSettings()).openapi()
     checked_in = json.loads((CHECKED_IN.parent / "openapi-notifications.json").read_text())
     assert current == checked_in, "the HTTP API changed: regenerate with `make asyncapi`"
+
+
+def test_the_checked_in_payments_openapi_document_is_current() -> None:
+    """Enterprises register their accounts, and the bureau calls back, through this API."""
+    from services.payments.bootstrap import PaymentsSettings, build_app
+
+    current = build_app(PaymentsSettings()).openapi()
+    checked_in = json.loads((CHECKED_IN.parent / "openapi-payments.json").read_text())
+    assert current == checked_in, "the HTTP API changed: regenerate with `make asyncapi`"
