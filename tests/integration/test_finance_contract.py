@@ -9,7 +9,6 @@ import os
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
@@ -25,37 +24,17 @@ from services.payments.adapters.finance import (
     TryAgain,
 )
 from shared.clock import Clock, clock_from
-from shared.contracts.payments import PayeeAccount, PaymentInstructed
 from tests.support.finance import (
     TO_BUREAU,
     CallbackReceiver,
     StandInControl,
     answered,
+    instruction,
     standin_process,
 )
 
 PURPOSE = "质量品牌和标准化奖励资金 2026 第1期"
 SLOW_SECONDS = 3.0
-
-
-def instruction(suffix: str = "0000", amount_yuan: int = 150_000) -> PaymentInstructed:
-    application_id = str(uuid4())
-    return PaymentInstructed(
-        application_id=application_id,
-        instruction_id=f"{application_id}-t1-a1",
-        round_id="round-2026",
-        tranche=1,
-        tranches=2,
-        amount_yuan=amount_yuan,
-        final_award_yuan=300_000,
-        payee=PayeeAccount(
-            credit_code="91500112MA5U8X2K3Q",
-            account_name="重庆某某科技有限公司",
-            account_number=f"31006672601880001{suffix}",
-            bank_name="交通银行重庆渝北支行",
-            cnaps_code="301653000015",
-        ),
-    )
 
 
 def move_clock(clock_file: Path, seconds: int) -> None:

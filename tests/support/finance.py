@@ -13,16 +13,42 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx
 
 from shared.clock import Clock
+from shared.contracts.payments import PayeeAccount, PaymentInstructed
 from shared.signing import signature_problem
 from tests.support.processes import BIN, ServiceProcess, free_port
 
 # Test secrets, one per direction, as the contract has it (at least 32 characters).
 TO_BUREAU = "test-qsfund-to-bureau-secret-0123456789abcdef"
 FROM_BUREAU = "test-bureau-to-qsfund-secret-0123456789abcdef"
+
+
+def instruction(
+    suffix: str = "0000", amount_yuan: int = 150_000, application_id: str | None = None
+) -> PaymentInstructed:
+    """Tranche 1 of 2 of a 300,000 yuan award, to an account ending in `suffix`: the
+    stand-in's behaviour (docs/finance-contract.md, "The local stand-in")."""
+    application_id = application_id or str(uuid4())
+    return PaymentInstructed(
+        application_id=application_id,
+        instruction_id=f"{application_id}-t1-a1",
+        round_id="round-2026",
+        tranche=1,
+        tranches=2,
+        amount_yuan=amount_yuan,
+        final_award_yuan=300_000,
+        payee=PayeeAccount(
+            credit_code="91500112MA5U8X2K3Q",
+            account_name="重庆某某科技有限公司",
+            account_number=f"31006672601880001{suffix}",
+            bank_name="交通银行重庆渝北支行",
+            cnaps_code="301653000015",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -114,19 +140,18 @@ class StandInControl:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    async def release(self) -> dict[str, int]:
-        async with httpx.AsyncClient() as client:
-            response = await client.post(f"{self.url}/stand-in/release")
-        response.raise_for_status()
-        released: dict[str, int] = response.json()
-        return released
+    async def release(self) -> dict[str, Any]:
+        return await self._call("POST", "/stand-in/release")
 
     async def state(self) -> dict[str, Any]:
+        return await self._call("GET", "/stand-in/state")
+
+    async def _call(self, method: str, path: str) -> dict[str, Any]:
         async with httpx.AsyncClient() as client:
-            response = await client.get(f"{self.url}/stand-in/state")
+            response = await client.request(method, f"{self.url}{path}")
         response.raise_for_status()
-        state: dict[str, Any] = response.json()
-        return state
+        body: dict[str, Any] = response.json()
+        return body
 
     async def callbacks_when(
         self, done: Callable[[list[dict[str, Any]]], bool], within_seconds: float = 20

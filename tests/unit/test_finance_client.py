@@ -16,28 +16,13 @@ from services.payments.adapters.finance import (
     TryAgain,
     instruction_body,
 )
-from shared.contracts.payments import PayeeAccount, PaymentInstructed
 from shared.signing import signature_problem
+from tests.support.finance import instruction
 from tests.support.processes import free_port
 
 NOW = datetime(2027, 1, 6, 2, 15, tzinfo=UTC)
 SECRET = "qsfund-to-bureau-test-secret-0123456789"
-INSTRUCTION = PaymentInstructed(
-    application_id="6f1c2d9e",
-    instruction_id="6f1c2d9e-t1-a1",
-    round_id="round-1",
-    tranche=1,
-    tranches=2,
-    amount_yuan=150_000,
-    final_award_yuan=300_000,
-    payee=PayeeAccount(
-        credit_code="91500112MA5U8X2K3Q",
-        account_name="重庆某某科技有限公司",
-        account_number="310066726018800012345",
-        bank_name="交通银行重庆渝北支行",
-        cnaps_code="301653000015",
-    ),
-)
+INSTRUCTION = instruction(application_id="6f1c2d9e")
 
 
 async def answer_with(status: int, body: Any) -> tuple[Any, list[httpx.Request]]:
@@ -66,7 +51,7 @@ def test_the_body_is_the_contracts_in_canonical_json() -> None:
         "payee": INSTRUCTION.payee.model_dump(),
         "award": {
             "application_id": "6f1c2d9e",
-            "round_id": "round-1",
+            "round_id": "round-2026",
             "final_award_yuan": 300_000,
             "tranche": 1,
             "tranches": 2,
