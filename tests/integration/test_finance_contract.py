@@ -181,6 +181,7 @@ async def test_9905_calls_back_paid_once_more_an_hour_later_in_its_clock(
     await bureau.instruct(sent, PURPOSE)
     await control.release()
     await control.callbacks_when(answered(sent.instruction_id))
+    assert (await control.state())["late_pending"] == 1
     move_clock(clock_file, seconds=3601)  # both sides' clock: an hour and a second later
     await control.callbacks_when(answered(sent.instruction_id, count=2))
     first, late = (r.body for r in receiver.received)
@@ -231,6 +232,9 @@ async def test_a_cancel_before_arrival_keeps_the_instruction_out(
     assert await bureau.instruct(sent, PURPOSE) == CancelledThere()
     assert await bureau.status(sent.instruction_id) == CancelledThere()
     assert await control.release() == {"paid": 0, "failed": 0, "callbacks": 0}
+    not_an_id = await bureau.cancel("x" * 61)  # the contract's ids have at most 60
+    assert isinstance(not_an_id, OperatorNeeded)
+    assert "400" in not_an_id.detail
 
 
 async def test_a_cancel_stops_an_accepted_instruction_and_after_payment_says_paid(
