@@ -19,7 +19,8 @@ from shared.clock import Clock
 from shared.envelope import canonical_json
 from shared.signing import signature_problem
 
-from .bureau import Answer, Bureau, Received
+from .bodies import Answer, Received
+from .bureau import Bureau
 from .callbacks import Backoff, CallbackSender
 from .instruction import MAX_ID_LENGTH, InstructionBody
 from .settings import StandInSettings

@@ -3,7 +3,8 @@ payee's account number, and that ids are remembered forever and outcomes are fin
 
 from datetime import UTC, datetime, timedelta
 
-from standins.finance_bureau.bureau import Bureau, Received
+from standins.finance_bureau.bodies import Received
+from standins.finance_bureau.bureau import Bureau
 
 NOW = datetime(2027, 1, 6, 2, 15, tzinfo=UTC)
 
