@@ -41,4 +41,3 @@ def asyncapi_document() -> dict[str, Any]:
     ).to_specification()
     document: dict[str, Any] = json.loads(spec.to_json())
     return document
-

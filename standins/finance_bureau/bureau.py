@@ -6,50 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from .behaviours import MESSAGES, Behaviour, behaviour
-
-Status = Literal["accepted", "paid", "failed", "cancelled"]
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict[str, Any]
-    # Held back past the caller's read timeout before it is sent (the 9903 account).
-    slow: bool = False
-
-
-@dataclass(frozen=True)
-class Callback:
-    """One outcome to post to qsfund; its body is the contract's callback body."""
-
-    callback_id: str
-    instruction_id: str
-    body: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Received:
-    """An instruction as it arrived: its id, the digest of its body, what decides it."""
-
-    instruction_id: str
-    digest: str
-    amount_yuan: int
-    account_number: str
-
-
-@dataclass
-class Kept:
-    received: Received
-    behaviour: Behaviour
-    first_answer: Answer
-    status: Status
-    bureau_reference: str | None = None
-    bank_reference: str | None = None
-    paid_at: datetime | None = None
-    reason: str | None = None
+from .behaviours import behaviour
+from .bodies import Answer, Callback, Kept, Received, failure, state_body, utc_text
 
 
 @dataclass
@@ -71,7 +31,7 @@ class Bureau:
             return Answer(409, {"error": "cancelled"})
         chosen = behaviour(instruction.account_number)
         if chosen == "refuses":
-            answer = Answer(422, _failure("name_mismatch"))
+            answer = Answer(422, failure("name_mismatch"))
             self.kept[instruction.instruction_id] = Kept(
                 instruction, chosen, answer, "failed", reason="name_mismatch"
             )
@@ -97,7 +57,7 @@ class Bureau:
         known = self.kept.get(instruction_id)
         if known is None:
             return Answer(404, {"error": "not_found"})
-        return Answer(200, _state(known))
+        return Answer(200, state_body(known))
 
     def cancel(self, instruction_id: str) -> Answer:
         """POST .../cancel: 200 when nothing was paid, 409 with the outcome that came first."""
@@ -107,7 +67,7 @@ class Bureau:
         elif known.status == "accepted":
             known.status = "cancelled"
         elif known.status in ("paid", "failed"):
-            return Answer(409, _state(known))
+            return Answer(409, state_body(known))
         return Answer(200, {"instruction_id": instruction_id, "status": "cancelled"})
 
     def release(self, now: datetime) -> tuple[list[Kept], list[Callback]]:
@@ -117,7 +77,7 @@ class Bureau:
         for kept in settled:
             if kept.behaviour == "fails":
                 kept.status, kept.reason = "failed", "account_closed"
-                callbacks.append(self._callback(kept, now, _failure("account_closed")))
+                callbacks.append(self._callback(kept, now, failure("account_closed")))
                 continue
             kept.status, kept.paid_at = "paid", now.replace(microsecond=0)
             kept.bank_reference = self._next("CQTB", now)
@@ -152,33 +112,10 @@ class Bureau:
     def _callback(self, kept: Kept, at: datetime, outcome: dict[str, Any]) -> Callback:
         callback_id = self._next("c-", at, "-")
         body = {"callback_id": callback_id, "instruction_id": kept.received.instruction_id}
-        return Callback(callback_id, kept.received.instruction_id, body | outcome | {"at": _z(at)})
+        return Callback(
+            callback_id, kept.received.instruction_id, body | outcome | {"at": utc_text(at)}
+        )
 
     def _next(self, prefix: str, now: datetime, separator: str = "") -> str:
         self.sequence += 1
         return f"{prefix}{now:%Y%m%d}{separator}{self.sequence:06d}"
-
-
-def _failure(reason: str) -> dict[str, Any]:
-    return {"status": "failed", "reason": reason, "message": MESSAGES[reason]}
-
-
-def _state(kept: Kept) -> dict[str, Any]:
-    body: dict[str, Any] = {"instruction_id": kept.received.instruction_id, "status": kept.status}
-    if kept.status == "paid":
-        assert kept.paid_at is not None
-        body |= {
-            "amount_yuan": kept.received.amount_yuan,
-            "bank_reference": kept.bank_reference,
-            "paid_at": _z(kept.paid_at),
-        }
-    elif kept.status == "failed":
-        assert kept.reason is not None
-        body |= _failure(kept.reason)
-    if kept.bureau_reference is not None:
-        body["bureau_reference"] = kept.bureau_reference
-    return body
-
-
-def _z(at: datetime) -> str:
-    return at.replace(microsecond=0).isoformat().replace("+00:00", "Z")

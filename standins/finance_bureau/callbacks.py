@@ -16,7 +16,7 @@ from shared.clock import Clock
 from shared.envelope import canonical_json
 from shared.signing import signatures
 
-from .bureau import Callback
+from .bodies import Callback
 
 Fate = Literal["sending", "answered", "given_up"]
 

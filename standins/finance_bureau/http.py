@@ -19,9 +19,10 @@ from shared.clock import Clock
 from shared.envelope import canonical_json
 from shared.signing import signature_problem
 
-from .bureau import Answer, Bureau, Received
+from .bodies import Answer, Received
+from .bureau import Bureau
 from .callbacks import Backoff, CallbackSender
-from .instruction import InstructionBody
+from .instruction import MAX_ID_LENGTH, InstructionBody
 from .settings import StandInSettings
 
 
@@ -87,11 +88,15 @@ def build_app(settings: StandInSettings, clock: Clock) -> FastAPI:
 
     @app.get("/v1/payment-instructions/{instruction_id}")
     async def state(instruction_id: str, request: Request) -> JSONResponse:
-        return await unsigned(request) or reply(bureau.state(instruction_id))
+        if refused := await unsigned(request) or too_long(instruction_id):
+            return refused
+        return reply(bureau.state(instruction_id))
 
     @app.post("/v1/payment-instructions/{instruction_id}/cancel")
     async def cancel(instruction_id: str, request: Request) -> JSONResponse:
-        return await unsigned(request) or reply(bureau.cancel(instruction_id))
+        if refused := await unsigned(request) or too_long(instruction_id):
+            return refused
+        return reply(bureau.cancel(instruction_id))
 
     @app.post("/stand-in/release")
     async def release() -> dict[str, Any]:
@@ -110,6 +115,7 @@ def build_app(settings: StandInSettings, clock: Clock) -> FastAPI:
         """How many instructions are in each state, and every callback with its answers."""
         return {
             "instructions": bureau.counts(),
+            "late_pending": len(bureau.late),
             "callbacks": [delivery.view() for delivery in sender.deliveries],
         }
 
@@ -125,6 +131,12 @@ def received(body: InstructionBody) -> Received:
 def invalid(error: ValidationError) -> JSONResponse:
     first = error.errors()[0]
     return refusal(".".join(str(part) for part in first["loc"]) or "body", first["msg"])
+
+
+def too_long(instruction_id: str) -> JSONResponse | None:
+    if len(instruction_id) <= MAX_ID_LENGTH:
+        return None
+    return refusal("instruction_id", f"an instruction id has at most {MAX_ID_LENGTH} characters")
 
 
 def refusal(field: str, message: str) -> JSONResponse:

@@ -9,6 +9,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+MAX_ID_LENGTH = 60
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -37,13 +39,13 @@ class Award(Strict):
 
 
 class InstructionBody(Strict):
-    instruction_id: str = Field(min_length=1, max_length=60)
+    instruction_id: str = Field(min_length=1, max_length=MAX_ID_LENGTH)
     # Whole yuan: a float or a string is refused, never rounded.
     amount_yuan: Annotated[StrictInt, Field(ge=1, le=10**12)]
     currency: Literal["CNY"]
     payee: Payee
     award: Award
-    reissue_of: str | None = Field(max_length=60)
+    reissue_of: str | None = Field(max_length=MAX_ID_LENGTH)
     purpose: str = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
