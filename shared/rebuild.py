@@ -122,11 +122,11 @@ def run_rebuild(
     settings: KafkaSettings,
     schema: str = "rebuilt",
 ) -> int:
-    """The operator's command: rebuild from both event topics, print both fingerprints,
+    """The operator's command: rebuild from the event topics, print both fingerprints,
     exit 0 when they agree."""
 
     async def go() -> int:
-        topics = [settings.topics.applications, settings.topics.scoring]
+        topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
         records = await read_values(settings.kafka_bootstrap_servers, topics)
         applied = await rebuild(database_url, schema, projection, records)
         live = await fingerprints(database_url, "public", projection)
