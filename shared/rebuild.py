@@ -122,7 +122,7 @@ def run_rebuild(
     settings: KafkaSettings,
     schema: str = "rebuilt",
 ) -> int:
-    """The operator's command: rebuild from both event topics, print both fingerprints,
+    """The operator's command: rebuild from the event topics, print both fingerprints,
     exit 0 when they agree."""
 
     async def go() -> int:

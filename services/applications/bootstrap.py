@@ -33,6 +33,7 @@ from .adapters.projections import project_many
 from .adapters.tables import (
     application,
     application_history,
+    award_revocation,
     backbone,
     funding_round,
     idempotency_key,
@@ -104,6 +105,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     subscribe(
         broker,
         topics.scoring,
+        topics.payments,
         service=SOURCE,
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
@@ -116,7 +118,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
         description="Scores and allocation outcomes, folded into each application's status; "
-        "each allocation of a round publishes its list.",
+        "each allocation of a round publishes its list. Of payments, the awards revoked: "
+        "intake refuses an enterprise they bar from the program.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
     broker.publisher(
@@ -153,7 +156,14 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(funding_round, application, application_history, published_list, objection),
+    tables=(
+        funding_round,
+        application,
+        application_history,
+        published_list,
+        objection,
+        award_revocation,
+    ),
     project=project_many,
     not_from_the_log={},
 )

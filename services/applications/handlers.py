@@ -19,6 +19,7 @@ from shared.eventstore import Cause, EventStore, StreamHead
 from .adapters.idempotency import KeyClaim, claim
 from .adapters.leads import claims_to_lead_alike
 from .adapters.projections import project
+from .adapters.revocations import revocations_of
 from .adapters.tables import application, funding_round
 from .commands import (
     AmendApplication,
@@ -29,6 +30,8 @@ from .commands import (
 )
 from .domain import application as intake
 from .domain.errors import NotFound
+from .domain.filing import Filing
+from .domain.intake_rules import refuse_barred
 from .domain.lead import LeadReview, rivals
 from .domain.rounds import FundingRound, open_round
 from .scope import check_filing, submitted_via, visible_to
@@ -67,8 +70,10 @@ class ApplicationsService:
         async with self._begin(key, application_id) as session:
             # Shares the round's row lock with other submissions, excludes a closing.
             round_ = await load_round(session, command.round_id, lock="share")
-            round_.refuse_submission_at(self.clock())
+            now = self.clock()
+            round_.refuse_submission_at(now)
             submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
+            await self._refuse_barred(session, command.filing, now)
             await self.save(session, StreamHead(), [submitted], cause)
         return application_id
 
@@ -80,8 +85,10 @@ class ApplicationsService:
             stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             round_ = await load_round(session, current.round_id, lock="share")
-            round_.refuse_submission_at(self.clock())
+            now = self.clock()
+            round_.refuse_submission_at(now)
             amended = current.amend(command.filing, round_)
+            await self._refuse_barred(session, command.filing, now)
             await self.save(session, head_of(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
@@ -128,6 +135,10 @@ class ApplicationsService:
             if key is not None:
                 await claim(session, key, {"id": answer_id}, self.clock())
             yield session
+
+    async def _refuse_barred(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
+        code = filing.enterprise.credit_code
+        refuse_barred(code, await revocations_of(session, code), now)
 
     async def _versions_in(self, session: AsyncSession, round_id: str) -> dict[str, int]:
         event = self.store.table

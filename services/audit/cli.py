@@ -45,7 +45,7 @@ def emit_json(value: Any) -> None:
 
 
 def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
-    topics = [settings.topics.applications, settings.topics.scoring]
+    topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
     # Processes are forked before and after the bar, never while its thread runs.
     read = start_verify(
         settings.kafka_bootstrap_servers, topics, args.round, args.workers, args.published

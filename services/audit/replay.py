@@ -53,7 +53,7 @@ def start_verify(
         )
         with paused_collector():
             result = verifier.finish()
-            found = verifier.look_up(lookups_of([result.round_streams], kept))
+            found = verifier.look_up(lookups_of([result.round_streams], kept, result.revocations))
 
         def merged() -> Verdict:
             with paused_collector():

@@ -68,7 +68,8 @@ def start_shards(
                 answers = _gather(connections, counters, progress)
             several = ids_in_several([ids for _, ids in answers])
             results = [result for result, _ in answers]
-            wanted = lookups_of([result.round_streams for result in results], kept)
+            revocations = [r for result in results for r in result.revocations]
+            wanted = lookups_of([result.round_streams for result in results], kept, revocations)
             for connection in connections:
                 connection.send((several, wanted))
             shared, found = [], Answers()

@@ -19,18 +19,19 @@ Tamper = Callable[[str, Records], Records]
 
 
 async def copy_history(bootstrap: str, source: Topics, tamper: Tamper) -> Topics:
-    """Every record of `source`'s event topics, same partition, same order, in a new
-    namespace, after `tamper(topic_suffix, records)` had its way with them."""
+    """Every record of `source`'s event topics (applications, scoring, payments), same
+    partition, same order, in a new namespace, after `tamper(topic_suffix, records)` had
+    its way with them."""
     target = Topics(f"x{uuid4().hex[:10]}")
     await ensure_topics(bootstrap, target.all(), partitions=4)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
-        for suffix, topic in (("applications", source.applications), ("scoring", source.scoring)):
+        for suffix in ("applications", "scoring", "payments"):
+            topic, destination = getattr(source, suffix), getattr(target, suffix)
             got = [record async for batch in read_log(bootstrap, [topic]) for record in batch]
             got.sort(key=lambda r: (r.partition, r.offset))
             records = tamper(suffix, [(r.partition, r.key, r.value) for r in got])
-            destination = target.applications if suffix == "applications" else target.scoring
             for partition, key, value in records:
                 await producer.send(destination, value=value, key=key, partition=partition)
         await producer.flush()

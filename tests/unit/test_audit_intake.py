@@ -10,9 +10,8 @@ import orjson
 
 from services.audit.domain.intake import IntakeFacts, check_intake, intake_facts
 from services.audit.domain.records import Coordinates
+from tests.support.audit_log import EVERY, history_log, named, resealed, verify
 from tests.support.publicity_history import publicity_history
-from tests.unit.test_audit_publicity import EVERY, history_log, named, verify
-from tests.unit.test_audit_publicity import _resealed as resealed
 
 AT = Coordinates("qsfund.scoring.events", 0, 7)
 LEAD = {

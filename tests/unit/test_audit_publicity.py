@@ -5,12 +5,8 @@ published."""
 
 from __future__ import annotations
 
-import hashlib
-import zlib
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from itertools import count
 from typing import Any
 
 import msgspec
@@ -18,17 +14,10 @@ import orjson
 import pytest
 
 from services.audit.domain.kept import KeptList
-from services.audit.domain.lookups import lookups_of
-from services.audit.domain.records import Coordinates
-from services.audit.domain.verify import Verdict, Verifier, ids_in_several, merge
-from services.audit.shards import from_wire, to_wire
 from shared.contracts.values import ChainHead
-from shared.envelope import canonical_json
 from shared.hashchain import history_digest
+from tests.support.audit_log import EVERY, Log, event_in, history_log, named, resealed, verify
 from tests.support.publicity_history import Made, publicity_history
-
-PARTITIONS = 4
-Log = list[tuple[Coordinates, bytes]]
 
 
 @pytest.fixture(scope="module")
@@ -41,62 +30,10 @@ def log(made: Made) -> Log:
     return history_log(made)
 
 
-def history_log(made: Made) -> Log:
-    """The records as a topic's partitions would hold them, keyed as the services key."""
-    offsets: dict[tuple[str, int], count[int]] = defaultdict(count)
-    records = []
-    for suffix, key, value in made.records:
-        partition = zlib.crc32(key) % PARTITIONS
-        records.append((Coordinates(suffix, partition, next(offsets[suffix, partition])), value))
-    return records
-
-
-def verify(log: Log, shards: list[list[int]], kept: KeptList | None = None) -> Verdict:
-    """As `qsfund-audit verify` runs it with its worker processes, in one process."""
-    verifiers = []
-    for partitions in shards:
-        verifier = Verifier()
-        for at, value in log:
-            if at.partition in partitions:
-                verifier.observe(value, at)
-        verifiers.append(verifier)
-    results = [from_wire(to_wire(v.finish())) for v in verifiers]
-    several = ids_in_several([v.ids() for v in verifiers])
-    wanted = lookups_of([r.round_streams for r in results], kept)
-    answers = verifiers[0].look_up(wanted)
-    for verifier in verifiers[1:]:
-        answers.update(verifier.look_up(wanted))
-    shared = [e for v in verifiers for e in v.events_named(several)]
-    return merge(results, shared, answers=answers, kept=kept)
-
-
-EVERY = [list(range(PARTITIONS))]
-
-
-def named(verdict: Verdict) -> set[tuple[str | None, str]]:
-    return {(f.event_id, f.check) for f in verdict.findings}
-
-
 def test_the_round_through_publicity_verifies_in_one_reader_and_in_shards(log: Log) -> None:
     whole = verify(log, EVERY)
     assert whole.findings == []
     assert verify(log, [[0, 2], [1, 3]]) == whole
-
-
-def _event(log: Log, event_id: str) -> tuple[int, dict[str, Any]]:
-    return next(
-        (i, orjson.loads(v))
-        for i, (_, v) in enumerate(log)
-        if orjson.loads(v)["event_id"] == event_id
-    )
-
-
-def _resealed(log: Log, index: int, event: dict[str, Any]) -> Log:
-    """The event changed and sealed again (its successors' links then fail, and are
-    named as such: what matters here is that the change itself is named too)."""
-    content = {k: v for k, v in event.items() if k != "hash"}
-    event = {**event, "hash": hashlib.sha256(canonical_json(content)).hexdigest()}
-    return [*log[:index], (log[index][0], canonical_json(event)), *log[index + 1 :]]
 
 
 Change = Callable[[dict[str, Any], Made], dict[str, Any]]
@@ -147,17 +84,17 @@ def _c(made: Made) -> str:
         (lambda m: "revised", payload(allocation=1), "published list"),
     ],
 )
-def test_each_change_is_named_at_its_event(
+def test_each_change_is_named_at_itsevent_in(
     log: Log, made: Made, which: Callable[[Made], str], change: Change, check: str
 ) -> None:
     event_id = made.ids[which(made)]
-    index, event = _event(log, event_id)
-    verdict = verify(_resealed(log, index, change(event, made)), EVERY)
+    index, event = event_in(log, event_id)
+    verdict = verify(resealed(log, index, change(event, made)), EVERY)
     assert (event_id, check) in named(verdict), verdict.findings
 
 
 def _kept(log: Log, made: Made) -> dict[str, Any]:
-    _, revised = _event(log, made.ids["revised"])
+    _, revised = event_in(log, made.ids["revised"])
     return dict(revised["payload"])
 
 
@@ -176,7 +113,7 @@ def test_the_kept_list_holds_the_log_to_what_was_published(log: Log, made: Made)
         and orjson.loads(v)["source"] == head.source
         and orjson.loads(v)["aggregate_version"] == head.version
     )
-    rewritten = _resealed(log, index, {**event, "actor": {"id": "someone else"}})
+    rewritten = resealed(log, index, {**event, "actor": {"id": "someone else"}})
     verdict = verify(rewritten, [[0, 2], [1, 3]], kept)
     assert (event["event_id"], "kept list") in named(verdict)
 
@@ -196,6 +133,6 @@ def test_a_kept_list_that_is_not_the_logs_is_named_at_the_logs_list(log: Log, ma
 
 
 def test_made_final_the_moment_the_period_ends_holds(log: Log, made: Made) -> None:
-    index, event = _event(log, made.ids["final"])
-    on_time = _resealed(log, index, {**event, "occurred_at": made.ids["ends_at"]})
+    index, event = event_in(log, made.ids["final"])
+    on_time = resealed(log, index, {**event, "occurred_at": made.ids["ends_at"]})
     assert verify(on_time, EVERY).findings == []

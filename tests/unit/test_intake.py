@@ -7,7 +7,9 @@ import pytest
 
 from services.applications.domain.application import Application, Filing, submit
 from services.applications.domain.errors import InvalidInput, NotAllowedNow
+from services.applications.domain.intake_rules import refuse_barred
 from services.applications.domain.rounds import FundingRound
+from shared.contracts.payments import AwardRevoked
 from shared.contracts.values import (
     Contact,
     Enterprise,
@@ -198,3 +200,25 @@ def test_withdrawal_is_refused_once_decided() -> None:
     assert applied().withdraw("merged", decided=False).reason == "merged"
     with pytest.raises(NotAllowedNow):
         applied().withdraw("too late", decided=True)
+
+
+def test_an_enterprise_barred_for_false_materials_is_refused_naming_the_bar() -> None:
+    revoked_at = datetime(2026, 3, 1, 2, tzinfo=UTC)
+    code = "91110108551385082Q"
+    revocation = AwardRevoked(
+        application_id="a-2025",
+        credit_code=code,
+        reason="false_materials",
+        document_reference="渝质撤[2026]1号",
+        revoked_at=revoked_at,
+        paid_yuan=300_000,
+        cancelling=[],
+    )
+    with pytest.raises(InvalidInput) as refused:
+        refuse_barred(code, [revocation], revoked_at + timedelta(days=365))
+    assert (refused.value.field, refused.value.rule) == ("enterprise.credit_code", "not_barred")
+    assert "a-2025" in refused.value.message
+    assert "2029-03-01 inclusive" in refused.value.message
+    refuse_barred("91110000600037341L", [revocation], revoked_at)  # another enterprise
+    refuse_barred(code, [revocation.model_copy(update={"reason": "duplicate_funding"})], revoked_at)
+    refuse_barred(code, [revocation], datetime(2029, 3, 1, 16, tzinfo=UTC))  # the bar is over

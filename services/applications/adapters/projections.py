@@ -13,6 +13,7 @@ from shared.contracts import Contract
 from shared.contracts.applications import (
     ApplicationSubmitted,
 )
+from shared.contracts.payments import AwardRevoked
 from shared.contracts.publicity import (
     ObjectionDecided,
     ObjectionLodged,
@@ -21,6 +22,7 @@ from shared.envelope import Envelope
 from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
+from .revocations import record_revocations
 from .round_projection import project_round_event
 from .tables import application, application_history, objection
 
@@ -67,14 +69,15 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
 
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """Apply events in order: each run of application events folded in a few statements
-    (their history, new rows, one read, one UPDATE of every row touched)."""
-    for about_rounds, grouped in groupby(
-        events, key=lambda pair: pair[1].aggregate_type == "round"
-    ):
+    (their history, new rows, one read, one UPDATE of every row touched). Of the payments
+    service's events (about an award) only revocations matter here: they bar enterprises."""
+    for about, grouped in groupby(events, key=lambda pair: pair[1].aggregate_type):
         run = list(grouped)
-        if about_rounds:
+        if about == "round":
             for envelope, event in run:
                 await project_round_event(session, envelope, event)
+        elif about == "award":
+            await record_revocations(session, [e for _, e in run if isinstance(e, AwardRevoked)])
         else:
             await _fold_applications(session, run)
 

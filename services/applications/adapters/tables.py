@@ -149,3 +149,17 @@ application_history = Table(
 # A client's Idempotency-Key and the answer its first request got, written in the same
 # transaction as that request's events.
 idempotency_key = idempotency_table(metadata)
+
+# Awards revoked (the payments service's AwardRevoked), by the enterprise awarded: what
+# intake reads to refuse an enterprise barred from the program (shared/program_bar.py).
+award_revocation = Table(
+    "award_revocation",
+    metadata,
+    Column("application_id", String(64), primary_key=True),
+    Column("credit_code", String(18), nullable=False, index=True),
+    Column("reason", String(40), nullable=False),
+    Column("document_reference", String(200), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=False),
+    Column("paid_yuan", BigInteger, nullable=False),
+    Column("cancelling", JSONB, nullable=False),
+)

@@ -1,10 +1,14 @@
-"""What makes a filing acceptable: the credit code, the evidence, the round's period."""
+"""What makes a filing acceptable: the credit code, the evidence, the round's period, and
+an enterprise not barred from the program."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 
+from shared.contracts.payments import AwardRevoked
 from shared.contracts.values import Claim
+from shared.program_bar import barred
 
 from .credit_code import credit_code_problem
 from .errors import InvalidInput
@@ -24,6 +28,14 @@ def check_claim(filing: Filing, round_: FundingRound) -> None:
     if not filing.evidence:
         raise InvalidInput("evidence", "required", "attach at least one evidence document")
     _check_period(filing.claim, round_)
+
+
+def refuse_barred(credit_code: str, revocations: Iterable[AwardRevoked], at: datetime) -> None:
+    """An enterprise whose award was revoked for false materials files nothing, first or
+    as an amendment, until its bar ends (`at`: the filing's time)."""
+    bar = barred(credit_code, revocations, at)
+    if bar is not None:
+        raise InvalidInput("enterprise.credit_code", "not_barred", bar.reason())
 
 
 def _check_period(claim: Claim, round_: FundingRound) -> None:

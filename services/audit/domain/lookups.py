@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .bar import Revocation, Submission, barring
 from .kept import KeptList
 from .records import Coordinates, LoggedEvent
 
@@ -36,27 +37,32 @@ class Listing(NamedTuple):
 class Lookups:
     heads: set[HeadKey] = field(default_factory=set)
     filings: set[str] = field(default_factory=set)
+    barred: set[str] = field(default_factory=set)  # credit codes a revocation bars
 
     def __bool__(self) -> bool:
-        return bool(self.heads or self.filings)
+        return bool(self.heads or self.filings or self.barred)
 
 
 @dataclass
 class Answers:
     heads: dict[HeadKey, Found] = field(default_factory=dict)
     filings: dict[str, Listing] = field(default_factory=dict)
+    submissions: list[Submission] = field(default_factory=list)  # by barred credit codes
 
     def update(self, other: Answers) -> None:
         self.heads.update(other.heads)
         self.filings.update(other.filings)
+        self.submissions += other.submissions
 
 
 def lookups_of(
-    streams: Iterable[Mapping[str, list[LoggedEvent]]], kept: KeptList | None = None
+    streams: Iterable[Mapping[str, list[LoggedEvent]]],
+    kept: KeptList | None = None,
+    revocations: Iterable[Revocation] = (),
 ) -> Lookups:
     """What the lists in the rounds' streams (and a kept list) name: their heads, and the
-    applications they show."""
-    wanted = Lookups()
+    applications they show; and the enterprises the revocations bar."""
+    wanted = Lookups(barred=set(barring(revocations)))
     for event in (e for each in streams for events in each.values() for e in events):
         if event.event_type in LISTS:
             payload = event.payload

@@ -21,6 +21,7 @@ from shared.hashchain import ChainChecker
 
 from . import payloads, publicity_facts
 from .application import AMENDED, SCORED, SUBMITTED, Application, Scored, Step
+from .bar import Revocation, Submission, check_bar
 from .causality import check_application, check_causes
 from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding
@@ -29,8 +30,10 @@ from .intake import IntakeFacts, check_intake, intake_facts
 from .kept import KeptList, check_kept
 from .limits import check_limits
 from .lookups import Answers, Found, Listing, Lookups, lookups_of
+from .payment_ledger import replay_ledger
+from .payments import Award, check_payments
 from .publicity import check_publicity
-from .publicity_facts import Noted, publicity_of
+from .publicity_facts import FINAL, Final, Noted, publicity_of
 from .records import (
     Coordinates,
     Heading,
@@ -56,6 +59,7 @@ class ShardResult(msgspec.Struct, array_like=True, gc=False):
     findings: list[Finding]
     applications: list[ApplicationFacts]
     round_streams: dict[str, list[LoggedEvent]]
+    revocations: list[Revocation] = []  # every AwardRevoked read: the bar's, checked in merge
 
 
 @dataclass
@@ -84,6 +88,9 @@ class Verifier:
     chains: ChainChecker = field(default_factory=ChainChecker)
     applications: dict[str, Application] = field(default_factory=dict)
     rounds: dict[str, list[LoggedEvent]] = field(default_factory=dict)
+    # The payments service's streams, one per final award (by application id): few, and
+    # decoded whole, for the payment checks and the ledger's replay.
+    awards: dict[str, list[LoggedEvent]] = field(default_factory=dict)
     reviews: dict[str, tuple[str, object, int, object]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     events_read: int = 0
@@ -124,6 +131,12 @@ class Verifier:
             return  # the same event again: its first reading stands
         if on_round:  # a few hundred in a million: decoded whole
             self.rounds.setdefault(aggregate_id, []).append(parse(raw, at))
+            return
+        if event.aggregate_type == "award":
+            try:
+                self.awards.setdefault(aggregate_id, []).append(parse(raw, at))
+            except Unreadable as error:
+                self.findings.append(Finding("readable", str(error), at, event_id, aggregate_id))
             return
         application = self.applications.get(aggregate_id)
         if application is None:
@@ -218,7 +231,43 @@ class Verifier:
             findings.append(finding)
         for stream in self.rounds.values():
             stream.sort(key=lambda e: e.aggregate_version)
-        return ShardResult(self.events_read, findings, facts, self.rounds)
+        revocations = []
+        for application_id, stream in self.awards.items():
+            stream.sort(key=lambda e: e.aggregate_version)
+            award = self._award(application_id)
+            findings += check_payments(award, stream)
+            findings += replay_ledger(award, stream)
+            revocations += [
+                Revocation(e.event_id, e.at, e.payload)
+                for e in stream
+                if e.event_type == "AwardRevoked"
+            ]
+        return ShardResult(self.events_read, findings, facts, self.rounds, revocations)
+
+    def _award(self, application_id: str) -> Award:
+        """What an award's payments are held to, from its application's streams (after
+        `settle_order`): its latest filing and its final award."""
+        application = self.applications.get(application_id)
+        if application is None or application.submitted is None:
+            return Award(application_id, None, None, None, None, None)
+        filing = application.filings[-1][1]
+        claim = filing.claim if isinstance(filing.claim, dict) else {}
+        final = next(
+            (
+                Final(n.event_id, n.at, n.occurred_at, n.payload.amount_yuan, n.causation_id)
+                for n in application.later or ()
+                if n.event_type == FINAL
+            ),
+            None,
+        )
+        return Award(
+            application_id,
+            application.round_id,
+            filing.enterprise.credit_code,
+            claim.get("category"),
+            application.submitted.policy_version,
+            final,
+        )
 
     def _intake(self, application: Application) -> IntakeFacts | None:
         """What the intake rules check of its last score, priced from the filing its
@@ -273,6 +322,7 @@ class Verifier:
         """What this shard read of the streams and filings a published list names (after
         `finish`): the parent puts every shard's answers together."""
         answers = Answers()
+        answers.submissions = self._submissions_by(wanted.barred)
         for key in wanted.heads:
             source, aggregate_id, version = key
             found = self._event_at(source, aggregate_id, version)
@@ -288,6 +338,27 @@ class Verifier:
                     self._as_decided(application, filing.claim),
                 )
         return answers
+
+    def _submissions_by(self, credit_codes: set[str]) -> list[Submission]:
+        if not credit_codes:
+            return []
+        found = []
+        for application in self.applications.values():
+            filing = application.submitted
+            if filing is None or filing.enterprise.credit_code not in credit_codes:
+                continue
+            step = next(s for s in application.own if s.event_type == SUBMITTED)
+            found.append(
+                Submission(
+                    application.id,
+                    application.round_id,
+                    filing.enterprise.credit_code,
+                    application.submitted_at or 0,
+                    step.at,
+                    step.event_id,
+                )
+            )
+        return found
 
     def _as_decided(self, application: Application, claim: Any) -> Any:
         """The claim as its last score priced it: a second lead the reviewer decided to
@@ -314,7 +385,7 @@ class Verifier:
     def verify(self, round_id: str | None = None, kept: KeptList | None = None) -> Verdict:
         """Every check, when this verifier has read every partition."""
         result = self.finish()
-        answers = self.look_up(lookups_of([result.round_streams], kept))
+        answers = self.look_up(lookups_of([result.round_streams], kept, result.revocations))
         return merge([result], round_id=round_id, answers=answers, kept=kept)
 
 
@@ -363,6 +434,9 @@ def merge(
     findings += check_limits(rounds, facts)
     findings += check_intake(rounds, (a.intake for a in facts.values() if a.intake))
     findings += check_publicity(rounds, answers)
+    findings += check_bar(
+        (r for result in results for r in result.revocations), answers.submissions
+    )
     if kept is not None:
         lists = {(r.id, e.payload.get("revision")): e for r in rounds.values() for e in r.lists}
         findings += check_kept(kept, lists, answers.heads)
