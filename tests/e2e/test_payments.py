@@ -20,14 +20,17 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.envelope import Envelope
+from shared.log_reader import read_values
 from shared.topics import Topics
 from tests.e2e.conftest import Stack, wait_for_status
 from tests.e2e.test_audit import audit, report
 from tests.e2e.test_rebuild import rebuild
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import consumed_to_end
 from tests.support.processes import BIN, ServiceProcess, free_port
-from tests.support.program import CLAIMS, Program
+from tests.support.program import CLAIMS, Program, application
 from tests.support.publicity import PERIOD_ENDS, MovableClock, at_monday, published_list, standard
 from tests.support.tokens import Tokens
 
@@ -100,6 +103,7 @@ class Round:
     ids: dict[str, str]  # A, B, C, D
     codes: dict[str, str]
     program: Program
+    next_round_id: str  # open for filings while the first round is paid
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +148,12 @@ async def final_round(
                 break
             await asyncio.sleep(0.25)
         assert finalised.status_code == 202, finalised.text
-        yield Round(round_id, ids, codes, program)
+        next_round_id = await program.open_round(
+            budget=1_000_000,
+            opens_at=(clock.now() - timedelta(hours=1)).isoformat(),
+            closes_at=(clock.now() + timedelta(days=30)).isoformat(),
+        )
+        yield Round(round_id, ids, codes, program, next_round_id)
 
 
 async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float = 60) -> Any:
@@ -317,8 +326,12 @@ async def test_final_awards_are_paid_through_failures_tranches_and_repeated_call
     assert summary.json()["paid_yuan"] == summary.json()["final_award_yuan"] == 920_000
 
 
-async def test_a_revoked_award_is_due_back_until_repaid(
-    final_round: Round, clients: Clients, tokens: Tokens
+async def test_a_revoked_award_is_due_back_until_repaid_and_bars_its_enterprise(
+    final_round: Round,
+    clients: Clients,
+    tokens: Tokens,
+    infra: Infrastructure,
+    stack_topics: Topics,
 ) -> None:
     ids, officer = final_round.ids, tokens.headers("program_officer")
     d = await clients.award_when(ids["D"], lambda v: v["stage"] == "paid", "D paid")
@@ -354,6 +367,23 @@ async def test_a_revoked_award_is_due_back_until_repaid(
     d = repaid.json()
     assert (d["stage"], d["due_back_yuan"], d["repaid_yuan"]) == ("settled", 0, 20_000)
 
+    # Revoked for false materials: the enterprise is barred from the program at intake,
+    # as soon as the applications service has read the revocation.
+    await until(lambda: _logged(infra, stack_topics, "AwardRevoked", ids["D"]), "revocation")
+    await consumed_to_end(
+        infra.kafka_bootstrap, stack_topics.group("applications"), stack_topics.payments
+    )
+    program, code = final_round.program, final_round.codes["D"]
+    filed = await program.api.post(
+        "/v1/applications",
+        json=application(final_round.next_round_id, code, CLAIMS["quality_award"]),
+        headers=tokens.applicant(code),
+    )
+    assert filed.status_code == 422, filed.text
+    [problem] = filed.json()["errors"]
+    assert (problem["field"], problem["rule"]) == ("enterprise.credit_code", "not_barred")
+    assert "revoked for false materials" in problem["message"]
+
 
 async def test_the_auditor_verifies_the_money_and_the_projection_rebuilds(
     final_round: Round,
@@ -380,6 +410,15 @@ async def test_the_auditor_verifies_the_money_and_the_projection_rebuilds(
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert "award" in rebuilt.stdout
     assert "DIFFERENT" not in rebuilt.stdout
+
+
+async def _logged(infra: Infrastructure, topics: Topics, event_type: str, key: str) -> bool:
+    """Whether the payments topic holds an event of this type about this award."""
+    records = await read_values(infra.kafka_bootstrap, [topics.payments])
+    return any(
+        (envelope := Envelope.decode(raw)).event_type == event_type and envelope.aggregate_id == key
+        for raw in records
+    )
 
 
 async def _answered(clients: Clients, instruction_id: str, count: int) -> list[dict[str, Any]]:
