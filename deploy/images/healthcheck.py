@@ -1,27 +1,33 @@
 #!/usr/bin/python3
 """The image's HEALTHCHECK: GET /health of the service this container runs.
 
-The service is the container's command (qsfund-<name>); its port is <NAME>_PORT, else the
-service's default, else QSFUND_HEALTH_PORT. A one-shot command (migrate, topics) is healthy.
+The service is the container's command (qsfund-<name>); its port is the variable it reads
+(<NAME>_PORT, FINANCE_STANDIN_PORT for the stand-in), else its default, else
+QSFUND_HEALTH_PORT. A one-shot command (migrate, topics) is healthy.
 """
 
 import os
 import sys
 import urllib.request
 
-DEFAULT_PORTS = {"applications": 8000, "scoring": 8001, "notifications": 8002}
+# service -> (the variable its port comes from, its default port)
+PORTS = {
+    "applications": ("APPLICATIONS_PORT", 8000),
+    "scoring": ("SCORING_PORT", 8001),
+    "notifications": ("NOTIFICATIONS_PORT", 8002),
+    "payments": ("PAYMENTS_PORT", 8003),
+    "finance-standin": ("FINANCE_STANDIN_PORT", 8090),
+}
 
 
 def main() -> int:
     with open("/proc/1/cmdline", "rb") as cmdline:
         words = [os.path.basename(w.decode()) for w in cmdline.read().split(b"\0") if w]
     service = next((w[len("qsfund-") :] for w in words if w.startswith("qsfund-")), "")
-    if service not in DEFAULT_PORTS and "QSFUND_HEALTH_PORT" not in os.environ:
+    if service not in PORTS and "QSFUND_HEALTH_PORT" not in os.environ:
         return 0
-    port = os.environ.get(
-        f"{service.upper()}_PORT",
-        os.environ.get("QSFUND_HEALTH_PORT", str(DEFAULT_PORTS.get(service, 0))),
-    )
+    variable, default = PORTS.get(service, ("QSFUND_HEALTH_PORT", 0))
+    port = os.environ.get(variable, os.environ.get("QSFUND_HEALTH_PORT", str(default)))
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
             return 0 if answer.status == 200 else 1

@@ -4,3 +4,4 @@ CREATE ROLE qsfund LOGIN CREATEDB PASSWORD 'qsfund';
 CREATE DATABASE qsfund_applications OWNER qsfund;
 CREATE DATABASE qsfund_scoring OWNER qsfund;
 CREATE DATABASE qsfund_notifications OWNER qsfund;
+CREATE DATABASE qsfund_payments OWNER qsfund;

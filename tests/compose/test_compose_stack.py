@@ -1,11 +1,13 @@
 """deploy/compose.yaml, run for real: the stack comes up healthy in dependency order, one
-application goes from round to award through the published ports, and the auditor's
-tool verifies the history inside the stack.
+application goes from round to award through the published ports, the auditor's tool
+verifies the history inside the stack, and the payments service and the finance bureau's
+stand-in reach each other with the addresses and secrets the file gives them.
 
 Run by `make compose-test` (it builds the images first); skipped otherwise."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -15,6 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
+from services.payments.adapters.finance import DEVELOPMENT_TO_BUREAU_SECRET
+from shared.envelope import canonical_json
+from shared.signing import signatures
 from tests.support.compose import SERVICES, ComposeStack, compose_stack
 from tests.support.events import VALID_CREDIT_CODES
 from tests.support.program import CLAIMS, application
@@ -44,7 +49,7 @@ def test_the_stack_is_healthy_in_dependency_order(stack: ComposeStack) -> None:
     containers = stack.containers()
     migrate = containers["migrate"]["State"]
     assert migrate["ExitCode"] == 0
-    for name in ("kafka", "postgres", *SERVICES):
+    for name in ("kafka", "postgres", *SERVICES, "finance-standin"):
         assert containers[name]["State"]["Health"]["Status"] == "healthy", name
     for name in SERVICES:
         # Started only once the migrations and topics were in place.
@@ -102,3 +107,91 @@ def test_an_application_goes_from_round_to_award_and_the_audit_verifies_it(
 
     audit = stack.exec("applications", "qsfund-audit", "verify", "--round", round_id)
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+# Run inside the payments container: its own settings (finance URL, secrets) ask the
+# bureau about an instruction nobody made. The stand-in answering "not there" (404, under a
+# signature it accepted) is the only outcome that needs both the address and the secret right.
+ASK_THE_BUREAU = """
+import asyncio
+from services.payments.adapters.finance import FinanceBureau
+from services.payments.bootstrap import PaymentsSettings
+
+async def ask():
+    settings = PaymentsSettings()
+    bureau = FinanceBureau(
+        settings.payments_finance_url, settings.payments_finance_secrets, settings.clock
+    )
+    try:
+        print(type(await bureau.status("compose-wiring-check")).__name__)
+    finally:
+        await bureau.aclose()
+
+asyncio.run(ask())
+"""
+
+
+def test_payments_is_ready_and_reaches_the_finance_stand_in(stack: ComposeStack) -> None:
+    with httpx.Client(base_url=stack.url("payments"), timeout=10) as payments:
+        assert payments.get("/ready").status_code == 200
+    asked = stack.exec("payments", "python", "-c", ASK_THE_BUREAU)
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+    assert asked.stdout.strip() == "NotThere", asked.stdout + asked.stderr
+
+
+def instruction(instruction_id: str) -> bytes:
+    """A payment instruction as the contract shows it (docs/finance-contract.md), to an
+    account the stand-in pays when released."""
+    return canonical_json(
+        {
+            "instruction_id": instruction_id,
+            "amount_yuan": 1000,
+            "currency": "CNY",
+            "payee": {
+                "credit_code": VALID_CREDIT_CODES[0],
+                "account_name": "重庆某某科技有限公司",
+                "account_number": "310066726018800012345",
+                "bank_name": "交通银行重庆渝北支行",
+                "cnaps_code": "301653000015",
+            },
+            "award": {
+                "application_id": "compose-wiring-check",
+                "round_id": "compose-wiring-check",
+                "final_award_yuan": 1000,
+                "tranche": 1,
+                "tranches": 1,
+            },
+            "reissue_of": None,
+            "purpose": "compose wiring check",
+        }
+    )
+
+
+def test_the_stand_in_calls_back_the_payments_service(stack: ComposeStack) -> None:
+    """An instruction qsfund never made, paid by the stand-in: its callback reaches the
+    payments service at the address the file gives, under a signature payments accepts,
+    so payments answers 404 (unknown instruction), not 401 (bad signature)."""
+    instruction_id = "compose-wiring-check-t1-a1"
+    body = instruction(instruction_id)
+    timestamp = int(time.time())
+    with httpx.Client(base_url=stack.url("finance-standin"), timeout=10) as bureau:
+        accepted = bureau.post(
+            "/v1/payment-instructions",
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "Idempotency-Key": instruction_id,
+                "X-Qsfund-Timestamp": str(timestamp),
+                "X-Qsfund-Signature": signatures([DEVELOPMENT_TO_BUREAU_SECRET], timestamp, body),
+            },
+        )
+        assert accepted.status_code == 202, accepted.text
+        assert bureau.post("/stand-in/release").json()["paid"] == 1
+        deadline = time.monotonic() + 30
+        while True:
+            (delivery,) = bureau.get("/stand-in/state").json()["callbacks"]
+            if delivery["answers"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.25)  # polling for the positive signal: payments' first answer
+    assert delivery["instruction_id"] == instruction_id
+    assert delivery["answers"][:1] == [404], json.dumps(delivery)

@@ -1,10 +1,12 @@
 """The Helm chart renders objects Kubernetes and its operators accept, and keeps the
 promises operators rely on: probes and limits everywhere, topics kept forever, writes
-acknowledged by two brokers, and no more scoring replicas than partitions."""
+acknowledged by two brokers, no more scoring replicas than partitions, and the finance
+bureau's secrets taken from a Secret, never written into values or the rendered objects."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import kubernetes_validate
@@ -19,12 +21,13 @@ EXTERNAL = (
     "postgresql.cloudnativepg.enabled=false",
     "postgresql.host=postgres.example.internal",
 )
-# A fourth service, as the payments service will come: one block of values.
-PAYMENTS = (
-    "services.payments.command=qsfund-payments",
-    "services.payments.port=8003",
-    "services.payments.database=qsfund_payments",
+# A fifth service, as any later one will come: one block of values.
+FIFTH = (
+    "services.archive.command=qsfund-archive",
+    "services.archive.port=8004",
+    "services.archive.database=qsfund_archive",
 )
+SERVICES = {"applications", "scoring", "notifications", "payments"}
 
 
 def of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
@@ -45,7 +48,7 @@ def test_helm_lint_passes_strictly() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("settings", [(), EXTERNAL, PAYMENTS], ids=["own", "external", "payments"])
+@pytest.mark.parametrize("settings", [(), EXTERNAL, FIFTH], ids=["own", "external", "fifth"])
 def test_every_rendered_object_is_valid_against_its_schema(settings: tuple[str, ...]) -> None:
     problems = []
     for manifest in render(*settings):
@@ -86,10 +89,10 @@ def test_the_chart_renders_the_operators_objects_it_promises() -> None:
     )
 
 
-@pytest.mark.parametrize("settings", [(), PAYMENTS], ids=["three", "payments"])
+@pytest.mark.parametrize("settings", [(), FIFTH], ids=["four", "fifth"])
 def test_every_deployment_is_probed_limited_and_unprivileged(settings: tuple[str, ...]) -> None:
     deployments = of_kind(render(*settings), "Deployment")
-    assert len(deployments) == (4 if settings else 3)
+    assert len(deployments) == (5 if settings else 4)
     for deployment in deployments:
         pod = deployment["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -102,20 +105,34 @@ def test_every_deployment_is_probed_limited_and_unprivileged(settings: tuple[str
             assert container["securityContext"]["allowPrivilegeEscalation"] is False
 
 
-def test_a_new_service_block_gets_everything_the_others_have() -> None:
-    manifests = render(*PAYMENTS)
+@pytest.mark.parametrize(
+    ("settings", "name", "port", "database"),
+    [((), "payments", 8003, "qsfund_payments"), (FIFTH, "archive", 8004, "qsfund_archive")],
+    ids=["payments", "fifth"],
+)
+def test_a_service_block_gets_everything_the_others_have(
+    settings: tuple[str, ...], name: str, port: int, database: str
+) -> None:
+    manifests = render(*settings)
     for kind in ("Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "Secret"):
-        assert named(manifests, kind, "payments" if kind != "Secret" else "payments-database")
-    assert named(manifests, "Database", "payments")["spec"]["name"] == "qsfund_payments"
+        assert named(manifests, kind, name if kind != "Secret" else f"{name}-database")
+    (container,) = named(manifests, "Deployment", name)["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == [f"qsfund-{name}"]
+    assert container["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+    assert named(manifests, "Service", name)["spec"]["ports"][0]["port"] == port
+    assert named(manifests, "Database", name)["spec"]["name"] == database
     roles = named(manifests, "Cluster", "qsfund-pg")["spec"]["managed"]["roles"]
-    assert "payments" in {role["name"] for role in roles}
+    assert name in {role["name"] for role in roles}
     (migrate,) = named(manifests, "Job", "migrate")["spec"]["template"]["spec"]["containers"]
-    assert "payments" in migrate["command"]
+    assert name in migrate["command"]
+    assert f"{name.upper()}_DATABASE_URL" in env_of(migrate)
 
 
 def test_each_service_reaches_its_own_database_with_a_password_from_its_secret() -> None:
     manifests = render()
-    for deployment in of_kind(manifests, "Deployment"):
+    deployments = of_kind(manifests, "Deployment")
+    assert {d["metadata"]["labels"]["app.kubernetes.io/name"] for d in deployments} == SERVICES
+    for deployment in deployments:
         name = deployment["metadata"]["labels"]["app.kubernetes.io/name"]
         env = env_of(deployment["spec"]["template"]["spec"]["containers"][0])
         prefix = name.upper()
@@ -138,6 +155,65 @@ def test_the_network_policies_open_only_dns_the_database_kafka_and_the_issuer() 
         assert ports == allowed
 
 
+def payments_container(manifests: list[Manifest]) -> dict[str, Any]:
+    deployment = named(manifests, "Deployment", "payments")
+    containers: list[dict[str, Any]] = deployment["spec"]["template"]["spec"]["containers"]
+    (container,) = containers
+    return container
+
+
+def test_payments_signs_and_verifies_with_secrets_from_a_secret_never_from_values() -> None:
+    manifests = render()
+    env = env_of(payments_container(manifests))
+    for variable in ("PAYMENTS_FINANCE_SECRETS", "PAYMENTS_BUREAU_SECRETS"):
+        assert env[variable]["secretKeyRef"]["name"] == "qsfund-finance-bureau", variable
+    keys = {
+        env[v]["secretKeyRef"]["key"]
+        for v in ("PAYMENTS_FINANCE_SECRETS", "PAYMENTS_BUREAU_SECRETS")
+    }
+    assert len(keys) == 2  # one secret per direction
+    # The chart creates no such Secret (nothing to put in it but what values would hold).
+    assert not [
+        m for m in of_kind(manifests, "Secret") if m["metadata"]["name"] == "qsfund-finance-bureau"
+    ]
+    # Production, so the service refuses the development pair if a site copied it in.
+    (config,) = of_kind(manifests, "ConfigMap")
+    assert config["data"]["QSFUND_ENV"] == "production"
+
+
+def test_payments_reaches_the_finance_bureau_where_its_url_points_and_nothing_more() -> None:
+    settings = (
+        "services.payments.env.PAYMENTS_FINANCE_URL=https://pay.finance.example:8443",
+        "services.payments.egress[0].to[0].ipBlock.cidr=10.99.0.0/24",
+        "services.payments.egress[0].ports[0].protocol=TCP",
+        "services.payments.egress[0].ports[0].port=8443",
+    )
+    for manifests in (render(), render(*settings)):
+        url = urlsplit(env_of(payments_container(manifests))["PAYMENTS_FINANCE_URL"])
+        port = url.port or {"https": 443, "http": 80}[url.scheme]
+        policy = named(manifests, "NetworkPolicy", "payments")
+        # Beyond what every service has (DNS, database, Kafka, the issuer): the bureau.
+        shared = named(manifests, "NetworkPolicy", "scoring")["spec"]["egress"]
+        own = [rule for rule in policy["spec"]["egress"] if rule not in shared]
+        assert [[p["port"] for p in rule["ports"]] for rule in own] == [[port]]
+        assert [peer["ipBlock"]["cidr"] for peer in own[0]["to"]]
+        # The bureau's callbacks come in on the service's port, from wherever it calls.
+        (ingress,) = policy["spec"]["ingress"]
+        assert "from" not in ingress
+        assert ingress["ports"] == [{"protocol": "TCP", "port": 8003}]
+
+
+def test_the_finance_stand_in_is_never_deployed() -> None:
+    manifests = render()
+    commands = [
+        c.get("command", [])
+        for m in manifests
+        if m["kind"] in ("Deployment", "Job")
+        for c in m["spec"]["template"]["spec"]["containers"]
+    ]
+    assert all("qsfund-finance-standin" not in command for command in commands)
+
+
 def test_topics_are_kept_forever_and_writes_need_two_of_three_brokers() -> None:
     manifests = render()
     kafka = named(manifests, "Kafka", "qsfund-kafka")["spec"]["kafka"]["config"]
@@ -147,6 +223,7 @@ def test_topics_are_kept_forever_and_writes_need_two_of_three_brokers() -> None:
     assert {t["spec"]["topicName"] for t in topics} == {
         "qsfund.applications.events",
         "qsfund.scoring.events",
+        "qsfund.payments.events",
         "qsfund.dead-letters",
     }
     for topic in topics:
@@ -179,6 +256,14 @@ def test_scoring_scales_on_its_lag_up_to_one_replica_a_partition() -> None:
         (("kafka.strimzi.minInsyncReplicas=3",), "minInsyncReplicas must be below"),
         (("kafka.strimzi.enabled=false",), "kafka.bootstrapServers is required"),
         (("postgresql.cloudnativepg.enabled=false",), "postgresql.host is required"),
+        (
+            ("services.payments.env.PAYMENTS_BUREAU_SECRETS=in-clear",),
+            "services.payments.env.PAYMENTS_BUREAU_SECRETS looks like a secret",
+        ),
+        (
+            ("services.notifications.env.NOTIFICATIONS_SMTP_PASSWORD=in-clear",),
+            "give it in services.notifications.secretEnv",
+        ),
     ],
 )
 def test_settings_that_would_break_a_promise_are_refused(

@@ -17,8 +17,17 @@ from tests.support.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "deploy" / "compose.yaml"
-PORTS = ("KAFKA", "POSTGRES", "APPLICATIONS", "SCORING", "NOTIFICATIONS")
-SERVICES = ("applications", "scoring", "notifications")
+PORTS = (
+    "KAFKA",
+    "POSTGRES",
+    "APPLICATIONS",
+    "SCORING",
+    "NOTIFICATIONS",
+    "PAYMENTS",
+    "FINANCE_STANDIN",
+)
+# The services that wait for the migrations (the finance stand-in needs none).
+SERVICES = ("applications", "scoring", "notifications", "payments")
 
 
 @dataclass
@@ -28,7 +37,7 @@ class ComposeStack:
     ports: dict[str, int] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{self.ports[service.upper()]}"
+        return f"http://127.0.0.1:{self.ports[service.upper().replace('-', '_')]}"
 
     def compose(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
