@@ -42,6 +42,10 @@ CONSUMER_LAG = Gauge(
     "Records on a partition not yet consumed by this instance.",
     ["group", "topic", "partition"],
 )
+BUREAU_CALLS_PARKED = Gauge(
+    "qsfund_payments_bureau_calls_parked",
+    "Calls to the finance bureau parked for an operator (retries ran out, or refused).",
+)
 WEBHOOK_FAILURES = Counter(
     "qsfund_webhook_failures_total",
     "Attempts to deliver a webhook that failed (each retry that fails counts again).",

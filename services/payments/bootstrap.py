@@ -35,7 +35,7 @@ from .adapters.finance import (
 from .adapters.projection import project_many
 from .adapters.tables import award, backbone, instruction, metadata
 from .bureau_calls import BureauCalls
-from .entrypoints import callbacks, http
+from .entrypoints import callbacks, http, operations
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.links import LINKS
 from .service import PaymentsService
@@ -139,6 +139,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     )
     app.state.broker = broker
     app.state.service = service
+    app.state.calls = calls
     app.state.bureau_secrets = settings.payments_bureau_secrets
     app.state.limits = Limits()
     # An account or a callback is a few hundred bytes: anything near this is not one.
@@ -148,6 +149,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     app.include_router(health_router())
     app.include_router(http.router)
     app.include_router(callbacks.router)
+    app.include_router(operations.router)
     install_links(app, LINKS)
     return app
 

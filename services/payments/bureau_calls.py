@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,12 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.contracts.base import Contract
 from shared.envelope import Actor
+from shared.metrics import BUREAU_CALLS_PARKED
 
 from .adapters.finance import FinanceBureau
 from .adapters.finance_answers import (
     Accepted,
     CancelledThere,
     FailedThere,
+    NotThere,
     OperatorNeeded,
     PaidThere,
     Refused,
@@ -37,7 +40,8 @@ from .adapters.repository import Call, PaymentsRepository
 from .domain.errors import PaymentError
 from .domain.ledger import AwardLedger
 from .domain.retrying import next_try
-from .service import PaymentsService
+from .service import NotFound, PaymentsService
+from .views import BureauCallView, ReconciledView, bureau_call_view
 
 log = logging.getLogger(__name__)
 BUREAU = Actor(id="finance-bureau", role="finance_bureau")
@@ -56,14 +60,65 @@ class BureauCalls:
     batch: int = 16
 
     async def run(self) -> None:
+        counted = 0.0
         while True:
             try:
                 made = await self.once()
+                if time.monotonic() - counted > 30:
+                    BUREAU_CALLS_PARKED.set(len(await self.parked()))
+                    counted = time.monotonic()
             except Exception:  # a database hiccup must not end the loop
                 log.exception("bureau calls: a round of calls failed")
                 made = 0
             if not made:
                 await asyncio.sleep(self.poll_seconds)
+
+    async def parked(self) -> list[BureauCallView]:
+        async with self.sessions() as session:
+            return [bureau_call_view(row) for row in await PaymentsRepository(session).parked()]
+
+    async def reconcile(self, instruction_id: str) -> ReconciledView:
+        """An operator's answer to a parked call, as the contract says: ask the bureau what
+        it holds of the instruction first, then record that, or send the call again."""
+        async with self.sessions() as session:
+            calls = await PaymentsRepository(session).calls_of(instruction_id)
+        if not calls:
+            raise NotFound(
+                "instruction_id", "owed", f"no call to the bureau for {instruction_id!r}"
+            )
+        answer = await self.bureau.status(instruction_id)
+        if isinstance(answer, TryAgain | OperatorNeeded):
+            raise BureauUnavailable("instruction_id", "bureau_answers", answer.detail)
+        now = self.clock()
+        kinds = {call["kind"] for call in calls}
+        if isinstance(answer, NotThere):
+            # Never received: a revoked award's cancellation goes (the bureau remembers
+            # it and refuses the instruction if it arrives later); else the instruction.
+            state = "not_received"
+            again: str | None = "cancel" if "cancel" in kinds else "instruct"
+            action = f"the {'cancellation' if again == 'cancel' else 'instruction'} is sent again"
+        else:
+            await self.service.bureau_outcome(
+                instruction_id, _decision(instruction_id, answer, now), BUREAU
+            )
+            state = _state_name(answer)
+            # Taken but not paid: a cancellation still owed must reach it.
+            again = "cancel" if state == "accepted" and "cancel" in kinds else None
+            action = f"recorded as {state}"
+        async with self.sessions() as session, session.begin():
+            repository = PaymentsRepository(session)
+            for kind in kinds:
+                if kind == again:
+                    await repository.unpark(instruction_id, kind, now)
+                else:
+                    await repository.settle_call(instruction_id, kind)
+            left = [bureau_call_view(row) for row in await repository.calls_of(instruction_id)]
+        log.warning(
+            "bureau call %s reconciled: the bureau says %s; %s", instruction_id, state, action
+        )
+        return ReconciledView(
+            instruction_id=instruction_id, bureau_state=state, action=action, calls=left
+        )
 
     async def once(self) -> int:
         """Make every call due now; how many were made."""
@@ -114,6 +169,19 @@ class BureauCalls:
         log.error("bureau call %s %s parked: %s", call.kind, call.instruction_id, detail)
         async with self.sessions() as session, session.begin():
             await PaymentsRepository(session).park(call, self.clock(), detail)
+
+
+class BureauUnavailable(PaymentError):
+    """The bureau gave no answer to reconcile by (HTTP 503): try again later."""
+
+
+def _state_name(answer: Accepted | PaidThere | FailedThere | CancelledThere) -> str:
+    return {
+        Accepted: "accepted",
+        PaidThere: "paid",
+        FailedThere: "failed",
+        CancelledThere: "cancelled",
+    }[type(answer)]
 
 
 def _decision(

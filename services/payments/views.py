@@ -132,3 +132,26 @@ def round_view(
             if call["parked_at"] is not None
         ),
     )
+
+
+class BureauCallView(BaseModel):
+    instruction_id: str
+    kind: str  # instruct, cancel
+    application_id: str
+    attempts: int
+    first_tried_at: datetime | None
+    parked_at: datetime | None
+    last_error: str | None
+
+
+class ReconciledView(BaseModel):
+    instruction_id: str
+    # What the bureau holds: accepted, paid, failed, cancelled, or not_received.
+    bureau_state: str
+    # What qsfund did: the outcome recorded, the call sent again, or nothing to do.
+    action: str
+    calls: list[BureauCallView]
+
+
+def bureau_call_view(row: Any) -> BureauCallView:
+    return BureauCallView(**{name: row[name] for name in BureauCallView.model_fields})

@@ -77,6 +77,9 @@ MATRIX: dict[str, Rows] = {
         ("POST", "/v1/awards/{application_id}/revoke"): _roles(OFFICER),
         ("POST", "/v1/awards/{application_id}/repayments"): _roles(OFFICER),
         ("GET", "/v1/rounds/{round_id}/payments"): _roles(OFFICER, AUDITOR),
+        # Calls to the bureau that need a person: the operator reconciles them.
+        ("GET", "/v1/bureau-calls"): _roles(OPERATOR, AUDITOR),
+        ("POST", "/v1/bureau-calls/{instruction_id}/reconcile"): _roles(OPERATOR),
     },
     "notifications": {
         # The officer answers "was the applicant told?"; the operator sees deliveries,

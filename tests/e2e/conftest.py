@@ -14,7 +14,7 @@ from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
-from tests.support.processes import ServiceProcess
+from tests.support.processes import BIN, ServiceProcess, free_port
 from tests.support.tokens import Tokens
 
 pytestmark = pytest.mark.e2e
@@ -106,3 +106,49 @@ async def wait_for_status(
             return views
         await asyncio.sleep(0.25)
     raise AssertionError(f"not all {wanted}: {[v['status'] for v in views.values()]}")
+
+
+@dataclass
+class Finance:
+    payments: ServiceProcess
+    bureau: ServiceProcess
+
+
+@pytest.fixture(scope="module")
+def finance(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Finance]:
+    """The payments service and the finance bureau's stand-in, each calling the other,
+    for the modules that need them (most do not: the stack stays lighter without)."""
+    logs = tmp_path_factory.mktemp("finance")
+    payments_port, bureau_port = free_port(), free_port()
+    bureau = ServiceProcess(
+        [str(BIN / "qsfund-finance-standin")],
+        {
+            **stack.env,
+            "FINANCE_STANDIN_PORT": str(bureau_port),
+            "FINANCE_STANDIN_CALLBACK_URL": (
+                f"http://127.0.0.1:{payments_port}/v1/finance/callbacks"
+            ),
+            "FINANCE_STANDIN_CALLBACK_BACKOFF_BASE_SECONDS": "0.2",
+            "FINANCE_STANDIN_TICK_SECONDS": "0.2",
+        },
+        logs / "finance-standin.log",
+        bureau_port,
+    )
+    payments = ServiceProcess(
+        [str(BIN / "qsfund-payments")],
+        {
+            **stack.env,
+            "PAYMENTS_PORT": str(payments_port),
+            "PAYMENTS_FINANCE_URL": f"http://127.0.0.1:{bureau_port}",
+            "PAYMENTS_CALLS_POLL_SECONDS": "0.2",
+        },
+        logs / "payments.log",
+        payments_port,
+    )
+    try:
+        bureau.start()
+        payments.start()
+        yield Finance(payments, bureau)
+    finally:
+        payments.stop()
+        bureau.stop()

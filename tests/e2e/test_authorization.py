@@ -15,7 +15,7 @@ import pytest
 
 from shared.auth.matrix import MATRIX, Endpoint
 from shared.auth.principal import ROLES, Role
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Finance, Stack
 from tests.support.credit_codes import credit_codes
 from tests.support.program import CLAIMS, Program, application
 from tests.support.tokens import PLATFORM, Tokens
@@ -68,7 +68,7 @@ class World:
 
 
 @pytest.fixture(scope="module")
-async def world(stack: Stack, tokens: Tokens) -> AsyncIterator[World]:
+async def world(stack: Stack, finance: Finance, tokens: Tokens) -> AsyncIterator[World]:
     reader = tokens.headers("auditor")
     async with (
         httpx.AsyncClient(base_url=stack.applications.url, headers=reader, timeout=10) as api,
@@ -81,6 +81,11 @@ async def world(stack: Stack, tokens: Tokens) -> AsyncIterator[World]:
             query = {"application_id": application_id}
             listed = (await notes.get("/v1/notifications", params=query)).json()
             if listed:
+                break
+            await asyncio.sleep(0.25)
+        award = f"{finance.payments.url}/v1/awards/{application_id}"
+        for _ in range(120):  # the payments service records who applied
+            if (await api.get(award)).status_code == 200:
                 break
             await asyncio.sleep(0.25)
         yield World(
@@ -137,6 +142,12 @@ def _fixed(path: Callable[[World], str], body: Any = None) -> Request:
     return request
 
 
+PAYEE = {
+    "account_name": "Yuzhong Quality Co.",
+    "account_number": "310066726018800012345",
+    "bank_name": "Bank of Communications, Chongqing Yubei",
+    "cnaps_code": "301653000015",
+}
 ROUND = {
     "name": "Matrix round",
     "year": 2026,
@@ -215,6 +226,50 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ("POST", "/v1/webhooks/{webhook_id}/retire"): (_retirement, 200),
         ("DELETE", "/v1/webhooks/{webhook_id}"): (_deletion, 204),
     },
+    # The world's application is filed, not awarded: the roles allowed get past the
+    # matrix to the rule that only an award, or a final one, is paid or revoked (the
+    # 200s are in tests/e2e/test_payments.py).
+    "payments": {
+        ("GET", "/v1/awards/{application_id}"): (
+            _fixed(lambda w: f"/v1/awards/{w.application_id}"),
+            200,
+        ),
+        ("PUT", "/v1/awards/{application_id}/payee"): (
+            _fixed(lambda w: f"/v1/awards/{w.application_id}/payee", PAYEE),
+            409,
+        ),
+        ("POST", "/v1/awards/{application_id}/milestones"): (
+            _fixed(
+                lambda w: f"/v1/awards/{w.application_id}/milestones",
+                {"milestone": "acceptance", "document_reference": "report 1"},
+            ),
+            409,
+        ),
+        ("POST", "/v1/awards/{application_id}/revoke"): (
+            _fixed(
+                lambda w: f"/v1/awards/{w.application_id}/revoke",
+                {"reason": "duplicate_funding", "document_reference": "decision 1"},
+            ),
+            409,
+        ),
+        ("POST", "/v1/awards/{application_id}/repayments"): (
+            _fixed(
+                lambda w: f"/v1/awards/{w.application_id}/repayments",
+                {"amount_yuan": 1, "reference": "receipt 1"},
+            ),
+            409,
+        ),
+        ("GET", "/v1/rounds/{round_id}/payments"): (
+            _fixed(lambda w: f"/v1/rounds/{w.round_id}/payments"),
+            200,
+        ),
+        ("GET", "/v1/bureau-calls"): (_fixed(lambda w: "/v1/bureau-calls"), 200),
+        # Nothing is owed to the bureau here: the operator gets past the matrix to the 404.
+        ("POST", "/v1/bureau-calls/{instruction_id}/reconcile"): (
+            _fixed(lambda w: "/v1/bureau-calls/unknown-t1-a1/reconcile"),
+            404,
+        ),
+    },
 }
 
 CELLS = [
@@ -233,11 +288,12 @@ def test_every_endpoint_of_the_matrix_has_a_request_here() -> None:
 
 @pytest.mark.parametrize(("service", "endpoint", "role"), CELLS)
 async def test_each_role_gets_what_the_matrix_says(
-    world: World, stack: Stack, service: str, endpoint: Endpoint, role: Role
+    world: World, stack: Stack, finance: Finance, service: str, endpoint: Endpoint, role: Role
 ) -> None:
     make, success = REQUESTS[service][endpoint]
     path, body = await make(world)
-    url = getattr(stack, service).url + path
+    serving = {"payments": finance.payments}.get(service) or getattr(stack, service)
+    url = serving.url + path
     response = await world.program.api.request(
         endpoint[0], url, json=body, headers=world.headers(role)
     )

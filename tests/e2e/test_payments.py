@@ -12,7 +12,7 @@ The services and the stand-in share a clock of the test's own (QSFUND_TEST_CLOCK
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -23,13 +23,12 @@ import pytest
 from shared.envelope import Envelope
 from shared.log_reader import read_values
 from shared.topics import Topics
-from tests.e2e.conftest import Stack, wait_for_status
+from tests.e2e.conftest import Finance, Stack, wait_for_status
 from tests.e2e.test_audit import audit, report
 from tests.e2e.test_rebuild import rebuild
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import consumed_to_end
-from tests.support.processes import BIN, ServiceProcess, free_port
 from tests.support.program import CLAIMS, Program, application
 from tests.support.publicity import PERIOD_ENDS, MovableClock, at_monday, published_list, standard
 from tests.support.tokens import Tokens
@@ -50,51 +49,6 @@ def clock(tmp_path_factory: pytest.TempPathFactory) -> MovableClock:
 @pytest.fixture(scope="module")
 def stack_env(clock: MovableClock) -> dict[str, str]:
     return {"QSFUND_TEST_CLOCK_FILE": str(clock.path)}
-
-
-@dataclass
-class Finance:
-    payments: ServiceProcess
-    bureau: ServiceProcess
-
-
-@pytest.fixture(scope="module")
-def finance(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Finance]:
-    """The payments service and the finance bureau's stand-in, each calling the other."""
-    logs = tmp_path_factory.mktemp("finance")
-    payments_port, bureau_port = free_port(), free_port()
-    bureau = ServiceProcess(
-        [str(BIN / "qsfund-finance-standin")],
-        {
-            **stack.env,
-            "FINANCE_STANDIN_PORT": str(bureau_port),
-            "FINANCE_STANDIN_CALLBACK_URL": (
-                f"http://127.0.0.1:{payments_port}/v1/finance/callbacks"
-            ),
-            "FINANCE_STANDIN_CALLBACK_BACKOFF_BASE_SECONDS": "0.2",
-            "FINANCE_STANDIN_TICK_SECONDS": "0.2",
-        },
-        logs / "finance-standin.log",
-        bureau_port,
-    )
-    payments = ServiceProcess(
-        [str(BIN / "qsfund-payments")],
-        {
-            **stack.env,
-            "PAYMENTS_PORT": str(payments_port),
-            "PAYMENTS_FINANCE_URL": f"http://127.0.0.1:{bureau_port}",
-            "PAYMENTS_CALLS_POLL_SECONDS": "0.2",
-        },
-        logs / "payments.log",
-        payments_port,
-    )
-    try:
-        bureau.start()
-        payments.start()
-        yield Finance(payments, bureau)
-    finally:
-        payments.stop()
-        bureau.stop()
 
 
 @dataclass

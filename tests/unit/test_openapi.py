@@ -75,6 +75,11 @@ OPERATIONS = {
         ("POST", "/v1/awards/{application_id}/repayments"): ("recordRepayment", "payments"),
         ("GET", "/v1/rounds/{round_id}/payments"): ("getRoundPayments", "payments"),
         ("POST", "/v1/finance/callbacks"): ("financeCallback", "finance"),
+        ("GET", "/v1/bureau-calls"): ("listParkedBureauCalls", "payments"),
+        ("POST", "/v1/bureau-calls/{instruction_id}/reconcile"): (
+            "reconcileBureauCall",
+            "payments",
+        ),
     },
 }
 

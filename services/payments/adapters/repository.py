@@ -188,6 +188,26 @@ class PaymentsRepository:
             .values(parked_at=now, last_error=error[:500])
         )
 
+    async def parked(self) -> list[Row]:
+        query = (
+            select(bureau_call)
+            .where(bureau_call.c.parked_at.is_not(None))
+            .order_by(bureau_call.c.parked_at)
+        )
+        return list((await self.session.execute(query)).mappings())
+
+    async def calls_of(self, instruction_id: str) -> list[Row]:
+        query = select(bureau_call).where(bureau_call.c.instruction_id == instruction_id)
+        return list((await self.session.execute(query)).mappings())
+
+    async def unpark(self, instruction_id: str, kind: str, now: datetime) -> None:
+        """Due again now, its retry schedule started afresh: an operator's decision."""
+        await self.session.execute(
+            update(bureau_call)
+            .where(bureau_call.c.instruction_id == instruction_id, bureau_call.c.kind == kind)
+            .values(parked_at=None, next_try_at=now, attempts=0, first_tried_at=None)
+        )
+
     async def calls(self, application_ids: list[str]) -> list[Row]:
         query = select(bureau_call).where(bureau_call.c.application_id.in_(application_ids))
         return list((await self.session.execute(query)).mappings())

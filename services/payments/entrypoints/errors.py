@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from shared.eventstore import ConcurrencyError
 from shared.http.problems import install_problems, problem
 
+from ..bureau_calls import BureauUnavailable
 from ..domain.callbacks import NotSigned
 from ..domain.errors import Conflicting, InvalidInput, NotAllowedNow, PaymentError
 from ..service import NotFound
@@ -18,6 +19,7 @@ _STATUS: dict[type[PaymentError], int] = {
     Conflicting: 409,
     NotFound: 404,
     NotSigned: 401,
+    BureauUnavailable: 503,
 }
 
 
