@@ -4,8 +4,10 @@ decided, the round allocated again after the upheld one, and the awards made fin
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from . import clock
@@ -29,8 +31,16 @@ class Publicity:
 
 
 async def publicity(
-    api: Api, round_id: str, entries: dict[str, Entry], codes: dict[str, str], patience: float
+    api: Api,
+    round_id: str,
+    entries: dict[str, Entry],
+    codes: dict[str, str],
+    patience: float,
+    moved: ExitStack,
 ) -> Publicity:
+    """The round through publicity to its final awards. The development clock moved past
+    the period stays moved until `moved` closes: what follows the final decision (its
+    payments) must not be stamped before it."""
     start = time.perf_counter()
     first = await api.published_list(round_id, 1, patience)
     say(f"published for objections (公示): {_summary(first)}", start)
@@ -44,7 +54,7 @@ async def publicity(
     revised = await api.published_list(round_id, 2, patience)
     say(f"allocated again without it; list revision 2: {_summary(revised)}", start)
     _show_changes(first, revised, entries, before)
-    final = await _finalise(api, round_id, revised)
+    final = await _finalise(api, round_id, revised, moved)
     return Publicity(first, revised, excluded, final)
 
 
@@ -174,7 +184,7 @@ def _show_changes(
     )
 
 
-async def _finalise(api: Api, round_id: str, listed: dict[str, Any]) -> bool:
+async def _finalise(api: Api, round_id: str, listed: dict[str, Any], moved: ExitStack) -> bool:
     """Refused while the period runs; then, on the local stack's development clock moved
     past the period's end, finalised. False when the services do not follow that clock."""
     path = f"/v1/rounds/{round_id}/finalise"
@@ -190,26 +200,31 @@ async def _finalise(api: Api, round_id: str, listed: dict[str, Any]) -> bool:
         f"(deploy/local/services.sh gives them one, never in production) by writing {file}"
     )
     moment, moved_at = ends_at + timedelta(minutes=1), time.perf_counter()
-    with clock.moved_to(file, moment) as offset:
-        say(f"  moved it {offset:,} s ahead, to {moment.isoformat()}: just past the period")
-        # The services read the file at each tick of their clock: no waiting for it.
-        if (await api.published_list(round_id, 1, 0))["stage"] != "ended":
-            why = f"the services at {api.client.base_url} do not read their clock from {file}"
-            _later(api, round_id, ends_at, why)
-            return False
-        objection = {**PERSON.body(listed["entries"][0]["application_id"]), "objector": LATE}
-        objections = f"/v1/public/rounds/{round_id}/objections"
-        late = await api.refusal("POST", objections, None, objection)
-        say(f"  an objection now is refused: {late}")
-        await api.call("POST", path, OFFICER)
-        final = await api.published_list(round_id, 1, 0)
-        say(f"finalised by {OFFICER.subject}: {_summary(final)}")
-    say(
-        f"  the clock is back {time.perf_counter() - moved_at:.2f} s later ({file} as it was); "
-        "the finalisation's events, and anything else the services stamped meanwhile, carry "
-        f"the moved time, {offset:,} s ahead"
-    )
+    offset = moved.enter_context(clock.moved_to(file, moment))
+    moved.callback(_clock_back, file, offset, moved_at)
+    say(f"  moved it {offset:,} s ahead, to {moment.isoformat()}: just past the period")
+    # The services read the file at each tick of their clock: no waiting for it.
+    if (await api.published_list(round_id, 1, 0))["stage"] != "ended":
+        why = f"the services at {api.client.base_url} do not read their clock from {file}"
+        _later(api, round_id, ends_at, why)
+        return False
+    objection = {**PERSON.body(listed["entries"][0]["application_id"]), "objector": LATE}
+    objections = f"/v1/public/rounds/{round_id}/objections"
+    late = await api.refusal("POST", objections, None, objection)
+    say(f"  an objection now is refused: {late}")
+    await api.call("POST", path, OFFICER)
+    final = await api.published_list(round_id, 1, 0)
+    say(f"finalised by {OFFICER.subject}: {_summary(final)}")
     return True
+
+
+def _clock_back(file: Path, offset: int, moved_at: float) -> None:
+    say(
+        f"the clock is back {time.perf_counter() - moved_at:.2f} s later ({file} as it was); "
+        "the finalisation's and the payments' events, and anything else the services stamped "
+        f"meanwhile, carry the moved time, {offset:,} s ahead (time never runs backwards "
+        "within the round: nothing is stamped as paid before it was final)"
+    )
 
 
 def _later(api: Api, round_id: str, ends_at: datetime, why: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,12 +86,13 @@ async def run(api: Api, finance: Finance, patience: float) -> Result:
     await story.close(api, round_["id"])
     await api.wait_for(round_["id"], DECIDED, len(entries), "decided", patience)
     say(f"closed the round; all {len(entries)} applications decided", start)
-    shown = await publicity(api, round_["id"], entries, codes, patience)
     paid = None
-    if shown.final:
-        paid = await payments(
-            api, finance.payments, finance.bureau, round_["id"], entries, codes, patience
-        )
+    with ExitStack() as moved:  # the development clock, if moved, goes back at its end
+        shown = await publicity(api, round_["id"], entries, codes, patience, moved)
+        if shown.final:
+            paid = await payments(
+                api, finance.payments, finance.bureau, round_["id"], entries, codes, patience
+            )
     return Result(
         round=await api.call("GET", f"/v1/rounds/{round_['id']}"),
         entries=entries,

@@ -40,7 +40,7 @@ class Scenario:
 async def scenario(stack: Stack, tokens: Tokens) -> Scenario:
     """Two rounds through allocation: a budget too short for every claim, a return and an
     amendment, an ineligible review, and a nominee later rewarded as the winner. The first
-    round is under policy 2026.1, the second under the newest (2026.2), whose achievement
+    round is under policy 2026.1, the second under 2026.2, whose achievement
     rules take part 2 of the standard the first round paid for one achievement with it."""
     codes = iter(credit_codes(seed=44))
     url, reader = stack.applications.url, tokens.headers("auditor")
@@ -74,7 +74,7 @@ async def scenario(stack: Stack, tokens: Tokens) -> Scenario:
         await program.close(first)
         await wait_for_status(api, eligible, {"awarded", "not_awarded"})
 
-        second = await program.open_round(budget=5_000_000)
+        second = await program.open_round(budget=5_000_000, policy_version="2026.2")
         nominee = await api.get(f"/v1/applications/{ids['quality_award']}")
         ids["winner"] = await program.submit(
             second, nominee.json()["credit_code"], {**CLAIMS["quality_award"], "tier": "winner"}

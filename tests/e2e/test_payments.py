@@ -31,6 +31,7 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import consumed_to_end
 from tests.support.program import CLAIMS, Program, application
 from tests.support.publicity import PERIOD_ENDS, MovableClock, at_monday, published_list, standard
+from tests.support.tampering import Records, body, copy_history, encode, reseal
 from tests.support.tokens import Tokens
 
 CNAPS = "301653000015"
@@ -339,7 +340,7 @@ async def test_a_revoked_award_is_due_back_until_repaid_and_bars_its_enterprise(
     assert "revoked for false materials" in problem["message"]
 
 
-async def test_the_auditor_verifies_the_money_and_the_projection_rebuilds(
+async def test_the_auditor_verifies_the_money_and_every_projection_rebuilds(
     final_round: Round,
     clients: Clients,
     infra: Infrastructure,
@@ -351,19 +352,21 @@ async def test_the_auditor_verifies_the_money_and_the_projection_rebuilds(
     verified = audit(infra, stack_topics, "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert report(verified)["verified"] is True
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
-        "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
-        "PAYMENTS_DATABASE_URL": stack.databases["payments"],
-    }
-    for _ in range(20):  # the relay may still be publishing the last events
-        rebuilt = rebuild("payments", env)
-        if rebuilt.returncode == 0:
-            break
-        await asyncio.sleep(0.5)
-    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    assert "award" in rebuilt.stdout
-    assert "DIFFERENT" not in rebuilt.stdout
+    # Every service's projection, the applications' revocations and the payments' awards
+    # and instructions among them, equals what the log alone rebuilds.
+    for service in ("applications", "scoring", "notifications", "payments"):
+        env = {
+            "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+            "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
+            f"{service.upper()}_DATABASE_URL": stack.databases[service],
+        }
+        for _ in range(20):  # the relay may still be publishing the last events
+            rebuilt = rebuild(service, env)
+            if rebuilt.returncode == 0:
+                break
+            await asyncio.sleep(0.5)
+        assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+        assert "DIFFERENT" not in rebuilt.stdout
 
 
 async def _logged(infra: Infrastructure, topics: Topics, event_type: str, key: str) -> bool:
@@ -380,3 +383,88 @@ async def _answered(clients: Clients, instruction_id: str, count: int) -> list[d
     found = await clients.callbacks(instruction_id)
     done = [c for c in found if c["answers"] and c["fate"] != "sending"]
     return done if len(done) >= count else []
+
+
+# Each tampering with the money's log returns the event id the auditor must name. The
+# forger knows the scheme: every changed event is resealed, and its stream after it.
+def pay_more_than_instructed(history: dict[str, Records], ids: dict[str, str]) -> str:
+    return _reseal_from(
+        history["payments"],
+        ids["A"],
+        "PaymentSucceeded",
+        lambda e: {**e, "payload": {**e["payload"], "amount_yuan": 600_000}},
+    )
+
+
+def pay_an_instruction_twice(history: dict[str, Records], ids: dict[str, str]) -> str:
+    records = history["payments"]
+    stream = [r for r in records if body(r[2])["aggregate_id"] == ids["A"]]
+    paid = next(body(r[2]) for r in stream if body(r[2])["event_type"] == "PaymentSucceeded")
+    last = body(stream[-1][2])
+    forged = reseal(
+        {
+            **paid,
+            "event_id": "00000000-0000-4000-8000-0000000fa1d2",
+            "aggregate_version": last["aggregate_version"] + 1,
+            "payload": {**paid["payload"], "bank_reference": "FORGED-0001"},
+        },
+        last["hash"],
+    )
+    records.insert(records.index(stream[-1]) + 1, (stream[-1][0], stream[-1][1], encode(forged)))
+    return str(forged["event_id"])
+
+
+def owe_less_than_was_paid(history: dict[str, Records], ids: dict[str, str]) -> str:
+    return _reseal_from(
+        history["payments"],
+        ids["D"],
+        "AwardRevoked",
+        lambda e: {**e, "payload": {**e["payload"], "paid_yuan": 5_000}},
+    )
+
+
+def _reseal_from(
+    records: Records, aggregate_id: str, event_type: str, change: Callable[[Any], Any]
+) -> str:
+    stream = [r for r in records if body(r[2])["aggregate_id"] == aggregate_id]
+    target = next(r for r in stream if body(r[2])["event_type"] == event_type)
+    changed = change(body(target[2]))
+    previous = changed["previous_hash"]
+    for record in stream[stream.index(target) :]:
+        event = reseal(changed if record is target else body(record[2]), previous)
+        previous = event["hash"]
+        records[records.index(record)] = (record[0], record[1], encode(event))
+    return str(changed["event_id"])
+
+
+@pytest.mark.parametrize(
+    "tamper", [pay_more_than_instructed, pay_an_instruction_twice, owe_less_than_was_paid]
+)
+async def test_tampering_with_the_money_is_caught_and_the_event_named(
+    final_round: Round,
+    clients: Clients,
+    infra: Infrastructure,
+    stack_topics: Topics,
+    tamper: Callable[[dict[str, Records], dict[str, str]], str],
+) -> None:
+    await clients.award_when(final_round.ids["D"], lambda v: v["stage"] == "settled", "settled")
+    await until(
+        lambda: _logged(infra, stack_topics, "ClawbackSettled", final_round.ids["D"]), "logged"
+    )
+    named: list[str] = []
+
+    def apply(suffix: str, records: Records) -> Records:
+        if suffix == "payments":
+            history = {suffix: records}
+            named.append(tamper(history, final_round.ids))
+        return records
+
+    forged = await copy_history(infra.kafka_bootstrap, stack_topics, apply)
+    result = audit(infra, forged, "verify")
+    assert result.returncode == 1, result.stdout
+    findings = report(result)["findings"]
+    assert named[0] in {f["event_id"] for f in findings}, findings
+    assert {f["check"] for f in findings if f["event_id"] == named[0]} & {
+        "payment",
+        "payment ledger",
+    }, findings

@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from shared.policy import latest_policy_version
 from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.events import VALID_CREDIT_CODES
 from tests.support.program import CLAIMS, application
@@ -138,7 +139,7 @@ async def test_applications_go_from_submission_to_award_through_all_services(
             ("ApplicationAwarded", "scoring", "scoring", "service"),
         ]
         # A round opened without a policy version pins the newest.
-        assert history[3]["payload"]["policy_version"] == "2026.2"
+        assert history[3]["payload"]["policy_version"] == latest_policy_version() == "2026.3"
 
     # Each service's own projection agrees.
     outcomes = await query(
