@@ -75,7 +75,7 @@ def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) 
 
 def read_all(args: argparse.Namespace, settings: KafkaSettings) -> History:
     """The whole history in this process, for the commands that look into it."""
-    topics = [settings.topics.applications, settings.topics.scoring]
+    topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
     with progress_bar(args.progress) as update:
         counts = [0, 0]
 

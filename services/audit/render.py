@@ -30,10 +30,12 @@ def _summary(summary: dict[str, Any]) -> str:
 
 def trail_table(console: Console, application_id: str, entries: list[dict[str, Any]]) -> None:
     table = Table(title=f"decision trail of application {application_id}")
-    for column in ("when (UTC)", "event", "by", "reason", "policy", "amounts", "where"):
+    columns = ("when (UTC)", "event", "by", "reason", "policy", "amounts", "references", "where")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for e in entries:
         amounts = ", ".join(f"{k}={v}" for k, v in e["amounts"].items())
+        references = ", ".join(f"{k}={v}" for k, v in e["references"].items())
         table.add_row(
             e["occurred_at"][:19],
             e["event_type"],
@@ -41,6 +43,7 @@ def trail_table(console: Console, application_id: str, entries: list[dict[str, A
             e["reason"],
             e["policy_version"] or "",
             amounts,
+            references,
             e["where"],
         )
     console.print(table)
@@ -73,6 +76,10 @@ def round_table(console: Console, allocation: dict[str, Any]) -> None:
     )
 
 
+def _listing(named: dict[str, Any]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in named.items()) or "—"
+
+
 def trail_html(application_id: str, entries: list[dict[str, Any]]) -> str:
     """A self-contained page: a timeline an auditor can print or attach to a report."""
     items = "\n".join(
@@ -82,6 +89,7 @@ def trail_html(application_id: str, entries: list[dict[str, Any]]) -> str:
 <dt>reason</dt><dd>{escape(e["reason"] or "—")}</dd>
 <dt>policy</dt><dd>{escape(e["policy_version"] or "—")}</dd>
 <dt>amounts</dt><dd>{escape(", ".join(f"{k}: {v:,}" for k, v in e["amounts"].items()) or "—")}</dd>
+<dt>references</dt><dd>{escape(_listing(e["references"]))}</dd>
 <dt>event</dt><dd><code>{escape(e["event_id"])}</code> at <code>{escape(e["where"])}</code></dd>
 <dt>caused by</dt><dd><code>{escape(e["causation_id"] or "—")}</code></dd>
 <dt>hash</dt><dd><code>{escape(e["hash"])}</code></dd></dl></li>"""

@@ -37,6 +37,7 @@ from .adapters.tables import (
     metadata,
     notification,
     objector,
+    payment_tranche,
     recipient,
 )
 from .adapters.webhook import WebhookSender
@@ -115,11 +116,13 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         broker,
         topics.applications,
         topics.scoring,
+        topics.payments,
         service=SOURCE,
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
         consumer=consumer,
-        description="Lifecycle events the applicant and their platform are told of.",
+        description="Lifecycle events the applicant and their platform are told of; of "
+        "payments, each payment made or failed, the award revoked, the clawback settled.",
     )
     timeout = settings.notifications_send_timeout_seconds
     http_client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
@@ -182,7 +185,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(recipient, objector, notification),
+    tables=(recipient, objector, payment_tranche, notification),
     project=on_events,
     # Row ids are random; delivery progress is what happened after, not what the log says.
     not_from_the_log={

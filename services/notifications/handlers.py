@@ -2,7 +2,7 @@
 
 Nothing is sent here: the consumer's transaction only records `pending` rows, and the
 delivery loop (delivery.py) sends them after commit. Which channels apply is settled so
-that event order across the two topics does not matter: every notifying event gets an
+that event order across the topics does not matter: every notifying event gets an
 email row at once, whose address is looked up when it is sent; and once the platform
 that filed the application is known, every email row of that application gets a twin
 for each webhook that platform registered for its event type, whether the event came
@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.applications import ApplicationAmended, ApplicationSubmitted
+from shared.contracts.payments import PaymentFailed, PaymentInstructed, PaymentSucceeded
 from shared.contracts.publicity import ObjectionDecided, ObjectionLodged
 from shared.envelope import Envelope
 
 from .adapters import recording
-from .domain.messages import message_for, objector_message_for, round_message_for
+from .domain.messages import Message, message_for, objector_message_for, round_message_for
+from .domain.payment_messages import Tranche, payment_message_for, tranche_of
 
 
 async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
@@ -32,6 +34,7 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
     overwrites by key in event order, and webhook twins follow from the final rows
     whenever they are made.
     """
+    known = await _tranches(session, events)
     recipients: list[recording.Recipient] = []
     objectors: list[recording.Objector] = []
     emails: list[recording.Email] = []
@@ -49,7 +52,7 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
             via = event.submitted_via if isinstance(event, ApplicationSubmitted) else None
             # contact.webhook_url stays in the events, never posted to: not kept here.
             recipients.append(recording.Recipient(envelope.aggregate_id, event.contact.email, via))
-        if (message := message_for(event)) is not None:
+        if (message := _message_for(event, known)) is not None:
             emails.append(recording.Email(envelope, message))
     rounds = [
         recording.Email(envelope, told)
@@ -67,3 +70,23 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
     await recording.remember_objectors(session, objectors)
     await recording.record_emails(session, emails)
     await recording.extend_to_webhooks(session, concerned)
+
+
+async def _tranches(
+    session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+) -> dict[str, Tranche]:
+    """Remember the batch's payment instructions, then read those its outcomes answer.
+    An award's events share a partition, so its instruction is remembered before its
+    outcome is read, in this batch or an earlier one."""
+    instructed = [tranche_of(e) for _, e in events if isinstance(e, PaymentInstructed)]
+    await recording.remember_tranches(session, instructed)
+    answered = [
+        e.instruction_id for _, e in events if isinstance(e, PaymentSucceeded | PaymentFailed)
+    ]
+    return await recording.tranches(session, answered)
+
+
+def _message_for(event: Contract, known: dict[str, Tranche]) -> Message | None:
+    if isinstance(event, PaymentSucceeded | PaymentFailed):
+        return payment_message_for(event, known.get(event.instruction_id))
+    return message_for(event) or payment_message_for(event)

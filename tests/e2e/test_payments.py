@@ -125,6 +125,7 @@ async def until(check: Callable[[], Awaitable[Any]], what: str, seconds: float =
 class Clients:
     payments: httpx.AsyncClient
     bureau: httpx.AsyncClient
+    notifications: httpx.AsyncClient
     tokens: Tokens
 
     async def award(self, application_id: str) -> dict[str, Any]:
@@ -165,14 +166,29 @@ class Clients:
         state = (await self.bureau.get("/stand-in/state")).json()
         return [c for c in state["callbacks"] if c["instruction_id"] == instruction_id]
 
+    async def told(self, application_id: str) -> dict[str, str]:
+        """What the applicant was emailed: each event type's summaries, a line each."""
+        listed = await self.notifications.get(
+            "/v1/notifications",
+            params={"application_id": application_id},
+            headers=self.tokens.headers("auditor"),
+        )
+        assert listed.status_code == 200, listed.text
+        told: dict[str, str] = {}
+        for n in listed.json():
+            if n["channel"] == "email":
+                told[n["event_type"]] = told.get(n["event_type"], "") + n["summary"] + "\n"
+        return told
+
 
 @pytest.fixture(scope="module")
-async def clients(finance: Finance, tokens: Tokens) -> AsyncIterator[Clients]:
+async def clients(finance: Finance, stack: Stack, tokens: Tokens) -> AsyncIterator[Clients]:
     async with (
         httpx.AsyncClient(base_url=finance.payments.url, timeout=10) as payments,
         httpx.AsyncClient(base_url=finance.bureau.url, timeout=10) as bureau,
+        httpx.AsyncClient(base_url=stack.notifications.url, timeout=10) as notifications,
     ):
-        yield Clients(payments, bureau, tokens)
+        yield Clients(payments, bureau, notifications, tokens)
 
 
 def statuses(view: dict[str, Any]) -> list[str]:
@@ -367,6 +383,29 @@ async def test_the_auditor_verifies_the_money_and_every_projection_rebuilds(
             await asyncio.sleep(0.5)
         assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
         assert "DIFFERENT" not in rebuilt.stdout
+
+    # The applicants heard of their money, by the last four digits of their accounts; and
+    # the notifications projection, which keeps those digits, equals its rebuild too.
+    await consumed_to_end(
+        infra.kafka_bootstrap, stack_topics.group("notifications"), stack_topics.payments
+    )
+    ids = final_round.ids
+    b = await clients.told(ids["B"])
+    assert "into the account ending 9901: the account is closed" in b["PaymentFailed"]
+    assert f"PUT /v1/awards/{ids['B']}/payee on the payments API" in b["PaymentFailed"]
+    assert "300000 yuan, your award, into the account ending 0002" in b["PaymentSucceeded"]
+    c = await clients.told(ids["C"])
+    assert "tranche 2 of 2 of your award" in c["PaymentSucceeded"]
+    d = await clients.told(ids["D"])
+    assert "The 20000 yuan paid on it is due back" in d["AwardRevoked"]
+    assert "barred from the program for three years" in d["AwardRevoked"]
+    assert "ClawbackSettled" in d
+    assert not any(account("9901") in summary for summary in b.values())
+    env["NOTIFICATIONS_DATABASE_URL"] = stack.databases["notifications"]
+    rebuilt = rebuild("notifications", env)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert "payment_tranche" in rebuilt.stdout
+    assert "DIFFERENT" not in rebuilt.stdout
 
 
 async def _logged(infra: Infrastructure, topics: Topics, event_type: str, key: str) -> bool:

@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from shared.contracts.applications import ApplicationSubmitted
+from shared.contracts.payments import PayeeAccount, PaymentFailed, PaymentInstructed
 from shared.contracts.scoring import ApplicationScored
 from shared.contracts.values import Contact
 from shared.envelope import Envelope
@@ -512,3 +514,74 @@ async def test_a_portal_hears_of_a_rounds_published_list_whatever_it_filed(
     assert "/v1/public/rounds/round-7/list" in body["summary"]
     assert event.payload["digest"] in body["summary"]
     assert request.path == "/qsfund/events"
+
+
+async def test_a_failed_payment_tells_the_applicant_and_platform_what_to_do_never_the_account(
+    notifications: Notifications, topics: Topics
+) -> None:
+    await notifications.register(notifications.platform.url, events=["PaymentFailed"])
+    application = via(submitted())
+    app_id = application.application_id
+    await notifications.publish(topics.applications, stream([application]))
+    instructed, failed = payment_failed(app_id)
+    # Instructed and failed on the award's stream, on the payments topic, as the payments
+    # service publishes them; the instruction alone tells nobody.
+    await notifications.publish(topics.payments, stream([instructed, failed], source="payments"))
+
+    rows = await all_sent(notifications, app_id, count=3)
+
+    assert sorted((row["event_type"], row["channel"]) for row in rows) == [
+        ("ApplicationSubmitted", "email"),
+        ("PaymentFailed", "email"),
+        ("PaymentFailed", "webhook"),
+    ]
+    (mail,) = [m for m in notifications.smtp.received if "failed" in m.message["Subject"]]
+    assert mail.recipients == [EMAIL]
+    assert mail.message["Subject"] == (
+        f"Payment of application {app_id}'s award failed: the account is closed"
+    )
+    text = mail.message.get_content()
+    assert "tranche 1 of 2 of your award of 150000 yuan into the account ending 2345" in text
+    assert (
+        f"register a corrected account (another number or name) with PUT /v1/awards/{app_id}/payee"
+        in text
+    )
+    (request,) = notifications.platform.requests
+    body = json.loads(request.body)
+    assert (body["event_type"], body["application_id"]) == ("PaymentFailed", app_id)
+    assert body["summary"] in text
+    for told in (text, request.body.decode()):
+        assert ACCOUNT not in told
+        assert ACCOUNT[-5:] not in told, "at most the last four digits"
+
+
+ACCOUNT = "310066726018800012345"
+
+
+def payment_failed(application_id: str) -> tuple[PaymentInstructed, PaymentFailed]:
+    """The first of two tranches instructed, then failed: the account is closed."""
+    instruction = f"{application_id}-t1-a1"
+    payee = PayeeAccount(
+        credit_code=VALID_CREDIT_CODES[0],
+        account_name="Chongqing Jinyu Testing Co.",
+        account_number=ACCOUNT,
+        bank_name="Bank of Chongqing Yubei Branch",
+        cnaps_code="313653000013",
+    )
+    instructed = PaymentInstructed(
+        application_id=application_id,
+        instruction_id=instruction,
+        round_id="round-1",
+        tranche=1,
+        tranches=2,
+        amount_yuan=150_000,
+        final_award_yuan=300_000,
+        payee=payee,
+    )
+    failed = PaymentFailed(
+        application_id=application_id,
+        instruction_id=instruction,
+        reason="account_closed",
+        failed_at=datetime.now(UTC),
+    )
+    return instructed, failed

@@ -42,6 +42,7 @@ def test_a_piped_trail_keeps_every_word_and_id_on_one_line() -> None:
         "reason": "filed through the municipal platform for the enterprise",
         "policy_version": "2026.1",
         "amounts": {"claimed_amount_yuan": 300_000},
+        "references": {},
         "where": "qsfund.applications.events/7@1234",
     }
     render.trail_table(console_on(out), APPLICATION, [entry] * 3)

@@ -9,6 +9,8 @@ from typing import Any
 from .records import Coordinates, LoggedEvent, Unreadable, parse
 
 DECISIONS = ("ApplicationAwarded", "ApplicationNotAwarded")
+# At one moment, the application's own event first, then the scoring's, then the money's.
+_SOURCES = {"applications": 0, "payments": 2}
 
 
 @dataclass
@@ -16,6 +18,8 @@ class ApplicationEvents:
     id: str
     own: list[LoggedEvent] = field(default_factory=list)  # the applications service's
     scoring: list[LoggedEvent] = field(default_factory=list)
+    # The payments service's stream of the final award: its payments, revocation, repayments.
+    payments: list[LoggedEvent] = field(default_factory=list)
     submitted: LoggedEvent | None = None
 
     @property
@@ -27,8 +31,8 @@ class ApplicationEvents:
 
     def in_time_order(self) -> list[LoggedEvent]:
         return sorted(
-            (*self.own, *self.scoring),
-            key=lambda e: (e.occurred_at, e.source != "applications", e.aggregate_version),
+            (*self.own, *self.scoring, *self.payments),
+            key=lambda e: (e.occurred_at, _SOURCES.get(e.source, 1), e.aggregate_version),
         )
 
     def filing_before(self, event: LoggedEvent) -> dict[str, Any] | None:
@@ -67,7 +71,8 @@ class History:
         trail = self.applications.setdefault(
             event.aggregate_id, ApplicationEvents(event.aggregate_id)
         )
-        (trail.own if event.source == "applications" else trail.scoring).append(event)
+        streams = {"applications": trail.own, "payments": trail.payments}
+        streams.get(event.source, trail.scoring).append(event)
         if event.event_type == "ApplicationSubmitted" and trail.submitted is None:
             trail.submitted = event
             self.in_round[str(event.payload["round_id"])].append(trail)
@@ -78,6 +83,7 @@ class History:
         for trail in self.applications.values():
             trail.own.sort(key=lambda e: e.aggregate_version)
             trail.scoring.sort(key=lambda e: e.aggregate_version)
+            trail.payments.sort(key=lambda e: e.aggregate_version)
         for stream in self.rounds.values():
             stream.sort(key=lambda e: e.aggregate_version)
 

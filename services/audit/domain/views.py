@@ -9,6 +9,7 @@ from shared.rules.status import Status, StatusParts
 
 from .facts import facts_of
 from .history import History
+from .money import AwardMoney
 from .records import LoggedEvent
 from .rounds import rounds_of
 
@@ -19,11 +20,25 @@ AMOUNTS = (
     "prior_achievement_reward_yuan",
     "prior_enterprise_year_yuan",
 )
+# Of the award's money: what was paid or is due back, and the tranche a payment is of.
+PAYMENT_AMOUNTS = ("tranche", "paid_yuan", "repaid_yuan", "still_due_yuan", "final_award_yuan")
+# What a payment event names outside qsfund (the bureau's, the bank's, a document) or
+# which instruction it is about.
+REFERENCES = (
+    "instruction_id",
+    "reissue_of",
+    "bureau_reference",
+    "bank_reference",
+    "document_reference",
+    "reference",
+)
 
 
 def trail_entry(event: LoggedEvent) -> dict[str, Any]:
     payload = event.payload
-    said = (payload.get(k) for k in ("decision", "reason_code", "reason", "note", "basis"))
+    said = (
+        payload.get(k) for k in ("decision", "reason_code", "reason", "note", "basis", "message")
+    )
     return {
         "occurred_at": event.occurred_at.isoformat(),
         "event_type": event.event_type,
@@ -32,7 +47,10 @@ def trail_entry(event: LoggedEvent) -> dict[str, Any]:
         "actor": f"{event.actor.get('id')} ({event.actor.get('role')})",
         "reason": " / ".join(str(part) for part in said if part),
         "policy_version": payload.get("policy_version"),
-        "amounts": {name: payload[name] for name in AMOUNTS if name in payload},
+        "amounts": {
+            name: payload[name] for name in (*AMOUNTS, *PAYMENT_AMOUNTS) if name in payload
+        },
+        "references": {name: payload[name] for name in REFERENCES if payload.get(name)},
         "event_id": event.event_id,
         "causation_id": event.causation_id,
         "where": str(event.at),
@@ -50,14 +68,19 @@ def application_as_of(history: History, application_id: str, moment: datetime) -
     if trail is None:
         return {"application_id": application_id, "known": False}
     status: Status | None = None
-    parts = StatusParts()
+    parts, money = StatusParts(), AwardMoney()
     known: dict[str, Any] = {"application_id": application_id, "round_id": trail.round_id}
     for event in trail.in_time_order():
         if event.occurred_at > moment:
             break
+        money.after(event.event_type, event.payload)
+        known["last_event"] = event.event_type
+        if event.source == "payments":
+            continue  # a tranche's or a repayment's amount is not the award's
         status = parts.after(event.event_type, event.payload)
         known.update({name: event.payload[name] for name in AMOUNTS if name in event.payload})
-        known["last_event"] = event.event_type
+    if money.known:
+        known["payments"] = money.view()
     return {**known, "known": status is not None, "status": status}
 
 
@@ -74,6 +97,10 @@ def round_as_of(history: History, round_id: str, moment: datetime) -> dict[str, 
         "applications": known,
         "awarded_total_yuan": sum(
             a.get("amount_yuan", 0) for a in known if a["status"] == "awarded"
+        ),
+        "paid_total_yuan": sum(a["payments"]["paid_yuan"] for a in known if "payments" in a),
+        "due_back_total_yuan": sum(
+            a["payments"].get("due_back_yuan", 0) for a in known if "payments" in a
         ),
     }
 

@@ -15,7 +15,8 @@ from shared.envelope import Envelope
 
 from ..domain.delivery import PENDING
 from ..domain.messages import Message
-from .tables import notification, objector, recipient, webhook
+from ..domain.payment_messages import Tranche
+from .tables import notification, objector, payment_tranche, recipient, webhook
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,35 @@ async def remember_objectors(session: AsyncSession, objectors: Sequence[Objector
             for o in objectors
         ],
     )
+
+
+async def remember_tranches(session: AsyncSession, tranches: Sequence[Tranche]) -> None:
+    if not tranches:
+        return
+    await session.execute(
+        insert(payment_tranche).on_conflict_do_nothing(),
+        [
+            {
+                "instruction_id": t.instruction_id,
+                "application_id": t.application_id,
+                "tranche": t.tranche,
+                "tranches": t.tranches,
+                "amount_yuan": t.amount_yuan,
+                "account_last_four": t.account_last_four,
+            }
+            for t in tranches
+        ],
+    )
+
+
+async def tranches(session: AsyncSession, instruction_ids: Sequence[str]) -> dict[str, Tranche]:
+    """The instructions remembered of those named, by id; an unknown one is left out."""
+    if not instruction_ids:
+        return {}
+    rows = await session.execute(
+        select(payment_tranche).where(payment_tranche.c.instruction_id.in_(instruction_ids))
+    )
+    return {row.instruction_id: Tranche(**row._mapping) for row in rows}
 
 
 async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:

@@ -45,6 +45,20 @@ objector = Table(
     Column("email", String(254), nullable=False),
 )
 
+# Each payment instruction's tranche, amount and the last four digits of its account: what
+# its outcome (PaymentSucceeded, PaymentFailed names only the instruction) is told with.
+# Never the whole account number: that stays in the payments service.
+payment_tranche = Table(
+    "payment_tranche",
+    metadata,
+    Column("instruction_id", String(60), primary_key=True),
+    Column("application_id", String(64), nullable=False),
+    Column("tranche", SmallInteger, nullable=False),
+    Column("tranches", SmallInteger, nullable=False),
+    Column("amount_yuan", BigInteger, nullable=False),
+    Column("account_last_four", String(4), nullable=False),
+)
+
 notification = Table(
     "notification",
     metadata,

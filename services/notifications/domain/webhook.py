@@ -23,7 +23,8 @@ from shared.envelope import canonical_json
 from shared.signing import signature as signature
 from shared.signing import signatures as signatures
 
-# The events a platform hears of (domain/messages.py has a message for each).
+# The events a platform hears of (domain/messages.py or payment_messages.py has a
+# message for each).
 EventType = Literal[
     "ApplicationSubmitted",
     "ApplicationAmended",
@@ -36,6 +37,11 @@ EventType = Literal[
     "ObjectionDecided",
     "ProposedAwardWithdrawn",
     "AwardFinalised",
+    # The award's money (domain/payment_messages.py): never its account number.
+    "PaymentSucceeded",
+    "PaymentFailed",
+    "AwardRevoked",
+    "ClawbackSettled",
     # A round's, for a portal that mirrors the published list (not one application's).
     "PublicityOpened",
     "PublishedListRevised",
