@@ -40,7 +40,7 @@ from .adapters.tables import (
     recipient,
 )
 from .adapters.webhook import WebhookSender
-from .delivery import DeliveryLoop
+from .delivery_loop import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
 from .domain.webhook import WebhookRules
 from .entrypoints import webhooks

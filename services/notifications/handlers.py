@@ -1,7 +1,7 @@
 """Recording the notifications due for every lifecycle event the applicant should hear of.
 
 Nothing is sent here: the consumer's transaction only records `pending` rows, and the
-delivery loop (delivery.py) sends them after commit. Which channels apply is settled so
+delivery loop (delivery_loop.py) sends them after commit. Which channels apply is settled so
 that event order across the two topics does not matter: every notifying event gets an
 email row at once, whose address is looked up when it is sent; and once the platform
 that filed the application is known, every email row of that application gets a twin

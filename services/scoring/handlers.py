@@ -21,7 +21,7 @@ from shared.rules.pricing import assess
 
 from .adapters.projection import project_many
 from .adapters.tables import claim
-from .allocating import allocate_if_due, reallocate
+from .round_allocation import allocate_if_due, reallocate
 
 
 @dataclass

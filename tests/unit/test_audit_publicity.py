@@ -20,7 +20,7 @@ import pytest
 from services.audit.domain.kept import KeptList
 from services.audit.domain.lookups import lookups_of
 from services.audit.domain.records import Coordinates
-from services.audit.domain.verify import Verdict, Verifier, ids_in_several, merge
+from services.audit.domain.verdict import Verdict, Verifier, ids_in_several, merge
 from services.audit.shards import from_wire, to_wire
 from shared.contracts.values import ChainHead
 from shared.envelope import canonical_json
