@@ -1,7 +1,5 @@
 """What one achievement is: the keys highest-level-only and "no double reward" compare."""
 
-from typing import Any
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,12 +11,13 @@ from shared.rules.achievements import (
     enterprise_achievement,
     paid_by_achievement,
 )
+from shared.rules.claims import ClaimRecord, Standard, StandardAdoption
 from shared.rules.pricing import assess
 
 CODE = "91110108551385082Q"
 
 
-def standard(number: str, work: str = "formulation", published_on: str = "2026-02-10") -> Any:
+def standard(number: str, work: str = "formulation", published_on: str = "2026-02-10") -> Standard:
     return {
         "category": "standard",
         "level": "national",
@@ -30,7 +29,7 @@ def standard(number: str, work: str = "formulation", published_on: str = "2026-0
     }
 
 
-def key(claim: dict[str, Any]) -> str:
+def key(claim: ClaimRecord) -> str:
     return achievement_key(claim, "2026.2")
 
 
@@ -79,7 +78,7 @@ def test_a_revision_is_one_achievement_per_edition_apart_from_the_formulation() 
 
 
 def test_adopting_one_international_standard_is_one_achievement_whatever_the_products() -> None:
-    def adoption(standard: str, products: str) -> dict[str, Any]:
+    def adoption(standard: str, products: str) -> StandardAdoption:
         return {
             "category": "standard_adoption",
             "international_standard": standard,
