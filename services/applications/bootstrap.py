@@ -45,7 +45,7 @@ from .entrypoints.http import router
 from .entrypoints.links import LINKS
 from .entrypoints.publicity import router as publicity_router
 from .handlers import ApplicationsService
-from .publicity import IntakeLimits, PublicityService
+from .publicity import SCORING_EVENTS, IntakeLimits, PublicityService
 
 SOURCE = "applications"
 
@@ -115,6 +115,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
+        consumes=SCORING_EVENTS,
         description="Scores and allocation outcomes, folded into each application's status; "
         "each allocation of a round publishes its list.",
     )

@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract, parse_payload
 from shared.contracts.publicity import AwardFinalised, FinalAward, Objector
-from shared.contracts.scoring import RoundAllocated
+from shared.contracts.scoring import (
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ApplicationScored,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
+)
 from shared.contracts.values import ChainHead, Evidence
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause
@@ -25,6 +31,16 @@ from .domain import finalisation, objections, published_list
 from .domain.application import Application
 from .domain.errors import NotFound, TooMany
 from .handlers import ApplicationsService, head_of, load_round
+
+# What the applications service acts on, of the scoring topic (`on_scoring_events`): the
+# AsyncAPI document shows it as the subscriber's message.
+SCORING_EVENTS: tuple[type[Contract], ...] = (
+    ApplicationScored,
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
+)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from .domain.webhook import WebhookRules
 from .entrypoints import webhooks
 from .entrypoints.http import router
 from .entrypoints.links import LINKS
-from .handlers import on_events
+from .handlers import CONSUMES, on_events
 from .service import NotificationsService
 
 SOURCE = "notifications"
@@ -119,6 +119,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
         consumer=consumer,
+        consumes=CONSUMES,
         description="Lifecycle events the applicant and their platform are told of.",
     )
     timeout = settings.notifications_send_timeout_seconds

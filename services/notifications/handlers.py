@@ -16,12 +16,49 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
-from shared.contracts.applications import ApplicationAmended, ApplicationSubmitted
-from shared.contracts.publicity import ObjectionDecided, ObjectionLodged
+from shared.contracts.applications import (
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+)
+from shared.contracts.publicity import (
+    AwardFinalised,
+    ObjectionDecided,
+    ObjectionLodged,
+    PublicityOpened,
+    PublishedListRevised,
+    RoundFinalised,
+)
+from shared.contracts.scoring import (
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ApplicationScored,
+    ProposedAwardWithdrawn,
+)
 from shared.envelope import Envelope
 
 from .adapters import recording
 from .domain.messages import message_for, objector_message_for, round_message_for
+
+# The events someone is told of (domain/messages.py), from both topics: the AsyncAPI
+# document shows them as the subscriber's message.
+CONSUMES: tuple[type[Contract], ...] = (
+    ApplicationSubmitted,
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationWithdrawn,
+    ApplicationScored,
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ProposedAwardWithdrawn,
+    PublicityOpened,
+    PublishedListRevised,
+    ObjectionLodged,
+    ObjectionDecided,
+    RoundFinalised,
+    AwardFinalised,
+)
 
 
 async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:

@@ -24,7 +24,7 @@ from shared.settings import KafkaSettings
 
 from .adapters.projection import project_many
 from .adapters.tables import allocation_outcome, backbone, claim, metadata, scoring_round
-from .handlers import ScoringHandlers
+from .handlers import CONSUMES, ScoringHandlers
 
 SOURCE = "scoring"
 
@@ -61,6 +61,7 @@ def build_app(settings: ScoringSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
+        consumes=CONSUMES,
         description="Reviews to score, and closed rounds to allocate.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.

@@ -30,3 +30,24 @@ def test_the_checked_in_notifications_openapi_document_is_current() -> None:
     current = build_app(NotificationsSettings()).openapi()
     checked_in = json.loads((CHECKED_IN.parent / "openapi-notifications.json").read_text())
     assert current == checked_in, "the HTTP API changed: regenerate with `make asyncapi`"
+
+
+def test_every_subscriber_shows_the_events_it_acts_on() -> None:
+    """A reader of the document sees on each channel which events flow, with schemas:
+    scoring reads reviews from the applications topic, applications reads allocations
+    from the scoring topic, notifications reads what someone is told of from both."""
+    document = json.loads(CHECKED_IN.read_text())
+    schemas = document["components"]["schemas"]
+
+    def consumed(channel: str) -> set[str]:
+        [message] = document["channels"][channel]["messages"].values()
+        payload = document["components"]["messages"][message["$ref"].split("/")[-1]]["payload"]
+        envelope = schemas[payload["$ref"].split("/")[-1]]
+        return {ref["$ref"].split("/")[-1] for ref in envelope["properties"]["payload"]["anyOf"]}
+
+    assert {"ApplicationReviewed", "RoundClosed"} <= consumed("qsfund.applications.events:scoring")
+    assert {"ApplicationScored", "RoundAllocated"} <= consumed("qsfund.scoring.events:applications")
+    told = consumed("notifications:qsfund.scoring.events")
+    assert told == consumed("notifications:qsfund.applications.events")
+    assert {"ApplicationSubmitted", "ApplicationAwarded", "AwardFinalised"} <= told
+    assert all(name in schemas for name in told)
