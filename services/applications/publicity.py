@@ -27,10 +27,11 @@ from shared.eventstore import Cause
 
 from .adapters import publicity as read
 from .adapters.projections import project_many
+from .adapters.repository import load_round
 from .domain import finalisation, objections, published_list
 from .domain.application import Application
 from .domain.errors import NotFound, TooMany
-from .handlers import ApplicationsService, head_of, load_round
+from .handlers import ApplicationsService, head_of
 
 # What the applications service acts on, of the scoring topic (`on_scoring_events`): the
 # AsyncAPI document shows it as the subscriber's message.
