@@ -28,6 +28,7 @@ from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
+from shared.topics import Topics
 
 from .adapters.projections import project_many
 from .adapters.tables import (
@@ -40,6 +41,7 @@ from .adapters.tables import (
     objection,
     published_list,
 )
+from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
 from .entrypoints.links import LINKS
@@ -140,7 +142,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.state.publicity = publicity
     app.state.broker = broker
     app.state.limits = settings.limits
-    install_auth(app, SOURCE, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings))
     install_error_handlers(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
@@ -160,11 +162,22 @@ PROJECTION = Projection(
 )
 
 
+def projection_topics(topics: Topics) -> list[str]:
+    """What the projection is made of: the topics a rebuild reads."""
+    return [topics.applications, topics.scoring]
+
+
 def main() -> None:
     """`qsfund-applications` serves; `qsfund-applications rebuild` rebuilds the projection."""
     settings = ApplicationsSettings()
     if sys.argv[1:] == ["rebuild"]:
         raise SystemExit(
-            run_rebuild(SOURCE, settings.applications_database_url, PROJECTION, settings)
+            run_rebuild(
+                SOURCE,
+                settings.applications_database_url,
+                PROJECTION,
+                settings,
+                projection_topics(settings.topics),
+            )
         )
     serve(build_app(settings), settings.applications_host, settings.applications_port)

@@ -4,7 +4,7 @@ to any event contract shows up as a diff of the checked-in copy in review."""
 import json
 from pathlib import Path
 
-from services.asyncapi import asyncapi_document
+from services.operations.asyncapi import asyncapi_document
 
 CHECKED_IN = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.json"
 
