@@ -12,7 +12,14 @@ from shared.contracts.values import (
     StandardAdoptionClaim,
     StandardClaim,
 )
-from shared.rules.claims import ClaimRecord, PilotProject, QualityBrand, Standard, StandardAdoption
+from shared.rules.claims import (
+    ClaimRecord,
+    PilotProject,
+    QualityBrand,
+    Standard,
+    StandardAdoption,
+    claim_record,
+)
 
 PAIRS = [
     (QualityBrandClaim, QualityBrand),
@@ -31,3 +38,26 @@ def test_a_claim_record_has_the_contracts_fields(contract: type[BaseModel], reco
 
 def test_every_category_has_a_record() -> None:
     assert set(get_args(ClaimRecord)) == {record for _, record in PAIRS}
+
+
+def test_a_validated_claim_is_read_by_the_rules_in_its_recorded_form() -> None:
+    claim = StandardClaim.model_validate(
+        {
+            "category": "standard",
+            "level": "national",
+            "standard_number": "GB/T 45678-2026",
+            "title": "Service quality of cold-chain logistics",
+            "work": "formulation",
+            "role": "lead",
+            "published_on": "2026-02-10",
+        }
+    )
+    assert claim_record(claim) == {
+        "category": "standard",
+        "level": "national",
+        "standard_number": "GB/T 45678-2026",
+        "title": "Service quality of cold-chain logistics",
+        "work": "formulation",
+        "role": "lead",
+        "published_on": "2026-02-10",  # a string, as the event records it
+    }

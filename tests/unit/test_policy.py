@@ -107,3 +107,29 @@ rubric: {level_points: {}, winner_points: 1, lead_points: 1, formulation_points:
   priority_industry_points: 1}
 priority_industries: []
 """)
+
+
+def test_a_winner_scores_the_tier_a_nominee_does_not_and_each_line_says_why() -> None:
+    rubric = POLICY.rubric
+    winner = assess(
+        claim_of(("quality_brand", "mayor_quality_award", "winner")), "x", "retail", POLICY
+    )
+    nominee = assess(
+        claim_of(("quality_brand", "mayor_quality_award", "nominee")), "x", "retail", POLICY
+    )
+    level = rubric.level_points["quality_brand"]["mayor_quality_award"]
+    assert [(p.name, p.points, p.why) for p in winner.breakdown] == [
+        ("level", level, "quality brand at level mayor_quality_award"),
+        ("tier", rubric.winner_points, "award winner"),
+    ]
+    assert [(p.name, p.points) for p in nominee.breakdown] == [("level", level)]
+    assert winner.score - nominee.score == rubric.winner_points > 0
+
+
+def test_a_lead_drafter_of_a_new_standard_is_told_both_lines() -> None:
+    lead = assess(claim_of(("standard", "national", "formulation", "lead")), "x", "retail", POLICY)
+    assert [(p.name, p.why) for p in lead.breakdown] == [
+        ("level", "standard at level national"),
+        ("role", "lead drafter"),
+        ("work", "new standard (formulation)"),
+    ]
