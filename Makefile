@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := deploy/local
 
-.PHONY: install up down test unit lint format bench demo asyncapi fuzz clean helm chart \
+.PHONY: install up down test unit lint format bench demo asyncapi fuzz mutation clean helm chart \
 	docker-engine compose-plugin images compose-test
 
 $(BIN)/.installed: pyproject.toml
@@ -89,6 +89,15 @@ fuzz: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Mutation testing of the rules that decide money (shared/rules/, config in pyproject's
+# [tool.mutmut]): each mutant against the unit tests that reach the function it changes,
+# then the score. Some minutes on two cores, so not part of `make test`; stopped at 30.
+mutation: install
+	$(BIN)/python -c "import mutmut" 2>/dev/null || $(BIN)/pip install --quiet -e ".[dev,mutation]"
+	rm -rf mutants
+	timeout 1800 $(BIN)/mutmut run > mutants.log 2>&1 || (tail -20 mutants.log; exit 1)
+	$(BIN)/mutmut results --all true | $(BIN)/python -m tests.support.mutation_score
 
 # One funding round, end to end, on the running stack of `make up` (QSFUND_API to point elsewhere).
 demo: install

@@ -16,7 +16,7 @@ from uuid import uuid4
 from aiokafka import AIOKafkaProducer
 
 from bench.history import history
-from services.audit import replay
+from services.audit import verify_run
 from shared.admin import ensure_topics
 from shared.log_reader import from_the_beginning
 from shared.topics import Topics
@@ -78,7 +78,7 @@ def verify(bootstrap: str, topics: list[str]) -> tuple[int, float, int]:
     """`qsfund-audit verify` as the command runs it: from asking the cluster for the
     partitions, through the workers' replay, to the merged findings."""
     started = time.perf_counter()
-    verdict = replay.verify(bootstrap, topics, None, WORKERS)
+    verdict = verify_run.verify_history(bootstrap, topics, None, WORKERS)
     return verdict.events_read, time.perf_counter() - started, len(verdict.findings)
 
 

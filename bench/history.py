@@ -10,13 +10,14 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from services.applications.domain.credit_code import ALPHABET, check_character
 from shared.envelope import GENESIS_HASH, canonical_json
 from shared.policy import policy_version
 from shared.rules.allocation import ScoredClaim, allocate
+from shared.rules.claims import ClaimRecord
 from shared.rules.pricing import assess
 
 POLICY = policy_version("2026.1")
@@ -193,7 +194,7 @@ def _round(sealer: Sealer, rng: random.Random, per_round: int) -> Iterator[Recor
             "reviewer",
         )
         yield "applications", key, review
-        a = assess(claim, code, filing["enterprise"]["industry"], POLICY)
+        a = assess(cast(ClaimRecord, claim), code, filing["enterprise"]["industry"], POLICY)
         score = {
             "application_id": application_id,
             "round_id": round_id,

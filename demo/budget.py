@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from shared.policy import Policy
 from shared.rules.allocation import Outcome, ScoredClaim, allocate
+from shared.rules.claims import ClaimRecord
 from shared.rules.pricing import assess
 
 from .plan import Entry
@@ -13,7 +16,7 @@ SHARE = 0.6  # of the total claimed: the budget must leave some claims unfunded
 
 def scored(entry: Entry, application_id: str, credit_code: str, policy: Policy) -> ScoredClaim:
     """The claim as the scoring service will price and score it."""
-    found = assess(entry.final_claim, credit_code, entry.firm.industry, policy)
+    found = assess(cast(ClaimRecord, entry.final_claim), credit_code, entry.firm.industry, policy)
     return ScoredClaim(
         application_id, credit_code, found.achievement_key, found.claimed_amount_yuan, found.score
     )

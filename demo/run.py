@@ -6,12 +6,13 @@ import random
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from shared.policy import Policy, policy_version
 from shared.rules.allocation import Outcome
+from shared.rules.claims import ClaimRecord
 from shared.rules.pricing import assess
 
 from . import story
@@ -49,7 +50,11 @@ class Finance:
 async def run(api: Api, finance: Finance, patience: float) -> Result:
     policy = policy_version(POLICY)
     plan = build(random.Random(SEED))
-    claimed = sum(assess(e.claim, "", e.firm.industry, policy).claimed_amount_yuan for e in plan)
+    # The bodies the demo files, priced here as the scoring service will price them.
+    claimed = sum(
+        assess(cast(ClaimRecord, e.claim), "", e.firm.industry, policy).claimed_amount_yuan
+        for e in plan
+    )
     stand_ins = [scored(e, str(n), e.firm.key, policy) for n, e in enumerate(plan) if e.allocated]
     budget = choose_budget(stand_ins, claimed, policy)
 

@@ -1,22 +1,12 @@
-"""Operator commands: migrate the databases, create the topics, write the AsyncAPI document."""
+"""Kafka topic administration: the event topics as this code configures them."""
 
 from __future__ import annotations
-
-import argparse
-import asyncio
-import json
-import os
-import sys
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from shared.kafka import MAX_EVENT_BYTES
-from shared.migrations import upgrade
-from shared.settings import KafkaSettings
-
-SERVICES = ("applications", "scoring", "notifications", "payments")
 
 # The log is the audit record: nothing is ever deleted or compacted away. Events may be
 # larger than Kafka's default megabyte: a round's published list names every
@@ -27,22 +17,6 @@ TOPIC_CONFIG = {
     "cleanup.policy": "delete",
     "max.message.bytes": str(MAX_EVENT_BYTES),
 }
-
-
-def migrate_main() -> None:
-    """Upgrade each service's database whose URL is configured (all four by default)."""
-    parser = argparse.ArgumentParser(description=migrate_main.__doc__)
-    parser.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(SERVICES))
-    chosen = parser.parse_args().services or list(SERVICES)
-    unknown = sorted(set(chosen) - set(SERVICES))
-    if unknown:
-        parser.error(f"unknown service {', '.join(unknown)}; choose from {', '.join(SERVICES)}")
-    for service in chosen:
-        url = os.environ.get(f"{service.upper()}_DATABASE_URL") or (
-            f"postgresql+asyncpg://qsfund:qsfund@127.0.0.1:5432/qsfund_{service}"
-        )
-        upgrade(service, url)
-        print(f"migrated {service}")
 
 
 async def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> list[str]:
@@ -83,25 +57,3 @@ async def ensure_topics(bootstrap: str, topics: list[str], partitions: int) -> l
         return [t.name for t in wanted]
     finally:
         await admin.close()
-
-
-def topics_main() -> None:
-    """Create the event and dead-letter topics, keyed by aggregate id, retained forever."""
-    parser = argparse.ArgumentParser(description=topics_main.__doc__)
-    parser.add_argument(
-        "--partitions", type=int, default=int(os.environ.get("QSFUND_PARTITIONS", "12"))
-    )
-    args = parser.parse_args()
-    settings = KafkaSettings()
-    created = asyncio.run(
-        ensure_topics(settings.kafka_bootstrap_servers, settings.topics.all(), args.partitions)
-    )
-    print(f"topics created: {', '.join(created) or 'none (all exist)'}")
-
-
-def asyncapi_main() -> None:
-    """Print the AsyncAPI document of all four services' events."""
-    from services.asyncapi import asyncapi_document
-
-    json.dump(asyncapi_document(), sys.stdout, indent=2, sort_keys=True)
-    print()

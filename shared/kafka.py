@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from pydantic import SkipValidation
 
 from shared.consumer import IdempotentConsumer
+from shared.contracts import Contract
+from shared.contracts.documentation import envelope_of
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +44,14 @@ def subscribe(
     service: str,
     group_id: str,
     consumer: IdempotentConsumer,
+    consumes: Sequence[type[Contract]],
     description: str,
     batch_size: int = 500,
 ) -> None:
     """Feed `topics` to `consumer` in batches, committing offsets only after the database.
+
+    `consumes`: the events the consumer acts on, which the AsyncAPI document shows as the
+    subscriber's message (others on the topics are recorded and pass by).
 
     One subscriber for all the topics, so one member of the consumer group: a member per
     topic would make every start and stop rebalance the group twice.
@@ -51,7 +60,8 @@ def subscribe(
     a batch is everything fetched since the last commit and all of it is settled first.
     """
 
-    async def on_batch(message: KafkaMessage) -> None:
+    async def on_batch(events: Any, message: KafkaMessage) -> None:
+        # `events` only describes the message: the consumer decodes the raw records.
         try:
             await consumer.consume_batch(message.raw_message)  # the batch's records
         except Exception:
@@ -69,6 +79,12 @@ def subscribe(
             # commit and the inbox absorbs what this instance already applied.
             log.warning("offset commit lost to a rebalance: %s", error)
 
+    # faststream documents a subscriber by its handler's parameters: `events` is given the
+    # schema of one record (what a producer sends), and is not validated (it is the batch;
+    # the consumer decodes each record itself and parks what it cannot).
+    title = f"{topics[0]}:{service}" if len(topics) == 1 else service
+    consumed = envelope_of(f"{service.capitalize()}Consumes", *consumes)
+    on_batch.__annotations__["events"] = SkipValidation[consumed]  # type: ignore[valid-type,misc]
     broker.subscriber(
         *topics,
         group_id=group_id,
@@ -78,6 +94,6 @@ def subscribe(
         max_records=batch_size,
         batch_timeout_ms=100,
         # faststream names a many-topic subscriber's channels "<title>:<topic>".
-        title=f"{topics[0]}:{service}" if len(topics) == 1 else service,
+        title=title,
         description=description,
     )(on_batch)

@@ -1,9 +1,10 @@
-"""Alembic, driven from code: each service keeps its own migrations folder."""
+"""Alembic, driven from code: each service keeps its own migrations folder and says where
+(its package's MIGRATIONS)."""
 
 from __future__ import annotations
 
 import asyncio
-from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from alembic import command, context
 from alembic.config import Config
@@ -12,15 +13,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
-def alembic_config(service: str, database_url: str) -> Config:
+def alembic_config(migrations: Traversable, database_url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(files("services") / service / "migrations"))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("sqlalchemy.url", database_url)
     return config
 
 
-def upgrade(service: str, database_url: str) -> None:
-    command.upgrade(alembic_config(service, database_url), "head")
+def upgrade(migrations: Traversable, database_url: str) -> None:
+    command.upgrade(alembic_config(migrations, database_url), "head")
 
 
 def run_env(metadata: MetaData) -> None:

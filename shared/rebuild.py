@@ -120,13 +120,13 @@ def run_rebuild(
     database_url: str,
     projection: Projection,
     settings: KafkaSettings,
+    topics: list[str],
     schema: str = "rebuilt",
 ) -> int:
-    """The operator's command: rebuild from the event topics, print both fingerprints,
-    exit 0 when they agree."""
+    """The operator's command: rebuild from the topics the service's projection reads,
+    print both fingerprints, exit 0 when they agree."""
 
     async def go() -> int:
-        topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
         records = await read_values(settings.kafka_bootstrap_servers, topics)
         applied = await rebuild(database_url, schema, projection, records)
         live = await fingerprints(database_url, "public", projection)

@@ -28,6 +28,7 @@ from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
+from shared.topics import Topics
 
 from .adapters.projections import project_many
 from .adapters.tables import (
@@ -41,12 +42,13 @@ from .adapters.tables import (
     objection,
     published_list,
 )
+from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
 from .entrypoints.links import LINKS
 from .entrypoints.publicity import router as publicity_router
 from .handlers import ApplicationsService
-from .publicity import IntakeLimits, PublicityService
+from .publicity import SCORING_EVENTS, IntakeLimits, PublicityService
 
 SOURCE = "applications"
 
@@ -117,6 +119,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
+        consumes=SCORING_EVENTS,
         description="Scores and allocation outcomes, folded into each application's status; "
         "each allocation of a round publishes its list. Of payments, the awards revoked: "
         "intake refuses an enterprise they bar from the program.",
@@ -142,7 +145,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.state.publicity = publicity
     app.state.broker = broker
     app.state.limits = settings.limits
-    install_auth(app, SOURCE, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings))
     install_error_handlers(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
@@ -169,11 +172,23 @@ PROJECTION = Projection(
 )
 
 
+def projection_topics(topics: Topics) -> list[str]:
+    """What the projection is made of: the topics a rebuild reads (the payments topic
+    for the revocations that bar enterprises)."""
+    return [topics.applications, topics.scoring, topics.payments]
+
+
 def main() -> None:
     """`qsfund-applications` serves; `qsfund-applications rebuild` rebuilds the projection."""
     settings = ApplicationsSettings()
     if sys.argv[1:] == ["rebuild"]:
         raise SystemExit(
-            run_rebuild(SOURCE, settings.applications_database_url, PROJECTION, settings)
+            run_rebuild(
+                SOURCE,
+                settings.applications_database_url,
+                PROJECTION,
+                settings,
+                projection_topics(settings.topics),
+            )
         )
     serve(build_app(settings), settings.applications_host, settings.applications_port)

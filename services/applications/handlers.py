@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Principal
@@ -16,11 +15,12 @@ from shared.contracts import Contract, parse_payload
 from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
 
+from .adapters import repository
 from .adapters.idempotency import KeyClaim, claim
 from .adapters.leads import claims_to_lead_alike
 from .adapters.projections import project
+from .adapters.repository import load_round
 from .adapters.revocations import revocations_of
-from .adapters.tables import application, funding_round
 from .commands import (
     AmendApplication,
     OpenRound,
@@ -33,8 +33,8 @@ from .domain.errors import NotFound
 from .domain.filing import Filing
 from .domain.intake_rules import refuse_barred
 from .domain.lead import LeadReview, rivals
-from .domain.rounds import FundingRound, open_round
-from .scope import check_filing, submitted_via, visible_to
+from .domain.rounds import open_round
+from .scope import check_filing, submitted_via
 
 Key = KeyClaim | None
 
@@ -56,7 +56,8 @@ class ApplicationsService:
     async def close_round(self, round_id: str, cause: Cause, key: Key = None) -> None:
         async with self._begin(key, round_id) as session:
             round_ = await load_round(session, round_id, lock="update")
-            closed = round_.close(self.clock(), await self._versions_in(session, round_id))
+            versions = await repository.versions_in_round(session, self.store.table, round_id)
+            closed = round_.close(self.clock(), versions)
             [closing] = await self.save(
                 session, await self.store.head(session, round_id), [closed], cause
             )
@@ -119,9 +120,7 @@ class ApplicationsService:
             # Shares the round's lock: a closing waits, and sees the withdrawal.
             round_ = await load_round(session, current.round_id, lock="share")
             round_.refuse_withdrawal()
-            status = await session.scalar(
-                select(application.c.status).where(application.c.id == current.id)
-            )
+            status = await repository.status_of(session, current.id)
             withdrawn = current.withdraw(
                 command.reason, decided=status in ("awarded", "not_awarded")
             )
@@ -140,23 +139,8 @@ class ApplicationsService:
         code = filing.enterprise.credit_code
         refuse_barred(code, await revocations_of(session, code), now)
 
-    async def _versions_in(self, session: AsyncSession, round_id: str) -> dict[str, int]:
-        event = self.store.table
-        rows = await session.execute(
-            select(application.c.id, func.max(event.c.aggregate_version))
-            .join(event, event.c.aggregate_id == application.c.id)
-            .where(application.c.round_id == round_id)
-            .group_by(application.c.id)
-        )
-        return {application_id: int(version) for application_id, version in rows.tuples()}
-
     async def _lapse_returned(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
-        returned = await session.scalars(
-            select(application.c.id).where(
-                application.c.round_id == round_id, application.c.status == "returned"
-            )
-        )
-        for application_id in list(returned):
+        for application_id in await repository.returned_in_round(session, round_id):
             stream = await self.stream(session, application_id)
             lapsed = intake.Application.replay(parse_payload(e) for e in stream).lapse()
             if lapsed is not None:
@@ -167,14 +151,8 @@ class ApplicationsService:
     ) -> list[Envelope]:
         """The application's events; NotFound too when the caller may not see it. Its
         projection row is written with its events, so it is never behind them here."""
-        if caller is not None:
-            visible = await session.scalar(
-                select(application.c.id).where(
-                    application.c.id == application_id, visible_to(caller)
-                )
-            )
-            if visible is None:
-                raise NotFound("application_id", "exists", f"no application {application_id}")
+        if caller is not None and not await repository.visible(session, application_id, caller):
+            raise NotFound("application_id", "exists", f"no application {application_id}")
         stream = await self.store.stream(session, application_id)
         if not stream:
             raise NotFound("application_id", "exists", f"no application {application_id}")
@@ -191,12 +169,3 @@ class ApplicationsService:
 
 def head_of(stream: list[Envelope]) -> StreamHead:
     return StreamHead(stream[-1].aggregate_version, stream[-1].hash)
-
-
-async def load_round(session: AsyncSession, round_id: str, lock: str) -> FundingRound:
-    query = select(funding_round).where(funding_round.c.id == round_id)
-    query = query.with_for_update(read=lock == "share")
-    row = (await session.execute(query)).mappings().first()
-    if row is None:
-        raise NotFound("round_id", "exists", f"no funding round {round_id}")
-    return FundingRound(**{k: v for k, v in row.items() if k != "created_at"})

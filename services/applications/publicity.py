@@ -13,18 +13,37 @@ from uuid import NAMESPACE_URL, uuid5
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract, parse_payload
+from shared.contracts.payments import AwardRevoked
 from shared.contracts.publicity import AwardFinalised, FinalAward, Objector
-from shared.contracts.scoring import RoundAllocated
+from shared.contracts.scoring import (
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ApplicationScored,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
+)
 from shared.contracts.values import ChainHead, Evidence
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause
 
 from .adapters import publicity as read
 from .adapters.projections import project_many
+from .adapters.repository import load_round
 from .domain import finalisation, objections, published_list
 from .domain.application import Application
 from .domain.errors import NotFound, TooMany
-from .handlers import ApplicationsService, head_of, load_round
+from .handlers import ApplicationsService, head_of
+
+# What the applications service acts on, of the scoring and payments topics
+# (`on_scoring_events`): the AsyncAPI document shows it as the subscriber's message.
+SCORING_EVENTS: tuple[type[Contract], ...] = (
+    ApplicationScored,
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ProposedAwardWithdrawn,
+    RoundAllocated,
+    AwardRevoked,
+)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from . import render
 from .domain.history import History
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
 from .reading import replay
-from .replay import kept_list, start_verify
+from .verify_run import kept_list, start_verify
 
 
 @contextmanager

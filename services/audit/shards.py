@@ -17,7 +17,7 @@ from .collector import paused_collector
 from .domain.kept import KeptList
 from .domain.lookups import Answers, lookups_of
 from .domain.reproduction import RoundsReproduction
-from .domain.verify import ShardResult, Verdict, Verifier, ids_in_several, merge
+from .domain.verdict import ShardResult, Verdict, Verifier, ids_in_several, merge
 from .reading import replay
 
 Progress = Callable[[int, int], None]  # (events in all, events read so far)

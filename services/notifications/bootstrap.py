@@ -28,6 +28,7 @@ from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
+from shared.topics import Topics
 
 from .adapters.smtp import SmtpSender
 from .adapters.store import sql_transaction
@@ -41,13 +42,14 @@ from .adapters.tables import (
     recipient,
 )
 from .adapters.webhook import WebhookSender
-from .delivery import DeliveryLoop
+from .delivery_loop import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
 from .domain.webhook import WebhookRules
 from .entrypoints import webhooks
+from .entrypoints.access import ACCESS
 from .entrypoints.http import router
 from .entrypoints.links import LINKS
-from .handlers import on_events
+from .handlers import CONSUMES, on_events
 from .service import NotificationsService
 
 SOURCE = "notifications"
@@ -121,6 +123,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
         consumer=consumer,
+        consumes=CONSUMES,
         description="Lifecycle events the applicant and their platform are told of; of "
         "payments, each payment made or failed, the award revoked, the clawback settled.",
     )
@@ -170,7 +173,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         new_secret=new_secret,
     )
     app.state.broker = broker
-    install_auth(app, SOURCE, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings))
     app.state.limits = Limits()
     install_problems(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
@@ -203,11 +206,23 @@ PROJECTION = Projection(
 )
 
 
+def projection_topics(topics: Topics) -> list[str]:
+    """What the projection is made of: the topics a rebuild reads (the payments topic
+    for the tranches its messages name)."""
+    return [topics.applications, topics.scoring, topics.payments]
+
+
 def main() -> None:
     """`qsfund-notifications` serves; `qsfund-notifications rebuild` rebuilds the projection."""
     settings = NotificationsSettings()
     if sys.argv[1:] == ["rebuild"]:
         raise SystemExit(
-            run_rebuild(SOURCE, settings.notifications_database_url, PROJECTION, settings)
+            run_rebuild(
+                SOURCE,
+                settings.notifications_database_url,
+                PROJECTION,
+                settings,
+                projection_topics(settings.topics),
+            )
         )
     serve(build_app(settings), settings.notifications_host, settings.notifications_port)

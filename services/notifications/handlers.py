@@ -1,7 +1,7 @@
 """Recording the notifications due for every lifecycle event the applicant should hear of.
 
 Nothing is sent here: the consumer's transaction only records `pending` rows, and the
-delivery loop (delivery.py) sends them after commit. Which channels apply is settled so
+delivery loop (delivery_loop.py) sends them after commit. Which channels apply is settled so
 that event order across the topics does not matter: every notifying event gets an
 email row at once, whose address is looked up when it is sent; and once the platform
 that filed the application is known, every email row of that application gets a twin
@@ -16,14 +16,63 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
-from shared.contracts.applications import ApplicationAmended, ApplicationSubmitted
-from shared.contracts.payments import PaymentFailed, PaymentInstructed, PaymentSucceeded
-from shared.contracts.publicity import ObjectionDecided, ObjectionLodged
+from shared.contracts.applications import (
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+)
+from shared.contracts.payments import (
+    AwardRevoked,
+    ClawbackSettled,
+    PaymentFailed,
+    PaymentInstructed,
+    PaymentSucceeded,
+)
+from shared.contracts.publicity import (
+    AwardFinalised,
+    ObjectionDecided,
+    ObjectionLodged,
+    PublicityOpened,
+    PublishedListRevised,
+    RoundFinalised,
+)
+from shared.contracts.scoring import (
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ApplicationScored,
+    ProposedAwardWithdrawn,
+)
 from shared.envelope import Envelope
 
 from .adapters import recording
 from .domain.messages import Message, message_for, objector_message_for, round_message_for
 from .domain.payment_messages import Tranche, payment_message_for, tranche_of
+
+# The events someone is told of (domain/messages.py, payment_messages.py), from the three
+# topics (an instruction only to remember its tranche): the AsyncAPI
+# document shows them as the subscriber's message.
+CONSUMES: tuple[type[Contract], ...] = (
+    ApplicationSubmitted,
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationWithdrawn,
+    ApplicationScored,
+    ApplicationAwarded,
+    ApplicationNotAwarded,
+    ProposedAwardWithdrawn,
+    PublicityOpened,
+    PublishedListRevised,
+    ObjectionLodged,
+    ObjectionDecided,
+    RoundFinalised,
+    AwardFinalised,
+    PaymentInstructed,
+    PaymentSucceeded,
+    PaymentFailed,
+    AwardRevoked,
+    ClawbackSettled,
+)
 
 
 async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:

@@ -26,6 +26,7 @@ from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
+from shared.topics import Topics
 
 from .adapters.finance import (
     DEVELOPMENT_FROM_BUREAU_SECRET,
@@ -36,9 +37,10 @@ from .adapters.projection import project_many
 from .adapters.tables import award, backbone, instruction, metadata
 from .bureau_calls import BureauCalls
 from .entrypoints import callbacks, http, operations
+from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.links import LINKS
-from .service import PaymentsService
+from .service import CONSUMES, PaymentsService
 
 SOURCE = "payments"
 Secrets = Annotated[list[str], NoDecode]
@@ -105,6 +107,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
+        consumes=CONSUMES,
         description="Who applied, what was awarded, and which awards are final: to pay them.",
     )
     broker.publisher(
@@ -144,7 +147,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     app.state.limits = Limits()
     # An account or a callback is a few hundred bytes: anything near this is not one.
     app.add_middleware(BodyLimit, max_bytes=16 * 1024)
-    install_auth(app, SOURCE, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings))
     install_error_handlers(app)
     app.include_router(health_router())
     app.include_router(http.router)
@@ -162,9 +165,23 @@ PROJECTION = Projection(
 )
 
 
+def projection_topics(topics: Topics) -> list[str]:
+    """What the projection is made of: the topics a rebuild reads (who applied and what
+    was awarded and made final; its own events)."""
+    return [topics.applications, topics.scoring, topics.payments]
+
+
 def main() -> None:
     """`qsfund-payments` serves; `qsfund-payments rebuild` rebuilds the projection."""
     settings = PaymentsSettings()
     if sys.argv[1:] == ["rebuild"]:
-        raise SystemExit(run_rebuild(SOURCE, settings.payments_database_url, PROJECTION, settings))
+        raise SystemExit(
+            run_rebuild(
+                SOURCE,
+                settings.payments_database_url,
+                PROJECTION,
+                settings,
+                projection_topics(settings.topics),
+            )
+        )
     serve(build_app(settings), settings.payments_host, settings.payments_port)

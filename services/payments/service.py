@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Principal
 from shared.contracts import Contract, parse_payload
+from shared.contracts.applications import ApplicationAmended, ApplicationSubmitted
 from shared.contracts.payments import (
     AwardRevoked,
     PayeeAccount,
@@ -25,7 +26,7 @@ from shared.contracts.payments import (
     RevocationReason,
 )
 from shared.contracts.publicity import AwardFinalised
-from shared.contracts.scoring import ApplicationAwarded
+from shared.contracts.scoring import ApplicationAwarded, ProposedAwardWithdrawn
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
@@ -39,6 +40,15 @@ from .views import AwardView, RoundPaymentsView, award_view, round_view
 
 # The events after which an award may have become payable.
 PAYABLE_AFTER = (AwardFinalised, ApplicationAwarded)
+# What it reads of the other services: who applied and for what, what was awarded, and
+# which awards are final (the AsyncAPI document shows them as the subscriber's message).
+CONSUMES: tuple[type[Contract], ...] = (
+    ApplicationSubmitted,
+    ApplicationAmended,
+    ApplicationAwarded,
+    ProposedAwardWithdrawn,
+    AwardFinalised,
+)
 
 
 class NotFound(PaymentError):

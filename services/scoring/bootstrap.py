@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.matrix import Access
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -21,12 +22,15 @@ from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
+from shared.topics import Topics
 
 from .adapters.projection import project_many
 from .adapters.tables import allocation_outcome, backbone, claim, metadata, scoring_round
-from .handlers import ScoringHandlers
+from .handlers import CONSUMES, ScoringHandlers
 
 SOURCE = "scoring"
+# Scoring answers only probes: it takes its work from the topics.
+ACCESS = Access(rows={})
 
 
 class ScoringSettings(KafkaSettings, AuthSettings):
@@ -61,6 +65,7 @@ def build_app(settings: ScoringSettings) -> FastAPI:
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
+        consumes=CONSUMES,
         description="Reviews to score, and closed rounds to allocate.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
@@ -80,7 +85,7 @@ def build_app(settings: ScoringSettings) -> FastAPI:
         dependencies=[AUTHORIZED],
     )
     app.state.broker = broker
-    install_auth(app, SOURCE, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings))
     app.include_router(health_router())
     return app
 
@@ -93,9 +98,22 @@ PROJECTION = Projection(
 )
 
 
+def projection_topics(topics: Topics) -> list[str]:
+    """What the projection is made of: the topics a rebuild reads."""
+    return [topics.applications, topics.scoring]
+
+
 def main() -> None:
     """`qsfund-scoring` serves; `qsfund-scoring rebuild` rebuilds the projection."""
     settings = ScoringSettings()
     if sys.argv[1:] == ["rebuild"]:
-        raise SystemExit(run_rebuild(SOURCE, settings.scoring_database_url, PROJECTION, settings))
+        raise SystemExit(
+            run_rebuild(
+                SOURCE,
+                settings.scoring_database_url,
+                PROJECTION,
+                settings,
+                projection_topics(settings.topics),
+            )
+        )
     serve(build_app(settings), settings.scoring_host, settings.scoring_port)

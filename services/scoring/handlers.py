@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
-from shared.contracts.applications import ApplicationReviewed, ApplicationWithdrawn, RoundClosed
+from shared.contracts.applications import (
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    RoundClosed,
+    RoundOpened,
+)
 from shared.contracts.scoring import ApplicationScored
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
@@ -21,7 +28,18 @@ from shared.rules.pricing import assess
 
 from .adapters.projection import project_many
 from .adapters.tables import claim
-from .allocating import allocate_if_due, reallocate
+from .round_allocation import allocate_if_due, reallocate
+
+# What scoring acts on, of all the applications topic carries (the AsyncAPI document
+# shows it as the subscriber's message).
+CONSUMES: tuple[type[Contract], ...] = (
+    RoundOpened,
+    RoundClosed,
+    ApplicationSubmitted,
+    ApplicationAmended,
+    ApplicationReviewed,
+    ApplicationWithdrawn,
+)
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """The one place every HTTP request is authenticated and checked against the matrix.
 
-Each service's app is built with `dependencies=[AUTHORIZED]` and `install_auth(...)`:
-the dependency runs before any route's own dependencies and before the body is
-validated, looks the route up in shared.auth.matrix, verifies the bearer token and
-refuses a role the row does not list. Routes take the caller as `Caller`.
+Each service's app is built with `dependencies=[AUTHORIZED]` and `install_auth(...)`
+with its own `Access` (shared.auth.matrix): the dependency runs before any route's own
+dependencies and before the body is validated, looks the route up in that table,
+verifies the bearer token and refuses a role the row does not list. Routes take the
+caller as `Caller`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from . import matrix
+from .matrix import Access
 from .principal import AuthError, Forbidden, Principal, Unauthenticated
 from .verify import TokenVerifier
 
@@ -28,13 +29,14 @@ _bearer = HTTPBearer(
 
 @dataclass(frozen=True)
 class Authorization:
-    service: str
+    access: Access
     verifier: TokenVerifier
 
 
-def install_auth(app: FastAPI, service: str, verifier: TokenVerifier) -> None:
-    """Give the app its verifier and the problem+json answer for refusals."""
-    app.state.authorization = Authorization(service, verifier)
+def install_auth(app: FastAPI, access: Access, verifier: TokenVerifier) -> None:
+    """Give the app its table of who may call what, its verifier and the problem+json
+    answer for refusals."""
+    app.state.authorization = Authorization(access, verifier)
     app.add_exception_handler(AuthError, _refused)  # type: ignore[arg-type]
 
 
@@ -45,12 +47,13 @@ async def authorize(
     """The caller, verified and allowed by the matrix; None on a public route."""
     authorization: Authorization = request.app.state.authorization
     method, path = request.method, request.scope["route"].path_format
-    if matrix.is_public(method, path):
+    access = authorization.access
+    if access.is_public(method, path):
         return None
     if credentials is None:
         raise Unauthenticated("token_missing", "send a bearer token: Authorization: Bearer <jwt>")
     principal = await authorization.verifier.verify(credentials.credentials)
-    roles = matrix.allowed_roles(authorization.service, method, path)
+    roles = access.allowed_roles(method, path)
     if roles is None:
         raise Forbidden("not_in_matrix", f"{method} {path} is open to no role")
     if principal.role not in roles:

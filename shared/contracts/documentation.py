@@ -10,7 +10,9 @@ from shared.contracts import applications, payments, publicity, scoring
 from shared.envelope import Envelope
 
 
-def _envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
+def envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
+    """An envelope whose payload is one of `contracts`: how a topic's or a subscriber's
+    messages are described."""
     payload = Union[contracts]  # type: ignore[valid-type]  # noqa: UP007
     model: type[Envelope] = create_model(name, __base__=Envelope, payload=(payload, ...))
     model.__doc__ = (
@@ -20,8 +22,8 @@ def _envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
     return model
 
 
-ApplicationsTopicEvent = _envelope_of(
+ApplicationsTopicEvent = envelope_of(
     "ApplicationsTopicEvent", *applications.PUBLISHED, *publicity.PUBLISHED
 )
-ScoringTopicEvent = _envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)
-PaymentsTopicEvent = _envelope_of("PaymentsTopicEvent", *payments.PUBLISHED)
+ScoringTopicEvent = envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)
+PaymentsTopicEvent = envelope_of("PaymentsTopicEvent", *payments.PUBLISHED)

@@ -21,24 +21,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from shared.policy import AchievementRules as RuleSet
+from shared.rules.claims import ClaimRecord, Standard, StandardAdoption
 
 
-def achievement_key(claim: dict[str, Any], rules: RuleSet) -> str:
+def achievement_key(claim: ClaimRecord, rules: RuleSet) -> str:
     """The claim's achievement, the same for every claim of it whatever level, role or
     product line it names (the enterprise is prefixed by the caller)."""
     return _KEYS[rules](claim)
 
 
-def enterprise_achievement(credit_code: str, claim: dict[str, Any], rules: RuleSet) -> str:
+def enterprise_achievement(credit_code: str, claim: ClaimRecord, rules: RuleSet) -> str:
     """The key a score records: the achievement of one enterprise."""
     return f"{credit_code}/{achievement_key(claim, rules)}"
 
 
 def paid_by_achievement(
-    paid: Iterable[tuple[str, dict[str, Any], int]], rules: RuleSet
+    paid: Iterable[tuple[str, ClaimRecord, int]], rules: RuleSet
 ) -> dict[str, int]:
     """What was paid per achievement, each earlier payment (credit code, claim, yuan)
     keyed under `rules`, the rules of the round now deciding.
@@ -65,13 +65,12 @@ def strip_separators(text: str) -> str:
     return _SEPARATORS.sub("", text).casefold()
 
 
-def _key_2026_1(claim: dict[str, Any]) -> str:
-    category = claim["category"]
-    if category == "standard":
+def _key_2026_1(claim: ClaimRecord) -> str:
+    if claim["category"] == "standard":
         return f"standard:{strip_separators(claim['standard_number'])}"
-    if category == "quality_brand":
+    if claim["category"] == "quality_brand":
         return f"quality_brand:{claim['award']}:{claim['year']}"
-    if category == "pilot_project":
+    if claim["category"] == "pilot_project":
         return f"pilot_project:{strip_separators(claim['project_name'])}"
     standard = strip_separators(claim["international_standard"])
     return f"standard_adoption:{standard}:{strip_separators(claim['products'])}"
@@ -110,7 +109,7 @@ def designation(number: str) -> tuple[str, str | None]:
     return _PARTS.sub("", folded), edition.group(1) if edition else None
 
 
-def standard_key(claim: dict[str, Any]) -> str:
+def standard_key(claim: Standard) -> str:
     """A standard's achievement under 2026.2.
 
     - **The part number never enters the key**: the parts of one series (`GB/T 28733.1`,
@@ -126,13 +125,12 @@ def standard_key(claim: dict[str, Any]) -> str:
       published.
     """
     series, edition = designation(claim["standard_number"])
-    if claim.get("work") != "revision":
+    if claim["work"] != "revision":
         return f"standard:{series}"
-    published_on = str(claim.get("published_on") or "")
-    return f"standard:{series}:revision:{edition or published_on[:4]}"
+    return f"standard:{series}:revision:{edition or claim['published_on'][:4]}"
 
 
-def adoption_key(claim: dict[str, Any]) -> str:
+def adoption_key(claim: StandardAdoption) -> str:
     """Adopting an international standard under 2026.2: one achievement per standard
     series, whatever product lines the enterprise names and whichever edition it adopts
     (adopting ISO 9001:2015 after ISO 9001:2008 is the same standard taken up again)."""
@@ -140,18 +138,17 @@ def adoption_key(claim: dict[str, Any]) -> str:
     return f"standard_adoption:{series}"
 
 
-def _key_2026_2(claim: dict[str, Any]) -> str:
-    category = claim["category"]
-    if category == "standard":
+def _key_2026_2(claim: ClaimRecord) -> str:
+    if claim["category"] == "standard":
         return standard_key(claim)
-    if category == "quality_brand":
+    if claim["category"] == "quality_brand":
         return f"quality_brand:{claim['award']}:{claim['year']}"
-    if category == "pilot_project":
+    if claim["category"] == "pilot_project":
         return f"pilot_project:{fold(claim['project_name'])}"
     return adoption_key(claim)
 
 
-_KEYS: dict[RuleSet, Callable[[dict[str, Any]], str]] = {
+_KEYS: dict[RuleSet, Callable[[ClaimRecord], str]] = {
     "2026.1": _key_2026_1,
     "2026.2": _key_2026_2,
 }

@@ -13,8 +13,6 @@ Mode = Literal["rank", "pro_rata"]
 Reason = Literal["budget_exhausted", "enterprise_cap_reached", "already_rewarded"]
 
 
-# NamedTuples, not frozen dataclasses: an auditor allocates every round of the history
-# again, and a frozen dataclass costs several times as much to make, once a claim.
 class ScoredClaim(NamedTuple):
     application_id: str
     credit_code: str
@@ -42,9 +40,6 @@ class Outcome(NamedTuple):
     prior_enterprise_year_yuan: int
 
 
-_new = tuple.__new__
-
-
 def ranked(claims: Iterable[ScoredClaim]) -> list[ScoredClaim]:
     """Best score first; ties broken by application id so every instance agrees."""
     return sorted(claims, key=lambda c: (-c.score, c.application_id))
@@ -65,10 +60,9 @@ def allocate(
     granted = fund([capped[c.application_id] for c in order], budget)
     outcomes = []
     reason: Reason | None
-    paid_before, paid_this_year = prior.by_achievement.get, prior.by_enterprise_this_year.get
     for rank, (claim, amount) in enumerate(zip(order, granted, strict=True), 1):
         application_id = claim.application_id
-        before = paid_before(claim.achievement_key, 0)
+        before = prior.by_achievement.get(claim.achievement_key, 0)
         if payable[application_id] == 0:
             reason = "already_rewarded"
             basis = superseded.get(application_id) or (
@@ -84,21 +78,16 @@ def allocate(
         else:
             reason = None
             basis = _basis(mode, claim, payable[application_id], capped, amount, rank)
-        # tuple.__new__: the NamedTuple without its Python-level __new__ (an auditor
-        # allocates every round of the history again).
         outcomes.append(
-            _new(
-                Outcome,
-                (
-                    application_id,
-                    rank,
-                    claim.claimed_amount_yuan,
-                    amount,
-                    reason,
-                    basis,
-                    before,
-                    paid_this_year(claim.credit_code, 0),
-                ),
+            Outcome(
+                application_id,
+                rank,
+                claim.claimed_amount_yuan,
+                amount,
+                reason,
+                basis,
+                before,
+                prior.by_enterprise_this_year.get(claim.credit_code, 0),
             )
         )
     return outcomes

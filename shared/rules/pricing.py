@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from shared.contracts.scoring import ScoreComponent
-from shared.envelope import canonical_json
 from shared.policy import Policy
 from shared.rules.achievements import enterprise_achievement, strip_separators
+from shared.rules.claims import ClaimRecord
 
 
-# A NamedTuple: an auditor assesses every score of the history again.
 class Assessment(NamedTuple):
     achievement_key: str
     claimed_amount_yuan: int
     score: int
-    breakdown: list[ScoreComponent]
-    # The breakdown's canonical encoding, as an ApplicationScored record carries it: what
-    # an auditor compares with the record's bytes.
-    recorded_breakdown_json: bytes
+    breakdown: tuple[ScoreComponent, ...]
 
 
 class Priced(NamedTuple):
     amount_yuan: int
     score: int
     parts: tuple[ScoreComponent, ...]
-    recorded_json: bytes
 
 
 class Terms(NamedTuple):
@@ -41,36 +36,33 @@ class Terms(NamedTuple):
     industry: str
 
 
-_new = tuple.__new__  # a NamedTuple from a tuple, without its Python-level __new__
-
-
-def assess(claim: dict[str, Any], credit_code: str, industry: str, policy: Policy) -> Assessment:
+def assess(claim: ClaimRecord, credit_code: str, industry: str, policy: Policy) -> Assessment:
     """The claim's amount and score, with a breakdown a reader can check by hand."""
-    get = claim.get
-    terms = _new(
-        Terms, (claim["category"], _level(claim), get("tier"), get("role"), get("work"), industry)
-    )
-    priced = _priced(terms, policy)
+    priced = _priced(_terms(claim, industry), policy)
     return Assessment(
         enterprise_achievement(credit_code, claim, policy.achievement_rules),
         priced.amount_yuan,
         priced.score,
-        list(priced.parts),
-        priced.recorded_json,
+        priced.parts,
     )
 
 
-# Claims repeat the same few terms by the thousand, and an auditor prices every score of
-# the history again: pricing each distinct terms once makes that a lookup.
+def _terms(claim: ClaimRecord, industry: str) -> Terms:
+    if claim["category"] == "quality_brand":
+        return Terms("quality_brand", claim["award"], claim["tier"], None, None, industry)
+    if claim["category"] == "standard":
+        return Terms("standard", claim["level"], None, claim["role"], claim["work"], industry)
+    if claim["category"] == "pilot_project":
+        return Terms("pilot_project", claim["level"], None, None, None, industry)
+    return Terms("standard_adoption", "adoption", None, None, None, industry)
+
+
+# Claims repeat the same few terms by the thousand (and an auditor prices every score of
+# the history again): each distinct terms is priced once, then looked up.
 @lru_cache(maxsize=4096)
 def _priced(terms: Terms, policy: Policy) -> Priced:
     parts = tuple(_components(terms, policy))
-    return Priced(
-        _amount(terms, policy),
-        sum(part.points for part in parts),
-        parts,
-        canonical_json([part.model_dump() for part in parts]),
-    )
+    return Priced(_amount(terms, policy), sum(part.points for part in parts), parts)
 
 
 def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
@@ -102,15 +94,6 @@ def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
             )
         )
     return parts
-
-
-def _level(claim: dict[str, Any]) -> str:
-    category = claim["category"]
-    if category == "quality_brand":
-        return str(claim["award"])
-    if category == "standard_adoption":
-        return "adoption"
-    return str(claim["level"])
 
 
 def _amount(terms: Terms, policy: Policy) -> int:

@@ -1,5 +1,6 @@
-"""Over the real stack, each role gets what shared/auth/matrix.py says: the endpoint's
-success status where its row lists the role, 403 where it does not, for every cell.
+"""Over the real stack, each role gets what its service's Access (shared/auth/matrix.py)
+says: the endpoint's success status where its row lists the role, 403 where it does not,
+for every cell.
 Applicants and platforms see only their own applications, and each event names the
 token's subject and role."""
 
@@ -13,9 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.auth.matrix import MATRIX, Endpoint
+from shared.auth.matrix import Endpoint
 from shared.auth.principal import ROLES, Role
 from tests.e2e.conftest import Finance, Stack
+from tests.support.access import ACCESS
 from tests.support.credit_codes import credit_codes
 from tests.support.program import CLAIMS, Program, application
 from tests.support.tokens import PLATFORM, Tokens
@@ -274,15 +276,15 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
 
 CELLS = [
     pytest.param(service, endpoint, role, id=f"{service}:{endpoint[0]} {endpoint[1]}:{role}")
-    for service, rows in MATRIX.items()
-    for endpoint in rows
+    for service, access in ACCESS.items()
+    for endpoint in access.rows
     for role in ROLES
 ]
 
 
 def test_every_endpoint_of_the_matrix_has_a_request_here() -> None:
     assert {s: set(rows) for s, rows in REQUESTS.items()} == {
-        s: set(rows) for s, rows in MATRIX.items() if rows
+        s: set(access.rows) for s, access in ACCESS.items() if access.rows
     }
 
 
@@ -297,7 +299,7 @@ async def test_each_role_gets_what_the_matrix_says(
     response = await world.program.api.request(
         endpoint[0], url, json=body, headers=world.headers(role)
     )
-    if role in MATRIX[service][endpoint]:
+    if role in ACCESS[service].rows[endpoint]:
         assert response.status_code == success, response.text
     else:
         assert response.status_code == 403, response.text

@@ -40,9 +40,10 @@ from sqlalchemy.engine import make_url
 
 from services.applications.bootstrap import ApplicationsSettings
 from services.applications.bootstrap import build_app as applications_app
+from services.applications.entrypoints.access import ACCESS as APPLICATIONS
 from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as notifications_app
-from shared.auth import matrix
+from services.notifications.entrypoints.access import ACCESS as NOTIFICATIONS
 from shared.auth.principal import Role
 from shared.topics import Topics
 from tests.support.databases import fresh_database
@@ -117,9 +118,10 @@ async def service(
 def token_for(tokens: Tokens, service: str, method: str, path: str) -> dict[str, str]:
     """A token of a role the matrix allows; none for a public endpoint (the list and
     objections of publicity), which anyone calls without one."""
-    if matrix.is_public(method, path):
+    access = {"applications": APPLICATIONS, "notifications": NOTIFICATIONS}[service]
+    if access.is_public(method, path):
         return {}
-    roles = matrix.allowed_roles(service, method, path) or frozenset()
+    roles = access.allowed_roles(method, path) or frozenset()
     role = next(r for r in PREFERRED if r in roles)
     credit_code = "91110108551385082Q" if role == "applicant" else None
     return tokens.headers(role, credit_code=credit_code)

@@ -9,8 +9,8 @@ import orjson
 from aiokafka import AIOKafkaProducer
 
 from bench.history import history
-from services.audit import replay
-from services.audit.domain.verify import Verdict
+from services.audit import verify_run
+from services.audit.domain.verdict import Verdict
 from shared.envelope import canonical_json
 from shared.topics import Topics
 from tests.support.infrastructure import Infrastructure
@@ -36,7 +36,7 @@ async def test_workers_find_what_one_process_finds(infra: Infrastructure, topics
     names = [topics.applications, topics.scoring]
 
     def verify(workers: int) -> Verdict:
-        return replay.verify(infra.kafka_bootstrap, names, workers=workers)
+        return verify_run.verify_history(infra.kafka_bootstrap, names, workers=workers)
 
     in_workers = await asyncio.to_thread(verify, 3)
     assert in_workers == await asyncio.to_thread(verify, 1)

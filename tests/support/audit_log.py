@@ -15,7 +15,7 @@ import orjson
 from services.audit.domain.kept import KeptList
 from services.audit.domain.lookups import lookups_of
 from services.audit.domain.records import Coordinates
-from services.audit.domain.verify import Verdict, Verifier, ids_in_several, merge
+from services.audit.domain.verdict import Verdict, Verifier, ids_in_several, merge
 from services.audit.shards import from_wire, to_wire
 from shared.envelope import canonical_json
 from tests.support.publicity_history import Made

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from services.operations.cli import MIGRATIONS
 from shared.migrations import upgrade
 
 
@@ -20,5 +21,5 @@ async def fresh_database(server_url: str, service: str) -> str:
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
     await admin.dispose()
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    await asyncio.to_thread(upgrade, service, url)
+    await asyncio.to_thread(upgrade, MIGRATIONS[service], url)
     return url

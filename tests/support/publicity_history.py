@@ -9,13 +9,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from bench.history import POLICY, Record, Sealer, credit_code
 from shared.contracts.values import ChainHead
 from shared.hashchain import history_digest
 from shared.rules.allocation import Outcome, ScoredClaim, allocate
 from shared.rules.calendar import period_end
+from shared.rules.claims import ClaimRecord
 from shared.rules.listing import describe
 from shared.rules.pricing import assess
 from tests.support.program import CLAIMS
@@ -88,7 +89,7 @@ def publicity_history(seed: int = 13) -> Made:
             "ApplicationReviewed",
             {"decision": "eligible"},
         )
-        a = assess(claim, code, "retail", POLICY)
+        a = assess(cast(ClaimRecord, claim), code, "retail", POLICY)
         emit(
             "scoring",
             "application",

@@ -1,7 +1,5 @@
 """What one achievement is: the keys highest-level-only and "no double reward" compare."""
 
-from typing import Any
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,12 +11,13 @@ from shared.rules.achievements import (
     enterprise_achievement,
     paid_by_achievement,
 )
+from shared.rules.claims import ClaimRecord, Standard, StandardAdoption
 from shared.rules.pricing import assess
 
 CODE = "91110108551385082Q"
 
 
-def standard(number: str, work: str = "formulation", published_on: str = "2026-02-10") -> Any:
+def standard(number: str, work: str = "formulation", published_on: str = "2026-02-10") -> Standard:
     return {
         "category": "standard",
         "level": "national",
@@ -30,7 +29,7 @@ def standard(number: str, work: str = "formulation", published_on: str = "2026-0
     }
 
 
-def key(claim: dict[str, Any]) -> str:
+def key(claim: ClaimRecord) -> str:
     return achievement_key(claim, "2026.2")
 
 
@@ -79,7 +78,7 @@ def test_a_revision_is_one_achievement_per_edition_apart_from_the_formulation() 
 
 
 def test_adopting_one_international_standard_is_one_achievement_whatever_the_products() -> None:
-    def adoption(standard: str, products: str) -> dict[str, Any]:
+    def adoption(standard: str, products: str) -> StandardAdoption:
         return {
             "category": "standard_adoption",
             "international_standard": standard,
@@ -93,6 +92,7 @@ def test_adopting_one_international_standard_is_one_achievement_whatever_the_pro
     assert key(hotpot) != key(adoption("ISO 22001:2018", "Hotpot restaurants"))
     # The first rules, kept for what was decided under them, told product lines apart.
     assert achievement_key(hotpot, "2026.1") != achievement_key(kitchen, "2026.1")
+    assert achievement_key(hotpot, "2026.1") == "standard_adoption:iso22000:2018:hotpotrestaurants"
 
 
 def test_a_policy_names_the_rules_its_scores_are_keyed_by() -> None:
@@ -178,3 +178,35 @@ def test_an_earlier_payment_counts_under_the_rules_of_the_round_now_deciding() -
     )
     under_old = paid_by_achievement(paid, "2026.1")
     assert under_old == {f"{CODE}/standard:gbt2873312025": 120_000, f"{CODE}/standard:gbt12025": 5}
+
+
+def test_a_quality_brand_title_is_one_achievement_per_award_and_year() -> None:
+    def title(award: str, year: int, tier: str = "winner") -> ClaimRecord:
+        return {"category": "quality_brand", "award": award, "tier": tier, "year": year}
+
+    assert key(title("mayor_quality_award", 2025)) == "quality_brand:mayor_quality_award:2025"
+    # Nominated, then winning the same title: one achievement (paid at its highest level).
+    assert key(title("mayor_quality_award", 2025, "nominee")) == key(
+        title("mayor_quality_award", 2025)
+    )
+
+
+def test_a_pilot_project_is_one_achievement_however_its_name_is_spaced_or_cased() -> None:
+    def pilot(name: str) -> ClaimRecord:
+        return {
+            "category": "pilot_project",
+            "level": "municipal",
+            "project_name": name,
+            "accepted_on": "2026-03-01",
+        }
+
+    assert key(pilot("Cold-Chain  Logistics Pilot")) == "pilot_project:cold-chain logistics pilot"
+    assert key(pilot("cold-chain logistics pilot")) == key(pilot("Cold-Chain  Logistics Pilot"))
+    assert key(pilot("Cold-chain logistics pilot 2")) != key(pilot("Cold-chain logistics pilot"))
+    # The first rules took any separator away: kept for what was decided under them.
+    assert achievement_key(pilot("Cold chain"), "2026.1") == "pilot_project:coldchain"
+
+
+def test_what_was_paid_adds_up_per_achievement() -> None:
+    paid = [(CODE, standard("GB/T 1-2025"), 100), (CODE, standard("GB/T 1-2025"), 50)]
+    assert paid_by_achievement(paid, "2026.2") == {f"{CODE}/standard:gb/t1": 150}

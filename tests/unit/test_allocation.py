@@ -97,3 +97,66 @@ def test_within_a_round_only_the_highest_claim_on_one_achievement_counts() -> No
         "already_rewarded",
     )
     assert "application lead" in outcomes["again"].basis
+
+
+def test_an_outcome_records_what_the_award_event_says() -> None:
+    """Every field an ApplicationAwarded or ApplicationNotAwarded carries, for a claim
+    with no earlier payments: nothing paid before, the claim as made, the basis in words."""
+    outcomes = by_id(allocate(claims(), budget=900_000, cap=1_000_000, mode="rank"))
+    b, c = outcomes["b"], outcomes["c"]
+    assert (b.rank, b.claimed_amount_yuan, b.awarded_yuan, b.reason_code) == (
+        1,
+        500_000,
+        500_000,
+        None,
+    )
+    assert (b.prior_achievement_yuan, b.prior_enterprise_year_yuan) == (0, 0)
+    assert b.basis == "rank 1 by score 130: 500000 yuan in full"
+    assert (c.claimed_amount_yuan, c.prior_achievement_yuan) == (200_000, 0)
+    assert c.basis == "budget of 900000 yuan ran out before rank 3"
+
+
+def test_a_pro_rata_basis_says_the_share_and_what_capped_it() -> None:
+    prior = PriorRewards(by_enterprise_this_year={"E2": 600_000})
+    outcomes = by_id(allocate(claims(), 700_000, 1_000_000, "pro_rata", prior))
+    assert outcomes["a"].basis == f"pro rata: {outcomes['a'].awarded_yuan} of 300000 yuan"
+    assert outcomes["b"].basis == (
+        f"pro rata: {outcomes['b'].awarded_yuan} of 400000 yuan "
+        "(capped from 500000 by the enterprise's annual cap)"
+    )
+
+
+def test_of_two_equal_claims_on_one_achievement_the_better_ranked_is_paid() -> None:
+    first = claim("first", "E1", 300_000, 120, "E1/gbt9")
+    second = claim("second", "E1", 300_000, 110, "E1/gbt9")
+    outcomes = by_id(allocate([second, first], 10_000_000, 1_000_000, "rank"))
+    assert outcomes["first"].awarded_yuan == 300_000
+    assert outcomes["second"].reason_code == "already_rewarded"
+    assert "application first" in outcomes["second"].basis
+
+
+def test_the_larger_claim_on_one_achievement_wins_whatever_its_rank() -> None:
+    larger = claim("larger", "E1", 500_000, 130, "E1/gbt9")
+    smaller = claim("smaller", "E1", 100_000, 90, "E1/gbt9")
+    outcomes = by_id(allocate([smaller, larger], 10_000_000, 1_000_000, "rank"))
+    assert (outcomes["larger"].awarded_yuan, outcomes["smaller"].awarded_yuan) == (500_000, 0)
+
+
+def test_leftover_yuan_go_to_the_largest_remainders() -> None:
+    """500 yuan over claims of 100, 200 and 400: exact shares 71.43, 142.86 and 285.71;
+    the two yuan left go to the two largest remainders (q's and r's), not the first claims."""
+    three = [claim("p", "E1", 100, 90), claim("q", "E2", 200, 80), claim("r", "E3", 400, 70)]
+    outcomes = by_id(allocate(three, 500, 1_000_000, "pro_rata"))
+    assert [outcomes[i].awarded_yuan for i in "pqr"] == [71, 143, 286]
+
+
+def test_a_basis_names_both_an_earlier_payment_and_the_cap() -> None:
+    prior = PriorRewards(
+        by_achievement={"E1/gbt9": 100_000}, by_enterprise_this_year={"E1": 900_000}
+    )
+    [outcome] = allocate([claim("x", "E1", 300_000, 100, "E1/gbt9")], 10**7, 10**6, "rank", prior)
+    assert outcome.awarded_yuan == 100_000
+    assert outcome.basis == (
+        "rank 1 by score 100: 100000 yuan in full (100000 yuan paid earlier for this "
+        "achievement; capped from 200000 by the enterprise's annual cap)"
+    )

@@ -12,7 +12,7 @@ import pytest
 
 from bench.history import history
 from services.audit.domain.records import Coordinates
-from services.audit.domain.verify import Verdict, Verifier, merge
+from services.audit.domain.verdict import Verdict, Verifier, merge
 from services.audit.shards import from_wire, to_wire
 from shared.envelope import canonical_json
 

@@ -13,7 +13,7 @@ import pytest
 
 from bench.history import history
 from services.audit.domain.records import Coordinates
-from services.audit.domain.verify import Verdict, Verifier, ids_in_several, merge
+from services.audit.domain.verdict import Verdict, Verifier, ids_in_several, merge
 from services.audit.round_workers import rounds_in_processes
 from services.audit.shards import from_wire, shard, to_wire
 from shared.envelope import canonical_json

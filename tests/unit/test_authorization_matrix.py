@@ -22,6 +22,7 @@ from services.scoring.bootstrap import build_app as scoring_app
 from shared.auth import matrix
 from shared.auth.http import authorize
 from shared.auth.principal import ROLES
+from tests.support.access import ACCESS
 
 APPS: dict[str, Callable[[], FastAPI]] = {
     "applications": lambda: applications_app(ApplicationsSettings()),
@@ -68,9 +69,10 @@ def endpoints(app: FastAPI) -> set[tuple[str, str]]:
 def test_every_endpoint_has_a_row_and_every_row_an_endpoint(service: str) -> None:
     found = endpoints(APPS[service]())
     assert ("GET", "/health") in found, "the walk found the routes"
-    unlisted = {e for e in found if not matrix.is_public(*e)} - set(matrix.MATRIX[service])
-    assert not unlisted, f"{service}: add these to shared/auth/matrix.py: {sorted(unlisted)}"
-    stale = set(matrix.MATRIX[service]) - found
+    access = ACCESS[service]
+    unlisted = {e for e in found if not access.is_public(*e)} - set(access.rows)
+    assert not unlisted, f"{service}: add these to its Access: {sorted(unlisted)}"
+    stale = (set(access.rows) | access.public) - found
     assert not stale, f"{service}: rows without an endpoint: {sorted(stale)}"
 
 
@@ -88,15 +90,15 @@ def test_every_route_goes_through_authorize(service: str) -> None:
 
 
 def test_the_matrix_names_only_known_roles_and_scopes_only_applicants_and_platforms() -> None:
-    for rows in matrix.MATRIX.values():
-        for endpoint, roles in rows.items():
+    for access in ACCESS.values():
+        for endpoint, roles in access.rows.items():
             assert roles <= set(ROLES), endpoint
     assert {"applicant", "platform"} == matrix.SCOPED
 
 
 def test_auditors_change_nothing_and_operators_see_no_application() -> None:
-    for rows in matrix.MATRIX.values():
-        for (method, path), roles in rows.items():
+    for access in ACCESS.values():
+        for (method, path), roles in access.rows.items():
             if method != "GET":
                 assert "auditor" not in roles, path
             if "{application_id}" in path or path.endswith("/applications"):

@@ -6,12 +6,15 @@ from __future__ import annotations
 import pytest
 from alembic.script import ScriptDirectory
 
+from services.operations.cli import MIGRATIONS
 from shared.migrations import alembic_config
 
 
-@pytest.mark.parametrize("service", ["applications", "scoring", "notifications"])
+@pytest.mark.parametrize("service", MIGRATIONS)
 def test_the_migrations_have_one_head_and_one_line(service: str) -> None:
-    scripts = ScriptDirectory.from_config(alembic_config(service, "postgresql://unused"))
+    scripts = ScriptDirectory.from_config(
+        alembic_config(MIGRATIONS[service], "postgresql://unused")
+    )
     assert len(scripts.get_heads()) == 1, scripts.get_heads()
     revisions = list(scripts.walk_revisions())
     assert len({r.revision for r in revisions}) == len(revisions)

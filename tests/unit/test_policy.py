@@ -2,6 +2,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.policy import load_policy, policy_version
+from shared.rules.claims import ClaimRecord
 from shared.rules.pricing import assess
 
 POLICY = policy_version("2026.1")
@@ -31,21 +32,33 @@ for level, lead in LEAD_FORMULATION.items():
             EXPECTED["standard", level, work, role] = lead * work_share * role_share // 10_000
 
 
-def claim_of(key: tuple[str, ...]) -> dict[str, object]:
+def claim_of(key: tuple[str, ...]) -> ClaimRecord:
     category = key[0]
     if category == "quality_brand":
-        return {"category": category, "award": key[1], "tier": key[2], "year": 2026}
+        return {"category": "quality_brand", "award": key[1], "tier": key[2], "year": 2026}
     if category == "standard":
         return {
-            "category": category,
+            "category": "standard",
             "level": key[1],
             "work": key[2],
             "role": key[3],
             "standard_number": "GB/T 1-2026",
+            "title": "Service quality",
+            "published_on": "2026-02-10",
         }
     if category == "pilot_project":
-        return {"category": category, "level": key[1], "project_name": "Cold chain"}
-    return {"category": category, "international_standard": "ISO 9001", "products": "x"}
+        return {
+            "category": "pilot_project",
+            "level": key[1],
+            "project_name": "Cold chain",
+            "accepted_on": "2026-03-01",
+        }
+    return {
+        "category": "standard_adoption",
+        "international_standard": "ISO 9001",
+        "products": "x",
+        "adopted_on": "2026-04-01",
+    }
 
 
 @pytest.mark.parametrize(("key", "amount"), sorted(EXPECTED.items()))
@@ -55,12 +68,14 @@ def test_default_policy_amounts(key: tuple[str, ...], amount: int) -> None:
 
 
 def test_the_score_breakdown_adds_up_and_says_why() -> None:
-    claim = {
+    claim: ClaimRecord = {
         "category": "standard",
         "level": "international",
         "work": "formulation",
         "role": "lead",
         "standard_number": "ISO 23412:2026",
+        "title": "Smart logistics",
+        "published_on": "2026-02-10",
     }
     assessment = assess(claim, "91110108551385082Q", "Logistics", POLICY)
     assert (
@@ -92,3 +107,29 @@ rubric: {level_points: {}, winner_points: 1, lead_points: 1, formulation_points:
   priority_industry_points: 1}
 priority_industries: []
 """)
+
+
+def test_a_winner_scores_the_tier_a_nominee_does_not_and_each_line_says_why() -> None:
+    rubric = POLICY.rubric
+    winner = assess(
+        claim_of(("quality_brand", "mayor_quality_award", "winner")), "x", "retail", POLICY
+    )
+    nominee = assess(
+        claim_of(("quality_brand", "mayor_quality_award", "nominee")), "x", "retail", POLICY
+    )
+    level = rubric.level_points["quality_brand"]["mayor_quality_award"]
+    assert [(p.name, p.points, p.why) for p in winner.breakdown] == [
+        ("level", level, "quality brand at level mayor_quality_award"),
+        ("tier", rubric.winner_points, "award winner"),
+    ]
+    assert [(p.name, p.points) for p in nominee.breakdown] == [("level", level)]
+    assert winner.score - nominee.score == rubric.winner_points > 0
+
+
+def test_a_lead_drafter_of_a_new_standard_is_told_both_lines() -> None:
+    lead = assess(claim_of(("standard", "national", "formulation", "lead")), "x", "retail", POLICY)
+    assert [(p.name, p.why) for p in lead.breakdown] == [
+        ("level", "standard at level national"),
+        ("role", "lead drafter"),
+        ("work", "new standard (formulation)"),
+    ]

@@ -21,6 +21,7 @@ from shared.contracts.scoring import (
 from shared.envelope import Envelope
 from shared.policy import policy_version
 from shared.rules.achievements import achievement_key
+from shared.rules.claims import ClaimRecord
 
 OUTCOMES = (ApplicationAwarded, ApplicationNotAwarded, ProposedAwardWithdrawn)
 
@@ -89,8 +90,8 @@ def _outcome(row: dict[str, Any], event: Contract) -> None:
             }
 
 
-def lead_key(claim: dict[str, Any], version: str | None) -> str | None:
+def lead_key(claim: ClaimRecord, version: str | None) -> str | None:
     """The standard a claim to lead one is about, keyed by its round's policy rules."""
-    if claim.get("category") != "standard" or claim.get("role") != "lead" or not version:
+    if claim["category"] != "standard" or claim["role"] != "lead" or not version:
         return None
     return achievement_key(claim, policy_version(version).achievement_rules)

@@ -19,6 +19,7 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
+from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
@@ -160,7 +161,7 @@ def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any
         "category": event.claim.category,
         "claim": event.claim.model_dump(mode="json"),
         "policy_version": event.policy_version,
-        "lead_key": lead_key(event.claim.model_dump(mode="json"), event.policy_version),
+        "lead_key": lead_key(claim_record(event.claim), event.policy_version),
         "status": "submitted",
         "submitted_via": event.submitted_via,
         "submitted_at": envelope.occurred_at,

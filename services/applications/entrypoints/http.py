@@ -1,5 +1,5 @@
 """The applications HTTP API under /v1: thin routes that build commands. Who may call
-which route is shared/auth/matrix.py's; each route passes its caller on, for the events'
+which route is access.py's; each route passes its caller on, for the events'
 actor and for the scoping of applicants and platforms."""
 
 from __future__ import annotations

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
 from shared.policy import UnknownPolicy, policy_version
 from shared.rules.achievements import achievement_key
+from shared.rules.claims import ClaimRecord
 
 from .findings import Finding
 from .records import Coordinates
@@ -74,7 +75,10 @@ def intake_facts(
 
 def _lead_key(claim: dict[str, Any], version: Any) -> str | None:
     try:
-        return achievement_key(claim, policy_version(str(version)).achievement_rules)
+        # Read from the log, unvalidated: a claim lacking what its rule reads raises.
+        return achievement_key(
+            cast(ClaimRecord, claim), policy_version(str(version)).achievement_rules
+        )
     except (UnknownPolicy, KeyError, TypeError):
         return None  # the score's reproduction reports an unknown policy or claim
 

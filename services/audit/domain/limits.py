@@ -5,11 +5,12 @@ They span rounds and enterprises, so they run once every partition is read."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from shared.policy import AchievementRules as RuleSet
 from shared.policy import UnknownPolicy, policy_version
 from shared.rules.achievements import enterprise_achievement
+from shared.rules.claims import ClaimRecord
 
 from .facts import ApplicationFacts, Decision
 from .findings import Finding
@@ -141,7 +142,7 @@ def _keyed(credit_code: Any, filed: Any, rules: RuleSet | None, recorded: str) -
     if rules is None or not isinstance(filed, dict):
         return recorded
     try:
-        return enterprise_achievement(str(credit_code), filed, rules)
+        return enterprise_achievement(str(credit_code), cast(ClaimRecord, filed), rules)
     except (KeyError, TypeError, AttributeError):
         return recorded
 

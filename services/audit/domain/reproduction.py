@@ -4,11 +4,15 @@ the numbers must come out exactly as they were recorded."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 import msgspec
 
+from shared.contracts.scoring import ScoreComponent
+from shared.envelope import canonical_json
 from shared.policy import Policy, UnknownPolicy, policy_version
+from shared.rules.claims import ClaimRecord
 from shared.rules.pricing import assess
 
 from .allocations import reproduce_allocations
@@ -60,16 +64,17 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
     if isinstance(policy, str):
         return [Finding(POLICY, policy, scored.at, scored.event_id, **_where(application))]
     enterprise = filing.enterprise
-    claim = filing.claim
+    # Read from the log: the submission's payload is the claim as the scoring service read it.
+    claim = cast(ClaimRecord, filing.claim)
     if review is not None and review[3] == "participant":
         # The reviewer paid a second claim to lead one standard as a participant's.
-        claim = {**claim, "role": "participant"}
+        claim = cast(ClaimRecord, {**claim, "role": "participant"})
     again = assess(claim, enterprise.credit_code, enterprise.industry, policy)
     if (
         recorded.claimed_amount_yuan == again.claimed_amount_yuan
         and recorded.score == again.score
         and recorded.achievement_key == again.achievement_key
-        and bytes(recorded.breakdown) == again.recorded_breakdown_json
+        and bytes(recorded.breakdown) == _recorded_form(again.breakdown)
     ):
         return []  # as nearly always: nothing more to build
     # Compared as values: a breakdown encoded otherwise may still be the same.
@@ -83,7 +88,7 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
         "claimed_amount_yuan": again.claimed_amount_yuan,
         "score": again.score,
         "achievement_key": again.achievement_key,
-        "breakdown": msgspec.json.decode(again.recorded_breakdown_json),
+        "breakdown": msgspec.json.decode(_recorded_form(again.breakdown)),
     }
     differences = [
         f"{name} recorded {recorded_as_read[name]!r}, reproduced {value!r}"
@@ -94,6 +99,15 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
         return []
     message = "; ".join(differences)
     return [Finding(SCORE, message, scored.at, scored.event_id, **_where(application))]
+
+
+# The few breakdowns pricing makes are encoded once each: the auditor compares every
+# score's recorded bytes with them (pricing hands out the same tuple for the same terms,
+# so the lookup's equality is an identity check).
+@lru_cache(maxsize=4096)
+def _recorded_form(breakdown: tuple[ScoreComponent, ...]) -> bytes:
+    """The breakdown's canonical encoding, as an ApplicationScored record carries it."""
+    return canonical_json([part.model_dump() for part in breakdown])
 
 
 def _where(application: Application) -> dict[str, Any]:

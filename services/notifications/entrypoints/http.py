@@ -1,6 +1,6 @@
 """The notifications HTTP API: what was sent about an application, what was parked, and
 the operator's retry. Routes parse and delegate to the service. Who may call which route
-is shared/auth/matrix.py's."""
+is access.py's."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ and its own. Live, it runs beside each decision; a rebuild runs it over the log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -37,34 +37,59 @@ SETTLED = frozenset({"scored", "ineligible", "withdrawn"})
 
 
 async def project(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
-    if isinstance(event, ApplicationSubmitted):
-        await session.execute(insert(claim), [_submitted(envelope, event)])
-    elif isinstance(event, ApplicationAmended):
-        await _claim(session, envelope, **_filing(event))
-    elif isinstance(event, ApplicationReviewed | ApplicationWithdrawn):
-        await session.execute(CLAIM_STATE, [_state(envelope, event)])
-        await _paid_as_participant(session, [event])
-    elif isinstance(event, RoundOpened | RoundClosed):
-        await ensure_round(session, event.round_id)
-        if isinstance(event, RoundClosed):
-            await _round_closed(session, envelope, event)
-    elif isinstance(event, ApplicationScored):
-        await session.execute(CLAIM_SCORED, [_scored(envelope, event)])
-    elif isinstance(event, ApplicationAwarded | ApplicationNotAwarded):
-        await _decided(session, envelope, event)
-    elif isinstance(event, ProposedAwardWithdrawn):
-        await session.execute(
-            update(allocation_outcome)
-            .where(allocation_outcome.c.application_id == event.application_id)
-            .values(awarded_yuan=0, reason_code="award_withdrawn", allocation=event.allocation)
-        )
-    elif isinstance(event, RoundAllocated):
-        await ensure_round(session, event.round_id)
-        await session.execute(
-            update(scoring_round)
-            .where(scoring_round.c.round_id == event.round_id)
-            .values(allocation=func.greatest(scoring_round.c.allocation, event.allocation))
-        )
+    """One event into the tables; an event scoring does not keep passes by."""
+    projector = PROJECTORS.get(type(event))
+    if projector is not None:
+        await projector(session, envelope, event)
+
+
+async def _on_submitted(
+    session: AsyncSession, envelope: Envelope, event: ApplicationSubmitted
+) -> None:
+    await session.execute(insert(claim), [_submitted(envelope, event)])
+
+
+async def _on_amended(session: AsyncSession, envelope: Envelope, event: ApplicationAmended) -> None:
+    await _claim(session, envelope, **_filing(event))
+
+
+async def _on_settled(
+    session: AsyncSession, envelope: Envelope, event: ApplicationReviewed | ApplicationWithdrawn
+) -> None:
+    await session.execute(CLAIM_STATE, [_state(envelope, event)])
+    await _paid_as_participant(session, [event])
+
+
+async def _on_round_opened(session: AsyncSession, _: Envelope, event: RoundOpened) -> None:
+    await ensure_round(session, event.round_id)
+
+
+async def _on_round_closed(session: AsyncSession, envelope: Envelope, event: RoundClosed) -> None:
+    await ensure_round(session, event.round_id)
+    await _round_closed(session, envelope, event)
+
+
+async def _on_scored(session: AsyncSession, envelope: Envelope, event: ApplicationScored) -> None:
+    await session.execute(CLAIM_SCORED, [_scored(envelope, event)])
+
+
+async def _on_award_withdrawn(
+    session: AsyncSession, _: Envelope, event: ProposedAwardWithdrawn
+) -> None:
+    await session.execute(
+        update(allocation_outcome)
+        .where(allocation_outcome.c.application_id == event.application_id)
+        .values(awarded_yuan=0, reason_code="award_withdrawn", allocation=event.allocation)
+    )
+
+
+async def _on_round_allocated(session: AsyncSession, _: Envelope, event: RoundAllocated) -> None:
+    await ensure_round(session, event.round_id)
+    await session.execute(
+        update(scoring_round)
+        .where(scoring_round.c.round_id == event.round_id)
+        .values(allocation=func.greatest(scoring_round.c.allocation, event.allocation))
+    )
 
 
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
@@ -284,3 +309,20 @@ async def _paid_as_participant(session: AsyncSession, events: Sequence[Contract]
     ]
     if decided:
         await session.execute(AS_PARTICIPANT, decided)
+
+
+Projector = Callable[[AsyncSession, Envelope, Any], Awaitable[None]]
+# The applications service's events scoring keeps, and its own decisions.
+PROJECTORS: dict[type[Contract], Projector] = {
+    ApplicationSubmitted: _on_submitted,
+    ApplicationAmended: _on_amended,
+    ApplicationReviewed: _on_settled,
+    ApplicationWithdrawn: _on_settled,
+    RoundOpened: _on_round_opened,
+    RoundClosed: _on_round_closed,
+    ApplicationScored: _on_scored,
+    ApplicationAwarded: _decided,
+    ApplicationNotAwarded: _decided,
+    ProposedAwardWithdrawn: _on_award_withdrawn,
+    RoundAllocated: _on_round_allocated,
+}

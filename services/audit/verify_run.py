@@ -1,5 +1,5 @@
 """`qsfund-audit verify`'s run: the topics read sharded by partition over worker
-processes, one a CPU (see `shards`), whose results `merge` puts together."""
+processes, one a CPU (see `shards`), whose results `domain.verdict.merge` puts together."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .collector import paused_collector
 from .domain.kept import KeptList, Unreadable, read_kept
 from .domain.lookups import lookups_of
 from .domain.reproduction import reproduce_rounds
-from .domain.verify import Verdict, Verifier, merge
+from .domain.verdict import Verdict, Verifier, merge
 from .reading import replay
 from .round_workers import rounds_in_processes
 from .shards import Merging, Progress, shard, start_shards
@@ -64,7 +64,7 @@ def start_verify(
     return in_this_process
 
 
-def verify(
+def verify_history(
     bootstrap: str,
     topics: list[str],
     round_id: str | None = None,

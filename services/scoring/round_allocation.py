@@ -1,4 +1,6 @@
-"""Allocating a round once it is closed and every application in it is settled."""
+"""Allocating a round once it is closed and every application in it is settled: the
+scoring service's use of the rule `shared.rules.allocation`, reading claims and
+earlier payments from its tables and writing the decisions as events."""
 
 from __future__ import annotations
 

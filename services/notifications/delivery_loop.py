@@ -1,4 +1,5 @@
-"""The delivery loop: sends pending notifications, outside the consumer's transaction.
+"""The delivery loop: sends pending notifications, outside the consumer's transaction
+(the rules it follows are `domain.delivery`).
 
 Each worker claims one due notification with SELECT ... FOR UPDATE SKIP LOCKED, so the
 workers of this and every other instance share the queue without taking the same row.

@@ -1,4 +1,5 @@
-"""`verify`: every check over the whole history, or the part of it about one round.
+"""The verdict of `qsfund-audit verify`, pure: every check over the whole history, or the
+part of it about one round (the command is `cli.verify`, its processes `verify_run`).
 
 The history is read in shards of partitions, each by its own `Verifier`: an
 application's events share a partition number on both topics (both are keyed by its

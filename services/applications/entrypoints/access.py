@@ -1,0 +1,42 @@
+"""Who may call the applications service's endpoints (shared.auth.matrix explains)."""
+
+from __future__ import annotations
+
+from shared.auth.matrix import (
+    APPLICANT,
+    AUDITOR,
+    OFFICER,
+    PLATFORM,
+    READERS,
+    REVIEWER,
+    Access,
+    roles,
+)
+
+ACCESS = Access(
+    rows={
+        ("POST", "/v1/rounds"): roles(OFFICER),
+        ("GET", "/v1/rounds/{round_id}"): READERS,
+        ("POST", "/v1/rounds/{round_id}/close"): roles(OFFICER),
+        ("POST", "/v1/rounds/{round_id}/finalise"): roles(OFFICER),
+        # An objector's identity is for those who decide and check, never the applicant.
+        ("GET", "/v1/rounds/{round_id}/objections"): roles(REVIEWER, OFFICER, AUDITOR),
+        ("POST", "/v1/objections/{objection_id}/decision"): roles(REVIEWER),
+        ("POST", "/v1/applications"): roles(APPLICANT, PLATFORM),
+        ("GET", "/v1/applications/{application_id}"): READERS,
+        ("GET", "/v1/applications/{application_id}/history"): READERS,
+        ("GET", "/v1/enterprises/{credit_code}/applications"): READERS,
+        ("POST", "/v1/applications/{application_id}/review"): roles(REVIEWER),
+        ("POST", "/v1/applications/{application_id}/amend"): roles(APPLICANT, PLATFORM),
+        ("POST", "/v1/applications/{application_id}/withdraw"): roles(APPLICANT, PLATFORM),
+    },
+    # A round's published list and objections to it are public by nature (公示): anyone
+    # may read the list and object, by name, without an account.
+    public=frozenset(
+        {
+            ("GET", "/v1/public/rounds/{round_id}/list"),
+            ("GET", "/v1/public/rounds/{round_id}/list.html"),
+            ("POST", "/v1/public/rounds/{round_id}/objections"),
+        }
+    ),
+)
