@@ -16,7 +16,7 @@ from shared.kafka import MAX_EVENT_BYTES
 from shared.migrations import upgrade
 from shared.settings import KafkaSettings
 
-SERVICES = ("applications", "scoring", "notifications", "payments")
+SERVICES = ("applications", "scoring", "notifications", "payments", "reports")
 
 # The log is the audit record: nothing is ever deleted or compacted away. Events may be
 # larger than Kafka's default megabyte: a round's published list names every

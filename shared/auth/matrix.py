@@ -81,6 +81,13 @@ MATRIX: dict[str, Rows] = {
         ("GET", "/v1/bureau-calls"): _roles(OPERATOR, AUDITOR),
         ("POST", "/v1/bureau-calls/{instruction_id}/reconcile"): _roles(OPERATOR),
     },
+    # The office's figures: for those who run the program and those who check it.
+    "reports": {
+        ("GET", "/v1/reports/rounds/{round_id}"): _roles(OFFICER, AUDITOR),
+        ("GET", "/v1/reports/years/{year}"): _roles(OFFICER, AUDITOR),
+        ("GET", "/v1/reports/rounds/{round_id}/report.html"): _roles(OFFICER, AUDITOR),
+        ("GET", "/v1/reports/years/{year}/report.html"): _roles(OFFICER, AUDITOR),
+    },
     "notifications": {
         # The officer answers "was the applicant told?"; the operator sees deliveries,
         # not what was said to whom about which application.
