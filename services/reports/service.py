@@ -3,28 +3,17 @@ the rows its exports stream. Routes parse and delegate here."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.http.problems import Refused
-from shared.policy import UnknownPolicy, policy_version
-from shared.rules.report.facts import ApplicationFacts, RoundFacts
+from shared.rules.report.facts import ApplicationFacts
 from shared.rules.report.figures import report
+from shared.rules.report.policies import priorities
 from shared.rules.report.shape import Report, Scope
 
 from .adapters.repository import exported_rows, round_year, year_facts
-
-
-def priorities(rounds: Sequence[RoundFacts]) -> dict[str, list[str]]:
-    """Each round policy's priority industries, as scoring matches them."""
-    found: dict[str, list[str]] = {}
-    for version in {r.policy_version for r in rounds if r.policy_version}:
-        try:
-            found[version] = policy_version(version).priority_industries
-        except UnknownPolicy:
-            continue  # a round of a policy this deployment lacks: scoring could not price it
-    return found
 
 
 class ReportsService:

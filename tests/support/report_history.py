@@ -159,7 +159,7 @@ def history() -> list[tuple[Envelope, Contract]]:
                 application_id="B",
                 round_id=ROUND,
                 decision="ineligible",
-                reason_code="out_of_period",
+                reason_code="outside_period",
             ),
             T0 + 4 * HOUR,
         ),

@@ -60,7 +60,7 @@ def test_money_is_summed_by_category_and_level() -> None:
 
 def test_reasons_are_counted_by_code() -> None:
     made = round_report(facts_of(history()))
-    assert [(r.code, r.applications) for r in made.ineligibility_reasons] == [("out_of_period", 1)]
+    assert [(r.code, r.applications) for r in made.ineligibility_reasons] == [("outside_period", 1)]
     assert [(r.code, r.applications) for r in made.non_award_reasons] == [
         ("budget_exhausted", 1),
         ("withdrawn_by_applicant", 1),
