@@ -29,6 +29,7 @@ up: install
 	@echo "  scoring            http://127.0.0.1:8001/health"
 	@echo "  notifications API  http://127.0.0.1:8002/v1/notifications?application_id=..."
 	@echo "  payments API       http://127.0.0.1:8003/v1/awards/{application_id}"
+	@echo "  reports API        http://127.0.0.1:8005/v1/reports/years/2026 (and /report.html)"
 	@echo "  finance bureau     http://127.0.0.1:8090 (a local stand-in; docs/finance-contract.md)"
 	@echo "  Kafka 127.0.0.1:9092, PostgreSQL 127.0.0.1:5432; data and logs under .qsfund/"
 	@echo "  every API call needs a token: $(BIN)/qsfund-token --role reviewer --sub reviewer-wang"
@@ -112,6 +113,8 @@ asyncapi: install
 	print(json.dumps(build_app(NotificationsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-notifications.json
 	$(BIN)/python -c "import json; from services.payments.bootstrap import *; \
 	print(json.dumps(build_app(PaymentsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-payments.json
+	$(BIN)/python -c "import json; from services.reports.bootstrap import *; \
+	print(json.dumps(build_app(ReportsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-reports.json
 
 clean: down
 	rm -rf .qsfund

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The four qsfund services as background processes of the local stack, a local mail
+# The qsfund services as background processes of the local stack, a local mail
 # sink (aiosmtpd) that takes the notification emails and prints them to its log, and the
 # finance bureau's stand-in (qsfund-finance-standin, docs/finance-contract.md) that the
 # payments service instructs and that calls it back.
@@ -22,13 +22,13 @@ QSFUND_HOME="$(realpath -m -- "${QSFUND_HOME:-$REPO_ROOT/.qsfund}")"
 VENV="${VENV:-$REPO_ROOT/.venv}"
 RUN_DIR="$QSFUND_HOME/run"
 LOG_DIR="$QSFUND_HOME/logs"
-SERVICES=(applications scoring notifications payments)
+SERVICES=(applications scoring notifications payments reports)
 if [[ "${QSFUND_ENV:-development}" == production ]]; then
   unset QSFUND_TEST_CLOCK_FILE
 else
   export QSFUND_TEST_CLOCK_FILE="${QSFUND_TEST_CLOCK_FILE-$QSFUND_HOME/clock-offset-seconds}"
 fi
-declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}" [payments]="${PAYMENTS_PORT:-8003}")
+declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}" [payments]="${PAYMENTS_PORT:-8003}" [reports]="${REPORTS_PORT:-8005}")
 
 say() { printf '[services] %s\n' "$*"; }
 

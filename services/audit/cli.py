@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,9 +15,10 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from shared.rules.report.shape import Scope
 from shared.settings import KafkaSettings
 
-from . import render
+from . import office_report, render
 from .domain.history import History
 from .domain.views import application_as_of, application_trail, round_allocation, round_as_of
 from .reading import replay
@@ -146,6 +148,30 @@ def round_(args: argparse.Namespace, settings: KafkaSettings, console: Console) 
     return 0
 
 
+def report_(args: argparse.Namespace, settings: KafkaSettings, console: Console) -> int:
+    topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
+    kind = "round" if args.round else "year"
+    filters = {"category": args.category, "level": args.level}
+    scope = Scope(kind=kind, round_id=args.round, year=args.year or 0, **filters)
+    made = asyncio.run(office_report.from_the_log(settings.kafka_bootstrap_servers, topics, scope))
+    if made is None:
+        console.print(f"round {args.round} is not opened in the log")
+        return 2
+    if not args.compare:
+        emit_json(made.model_dump(mode="json"))
+        return 0
+    token = args.token or os.environ.get("QSFUND_AUDIT_TOKEN", "")
+    served = office_report.service_report(args.compare, made.scope, token)
+    found = office_report.differences(made, served)
+    if args.json:
+        emit_json({"equal": not found, "differences": found})
+    else:
+        console.print("the service's report equals the log's" if not found else "DIFFERENT:")
+        for line in found:
+            console.print(f"  {line}")
+    return 1 if found else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="qsfund-audit",
@@ -192,10 +218,32 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("--application")
     r = commands.add_parser("round", help="a round's allocation laid out", parents=[after])
     r.add_argument("round_id")
+    o = commands.add_parser(
+        "report",
+        help="the office's report regenerated from the log; --compare checks the service's",
+        parents=[after],
+    )
+    scope = o.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--round", help="a round's report")
+    scope.add_argument("--year", type=int, help="a year's report")
+    o.add_argument("--category", help="only this category, as the service's filter")
+    o.add_argument("--level", help="only this level, as the service's filter")
+    o.add_argument(
+        "--compare",
+        metavar="URL",
+        help="the reports service (http://127.0.0.1:8005): say whether its report is equal",
+    )
+    o.add_argument("--token", help="an auditor's token for --compare (or QSFUND_AUDIT_TOKEN)")
     return top
 
 
-COMMANDS = {"verify": verify, "trail": trail, "as-of": as_of, "round": round_}
+COMMANDS = {
+    "verify": verify,
+    "trail": trail,
+    "as-of": as_of,
+    "round": round_,
+    "report": report_,
+}
 
 
 def console_on(out: TextIO) -> Console:

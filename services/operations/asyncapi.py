@@ -1,4 +1,4 @@
-"""The AsyncAPI document of every topic the four services publish and consume."""
+"""The AsyncAPI document of every topic the services publish and consume."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as build_notifications
 from services.payments.bootstrap import PaymentsSettings
 from services.payments.bootstrap import build_app as build_payments
+from services.reports.bootstrap import ReportsSettings
+from services.reports.bootstrap import build_app as build_reports
 from services.scoring.bootstrap import ScoringSettings
 from services.scoring.bootstrap import build_app as build_scoring
 
@@ -29,6 +31,7 @@ def asyncapi_document() -> dict[str, Any]:
         build_scoring(ScoringSettings(**defaults)).state.broker,
         build_notifications(NotificationsSettings(**defaults)).state.broker,
         build_payments(PaymentsSettings(**defaults)).state.broker,
+        build_reports(ReportsSettings(**defaults)).state.broker,
     ]
     spec = AsyncAPI(
         *brokers,

@@ -13,6 +13,7 @@ from importlib.resources.abc import Traversable
 import services.applications
 import services.notifications
 import services.payments
+import services.reports
 import services.scoring
 from shared.admin import ensure_topics
 from shared.migrations import upgrade
@@ -24,12 +25,13 @@ MIGRATIONS: dict[str, Traversable] = {
     "scoring": services.scoring.MIGRATIONS,
     "notifications": services.notifications.MIGRATIONS,
     "payments": services.payments.MIGRATIONS,
+    "reports": services.reports.MIGRATIONS,
 }
 SERVICES = tuple(MIGRATIONS)
 
 
 def migrate_main() -> None:
-    """Upgrade each service's database whose URL is configured (all four by default)."""
+    """Upgrade each service's database whose URL is configured (all five by default)."""
     parser = argparse.ArgumentParser(description=migrate_main.__doc__)
     parser.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(SERVICES))
     chosen = parser.parse_args().services or list(SERVICES)
@@ -59,7 +61,7 @@ def topics_main() -> None:
 
 
 def asyncapi_main() -> None:
-    """Print the AsyncAPI document of all four services' events."""
+    """Print the AsyncAPI document of all five services' events."""
     from .asyncapi import asyncapi_document
 
     json.dump(asyncapi_document(), sys.stdout, indent=2, sort_keys=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,3 +152,19 @@ def finance(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     finally:
         payments.stop()
         bureau.stop()
+
+
+@pytest.fixture(scope="module")
+async def reports(
+    stack: Stack, infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ServiceProcess]:
+    """The reports service over the stack's topics, with a database of its own, for the
+    modules that read the office's report."""
+    url = await fresh_database(infra.postgres_url, "reports")
+    logs = tmp_path_factory.mktemp("reports")
+    process = ServiceProcess.service("reports", {**stack.env, "REPORTS_DATABASE_URL": url}, logs)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()

@@ -19,6 +19,7 @@ from shared.auth.principal import ROLES, Role
 from tests.e2e.conftest import Finance, Stack
 from tests.support.access import ACCESS
 from tests.support.credit_codes import credit_codes
+from tests.support.processes import ServiceProcess
 from tests.support.program import CLAIMS, Program, application
 from tests.support.tokens import PLATFORM, Tokens
 
@@ -272,6 +273,22 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
             404,
         ),
     },
+    # A round the reports service has not read answers 404 past the matrix; a year 200.
+    "reports": {
+        ("GET", "/v1/reports/rounds/{round_id}"): (
+            _fixed(lambda w: "/v1/reports/rounds/no-such-round"),
+            404,
+        ),
+        ("GET", "/v1/reports/years/{year}"): (_fixed(lambda w: "/v1/reports/years/2026"), 200),
+        ("GET", "/v1/reports/rounds/{round_id}/report.html"): (
+            _fixed(lambda w: "/v1/reports/rounds/no-such-round/report.html"),
+            404,
+        ),
+        ("GET", "/v1/reports/years/{year}/report.html"): (
+            _fixed(lambda w: "/v1/reports/years/2026/report.html"),
+            200,
+        ),
+    },
 }
 
 CELLS = [
@@ -290,11 +307,19 @@ def test_every_endpoint_of_the_matrix_has_a_request_here() -> None:
 
 @pytest.mark.parametrize(("service", "endpoint", "role"), CELLS)
 async def test_each_role_gets_what_the_matrix_says(
-    world: World, stack: Stack, finance: Finance, service: str, endpoint: Endpoint, role: Role
+    world: World,
+    stack: Stack,
+    finance: Finance,
+    reports: ServiceProcess,
+    service: str,
+    endpoint: Endpoint,
+    role: Role,
 ) -> None:
     make, success = REQUESTS[service][endpoint]
     path, body = await make(world)
-    serving = {"payments": finance.payments}.get(service) or getattr(stack, service)
+    serving = {"payments": finance.payments, "reports": reports}.get(service) or getattr(
+        stack, service
+    )
     url = serving.url + path
     response = await world.program.api.request(
         endpoint[0], url, json=body, headers=world.headers(role)

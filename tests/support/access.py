@@ -4,6 +4,7 @@ hold all of them to their routes and to the real stack."""
 from services.applications.entrypoints.access import ACCESS as APPLICATIONS
 from services.notifications.entrypoints.access import ACCESS as NOTIFICATIONS
 from services.payments.entrypoints.access import ACCESS as PAYMENTS
+from services.reports.entrypoints.access import ACCESS as REPORTS
 from services.scoring.bootstrap import ACCESS as SCORING
 from shared.auth.matrix import Access
 
@@ -12,4 +13,5 @@ ACCESS: dict[str, Access] = {
     "scoring": SCORING,
     "notifications": NOTIFICATIONS,
     "payments": PAYMENTS,
+    "reports": REPORTS,
 }

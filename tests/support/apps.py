@@ -12,6 +12,8 @@ from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as build_notifications
 from services.payments.bootstrap import PaymentsSettings
 from services.payments.bootstrap import build_app as build_payments
+from services.reports.bootstrap import ReportsSettings
+from services.reports.bootstrap import build_app as build_reports
 from tests.support.tokens import Tokens
 
 NOWHERE = "postgresql+asyncpg://nobody:nothing@127.0.0.1:9/none"
@@ -41,6 +43,16 @@ def payments_app(tokens: Tokens) -> FastAPI:
     return build_payments(
         PaymentsSettings(
             payments_database_url=NOWHERE,
+            qsfund_auth_jwks_file=tokens.issuer.jwks_file,
+            qsfund_auth_issuer=tokens.env["QSFUND_AUTH_ISSUER"],
+        )
+    )
+
+
+def reports_app(tokens: Tokens) -> FastAPI:
+    return build_reports(
+        ReportsSettings(
+            reports_database_url=NOWHERE,
             qsfund_auth_jwks_file=tokens.issuer.jwks_file,
             qsfund_auth_issuer=tokens.env["QSFUND_AUTH_ISSUER"],
         )

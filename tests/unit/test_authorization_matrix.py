@@ -17,6 +17,8 @@ from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as notifications_app
 from services.payments.bootstrap import PaymentsSettings
 from services.payments.bootstrap import build_app as payments_app
+from services.reports.bootstrap import ReportsSettings
+from services.reports.bootstrap import build_app as reports_app
 from services.scoring.bootstrap import ScoringSettings
 from services.scoring.bootstrap import build_app as scoring_app
 from shared.auth import matrix
@@ -29,6 +31,7 @@ APPS: dict[str, Callable[[], FastAPI]] = {
     "scoring": lambda: scoring_app(ScoringSettings()),
     "notifications": lambda: notifications_app(NotificationsSettings()),
     "payments": lambda: payments_app(PaymentsSettings()),
+    "reports": lambda: reports_app(ReportsSettings()),
 }
 # FastAPI's own pages: the API's description, readable by anyone who may call it.
 DOCUMENTATION = {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}

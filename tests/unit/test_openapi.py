@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from tests.support.apps import applications_app, notifications_app, payments_app
+from tests.support.apps import applications_app, notifications_app, payments_app, reports_app
 from tests.support.tokens import Tokens
 
 TAGS = {
@@ -20,6 +20,7 @@ TAGS = {
     "webhooks",
     "payments",
     "finance",
+    "reports",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -81,6 +82,12 @@ OPERATIONS = {
             "payments",
         ),
     },
+    "reports": {
+        ("GET", "/v1/reports/rounds/{round_id}"): ("getRoundReport", "reports"),
+        ("GET", "/v1/reports/years/{year}"): ("getYearReport", "reports"),
+        ("GET", "/v1/reports/rounds/{round_id}/report.html"): ("getRoundReportPage", "reports"),
+        ("GET", "/v1/reports/years/{year}/report.html"): ("getYearReportPage", "reports"),
+    },
 }
 
 
@@ -96,6 +103,7 @@ BUILDERS = {
     "applications": applications_app,
     "notifications": notifications_app,
     "payments": payments_app,
+    "reports": reports_app,
 }
 
 
