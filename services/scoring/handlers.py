@@ -11,35 +11,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.contracts import Contract
-from shared.contracts.applications import (
-    ApplicationAmended,
-    ApplicationReviewed,
-    ApplicationSubmitted,
-    ApplicationWithdrawn,
-    RoundClosed,
-    RoundOpened,
-)
+from shared.contracts import Contract, applications
+from shared.contracts.applications import ApplicationReviewed, ApplicationWithdrawn, RoundClosed
 from shared.contracts.scoring import ApplicationScored
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
 from shared.rules.pricing import assess
 
-from .adapters.projection import project_many
+from .adapters.projection import PROJECTORS, project_many
 from .adapters.tables import claim
 from .round_allocation import allocate_if_due, reallocate
 
-# What scoring acts on, of all the applications topic carries (the AsyncAPI document
-# shows it as the subscriber's message).
-CONSUMES: tuple[type[Contract], ...] = (
-    RoundOpened,
-    RoundClosed,
-    ApplicationSubmitted,
-    ApplicationAmended,
-    ApplicationReviewed,
-    ApplicationWithdrawn,
-)
+# What scoring acts on, of all the applications topic carries: what its projection keeps
+# (the AsyncAPI document shows it as the subscriber's message).
+CONSUMES = tuple(kind for kind in PROJECTORS if kind in applications.PUBLISHED)
 
 
 @dataclass
