@@ -9,8 +9,8 @@ from datetime import date, datetime
 from shared.contracts.payments import AwardRevoked
 from shared.contracts.values import Claim
 from shared.program_bar import barred
+from shared.rules.credit_code import credit_code_problem
 
-from .credit_code import credit_code_problem
 from .errors import InvalidInput
 from .filing import Filing
 from .rounds import FundingRound
