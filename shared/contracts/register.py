@@ -67,6 +67,9 @@ class RegisterLoadAccepted(LoadEvent):
     problems of every refused row (the first 10,000 listed; the rest counted)."""
 
     loaded_by: str
+    # The SHA-256 of the load's body as received: the same load id again with other rows
+    # is refused, not mistaken for a retry.
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     rows: int = Field(ge=0)
     accepted: int = Field(ge=0)
     rejected: int = Field(ge=0)
