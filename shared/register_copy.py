@@ -100,14 +100,18 @@ async def _upsert(
     session: AsyncSession, table: Table, event: EnterprisesRegistered, at: datetime
 ) -> None:
     rows = [_row(record, event.load_id, at) for record in event.enterprises]
-    statement = insert(table).values(rows)
+    # Executed with the rows as parameters: compiled once and sent in pages, where a
+    # statement of 1,000 literal VALUES would cost a tenth of a second to compile each time.
+    await session.execute(_upsert_statement(table), rows)
+
+
+def _upsert_statement(table: Table) -> Any:
+    statement = insert(table)
     replaced = {c.name: statement.excluded[c.name] for c in table.columns if not c.primary_key}
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.credit_code],
-            set_=replaced,
-            where=table.c.loaded_at <= statement.excluded.loaded_at,
-        )
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.credit_code],
+        set_=replaced,
+        where=table.c.loaded_at <= statement.excluded.loaded_at,
     )
 
 
