@@ -29,6 +29,7 @@ up: install
 	@echo "  scoring            http://127.0.0.1:8001/health"
 	@echo "  notifications API  http://127.0.0.1:8002/v1/notifications?application_id=..."
 	@echo "  payments API       http://127.0.0.1:8003/v1/awards/{application_id}"
+	@echo "  register API       http://127.0.0.1:8004/v1/register/industries"
 	@echo "  reports API        http://127.0.0.1:8005/v1/reports/years/2026 (and /report.html)"
 	@echo "  finance bureau     http://127.0.0.1:8090 (a local stand-in; docs/finance-contract.md)"
 	@echo "  Kafka 127.0.0.1:9092, PostgreSQL 127.0.0.1:5432; data and logs under .qsfund/"
@@ -115,6 +116,8 @@ asyncapi: install
 	print(json.dumps(build_app(PaymentsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-payments.json
 	$(BIN)/python -c "import json; from services.reports.bootstrap import *; \
 	print(json.dumps(build_app(ReportsSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-reports.json
+	$(BIN)/python -c "import json; from services.register.bootstrap import *; \
+	print(json.dumps(build_app(RegisterSettings()).openapi(), indent=2, sort_keys=True))" > docs/openapi-register.json
 
 clean: down
 	rm -rf .qsfund

@@ -11,10 +11,11 @@
    scored and notified (bench/pipeline.py);
 6. latency from submission to ApplicationScored at a steady rate (bench/latency.py);
 7. scoring's throughput with 1, 2 and 4 instances in one group (bench/scaling.py);
-8. HTTP intake next to a bare endpoint of the same server (bench/intake.py).
+8. HTTP intake next to a bare endpoint of the same server (bench/intake.py);
+9. a register load of 100,000 rows as CSV: rows a second, CPU per row (bench/register.py).
 
 `python -m bench` runs every section; `python -m bench pipeline latency` only those named
-(envelopes, relay, services, audit, pipeline, latency, scaling, intake).
+(envelopes, relay, services, audit, pipeline, latency, scaling, intake, register).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from bench.audit import bench_audit
 from bench.intake import bench_intake
 from bench.latency import bench_latency
 from bench.pipeline import bench_pipeline
+from bench.register import bench_register
 from bench.scaling import bench_scaling
 from bench.services import bench_services
 from services.applications.adapters.tables import backbone
@@ -139,6 +141,7 @@ SECTIONS: dict[str, Section] = {
     "latency": bench_latency,
     "scaling": bench_scaling,
     "intake": bench_intake,
+    "register": bench_register,
 }
 EVENT_SECTIONS = ("envelopes", "relay")
 ALL = [*EVENT_SECTIONS, *SECTIONS]

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
-from services.applications.domain.credit_code import ALPHABET, check_character
 from shared.envelope import GENESIS_HASH, canonical_json
 from shared.policy import policy_version
 from shared.rules.allocation import ScoredClaim, allocate
 from shared.rules.claims import ClaimRecord
+from shared.rules.credit_code import ALPHABET, check_character
 from shared.rules.pricing import assess
 
 POLICY = policy_version("2026.1")

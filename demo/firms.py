@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from services.applications.domain.credit_code import ALPHABET, check_character
+from shared.rules.credit_code import ALPHABET, check_character
 
 YUZHONG = "500103"
 YUBEI = "500112"  # a neighbouring district: its firms are not this program's to fund

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from services.applications.domain.credit_code import check_character
+from shared.rules.credit_code import check_character
 
 from .evidence import generated
 from .firms import organisation_code

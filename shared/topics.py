@@ -11,6 +11,7 @@ from dataclasses import dataclass
 APPLICATIONS_EVENTS = "applications.events"
 SCORING_EVENTS = "scoring.events"
 PAYMENTS_EVENTS = "payments.events"
+REGISTER_EVENTS = "register.events"
 DEAD_LETTERS = "dead-letters"
 
 
@@ -34,6 +35,11 @@ class Topics:
         return self.name(PAYMENTS_EVENTS)
 
     @property
+    def register(self) -> str:
+        """The district's enterprise register, as the municipal platform loads it."""
+        return self.name(REGISTER_EVENTS)
+
+    @property
     def dead_letters(self) -> str:
         return self.name(DEAD_LETTERS)
 
@@ -43,4 +49,4 @@ class Topics:
         return self.name(service)
 
     def all(self) -> list[str]:
-        return [self.applications, self.scoring, self.payments, self.dead_letters]
+        return [self.applications, self.scoring, self.payments, self.register, self.dead_letters]

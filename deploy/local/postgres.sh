@@ -17,7 +17,7 @@
 # Environment (defaults):
 #   QSFUND_HOME=<repo>/.qsfund    state: $QSFUND_HOME/postgres/{data,run,postgres.log}
 #   PGPORT=5432                   TCP port, listening on 127.0.0.1 only
-#   QSFUND_DATABASES="qsfund_applications qsfund_scoring qsfund_notifications qsfund_payments qsfund_reports"
+#   QSFUND_DATABASES="qsfund_applications qsfund_scoring qsfund_notifications qsfund_payments qsfund_reports qsfund_register"
 #                                 databases `start` creates (empty: none)
 #   PG_START_TIMEOUT=60           seconds pg_ctl waits for start/stop
 #
@@ -41,7 +41,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 
 QSFUND_HOME="$(realpath -m -- "${QSFUND_HOME:-$REPO_ROOT/.qsfund}")"
 PGPORT="${PGPORT:-5432}"
-QSFUND_DATABASES="${QSFUND_DATABASES-qsfund_applications qsfund_scoring qsfund_notifications qsfund_payments qsfund_reports}"
+QSFUND_DATABASES="${QSFUND_DATABASES-qsfund_applications qsfund_scoring qsfund_notifications qsfund_payments qsfund_reports qsfund_register}"
 PG_START_TIMEOUT="${PG_START_TIMEOUT:-60}"
 APP_ROLE="qsfund"
 APP_PASSWORD="qsfund"

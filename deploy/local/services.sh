@@ -22,13 +22,13 @@ QSFUND_HOME="$(realpath -m -- "${QSFUND_HOME:-$REPO_ROOT/.qsfund}")"
 VENV="${VENV:-$REPO_ROOT/.venv}"
 RUN_DIR="$QSFUND_HOME/run"
 LOG_DIR="$QSFUND_HOME/logs"
-SERVICES=(applications scoring notifications payments reports)
+SERVICES=(applications scoring notifications payments register reports)
 if [[ "${QSFUND_ENV:-development}" == production ]]; then
   unset QSFUND_TEST_CLOCK_FILE
 else
   export QSFUND_TEST_CLOCK_FILE="${QSFUND_TEST_CLOCK_FILE-$QSFUND_HOME/clock-offset-seconds}"
 fi
-declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}" [payments]="${PAYMENTS_PORT:-8003}" [reports]="${REPORTS_PORT:-8005}")
+declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}" [payments]="${PAYMENTS_PORT:-8003}" [register]="${REGISTER_PORT:-8004}" [reports]="${REPORTS_PORT:-8005}")
 
 say() { printf '[services] %s\n' "$*"; }
 

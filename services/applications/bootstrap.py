@@ -41,6 +41,7 @@ from .adapters.tables import (
     metadata,
     objection,
     published_list,
+    register,
 )
 from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
@@ -73,6 +74,11 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
     # objector (shared by every instance: counted in the database).
     applications_objections_per_address: int = Field(default=20, ge=1)
     applications_objections_per_objector: int = Field(default=10, ge=1)
+    # Whether intake requires every filing's enterprise to be in the district's register
+    # (and off the serious-dishonesty list) even before any load of the register was
+    # received. False: the rules apply from the first load on, and a deployment that
+    # has never loaded a register takes filings as before it existed.
+    applications_register_required: bool = False
 
     @property
     def limits(self) -> Limits:
@@ -92,6 +98,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         store=EventStore(SOURCE, backbone.event, clock),
         clock=clock,
         new_id=lambda: str(uuid4()),
+        register_required=settings.applications_register_required,
     )
     publicity = PublicityService(
         service,
@@ -108,6 +115,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         broker,
         topics.scoring,
         topics.payments,
+        topics.register,
         service=SOURCE,
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
@@ -122,7 +130,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         consumes=SCORING_EVENTS,
         description="Scores and allocation outcomes, folded into each application's status; "
         "each allocation of a round publishes its list. Of payments, the awards revoked: "
-        "intake refuses an enterprise they bar from the program.",
+        "intake refuses an enterprise they bar from the program. The district's register: "
+        "intake refuses an enterprise it does not hold, or holds as on the dishonesty list.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
     broker.publisher(
@@ -166,6 +175,8 @@ PROJECTION = Projection(
         published_list,
         objection,
         award_revocation,
+        register.enterprise,
+        register.load,
     ),
     project=project_many,
     not_from_the_log={},
@@ -174,8 +185,8 @@ PROJECTION = Projection(
 
 def projection_topics(topics: Topics) -> list[str]:
     """What the projection is made of: the topics a rebuild reads (the payments topic
-    for the revocations that bar enterprises)."""
-    return [topics.applications, topics.scoring, topics.payments]
+    for the revocations that bar enterprises, the register for who may file)."""
+    return [topics.applications, topics.scoring, topics.payments, topics.register]
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from shared.auth.principal import Principal
 from shared.contracts import Contract, parse_payload
 from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
+from shared.register_copy import enterprise_record, register_in_use
 
 from .adapters import repository
 from .adapters.idempotency import KeyClaim, claim
@@ -21,6 +22,7 @@ from .adapters.leads import claims_to_lead_alike
 from .adapters.projections import project
 from .adapters.repository import load_round
 from .adapters.revocations import revocations_of
+from .adapters.tables import register
 from .commands import (
     AmendApplication,
     OpenRound,
@@ -31,7 +33,7 @@ from .commands import (
 from .domain import application as intake
 from .domain.errors import NotFound
 from .domain.filing import Filing
-from .domain.intake_rules import refuse_barred
+from .domain.intake_rules import refuse_barred, refuse_unregistered
 from .domain.lead import LeadReview, rivals
 from .domain.rounds import open_round
 from .scope import check_filing, submitted_via
@@ -45,6 +47,8 @@ class ApplicationsService:
     store: EventStore
     clock: Callable[[], datetime]
     new_id: Callable[[], str]
+    # Check filings against the register even before any load of it was received.
+    register_required: bool = False
 
     async def open_round(self, command: OpenRound, cause: Cause, key: Key = None) -> str:
         round_id = self.new_id()
@@ -74,7 +78,7 @@ class ApplicationsService:
             now = self.clock()
             round_.refuse_submission_at(now)
             submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
-            await self._refuse_barred(session, command.filing, now)
+            await self._refuse_excluded(session, command.filing, now)
             await self.save(session, StreamHead(), [submitted], cause)
         return application_id
 
@@ -89,7 +93,7 @@ class ApplicationsService:
             now = self.clock()
             round_.refuse_submission_at(now)
             amended = current.amend(command.filing, round_)
-            await self._refuse_barred(session, command.filing, now)
+            await self._refuse_excluded(session, command.filing, now)
             await self.save(session, head_of(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
@@ -135,9 +139,11 @@ class ApplicationsService:
                 await claim(session, key, {"id": answer_id}, self.clock())
             yield session
 
-    async def _refuse_barred(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
+    async def _refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
         code = filing.enterprise.credit_code
         refuse_barred(code, await revocations_of(session, code), now)
+        if self.register_required or await register_in_use(session, register):
+            refuse_unregistered(code, await enterprise_record(session, register, code), now)
 
     async def _lapse_returned(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
         for application_id in await repository.returned_in_round(session, round_id):

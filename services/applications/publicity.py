@@ -25,6 +25,7 @@ from shared.contracts.scoring import (
 from shared.contracts.values import ChainHead, Evidence
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause
+from shared.register_copy import CONSUMES as REGISTER_EVENTS
 
 from .adapters import publicity as read
 from .adapters.projections import project_many
@@ -43,6 +44,7 @@ SCORING_EVENTS: tuple[type[Contract], ...] = (
     ProposedAwardWithdrawn,
     RoundAllocated,
     AwardRevoked,
+    *REGISTER_EVENTS,
 )
 
 

@@ -13,6 +13,8 @@ from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as build_notifications
 from services.payments.bootstrap import PaymentsSettings
 from services.payments.bootstrap import build_app as build_payments
+from services.register.bootstrap import RegisterSettings
+from services.register.bootstrap import build_app as build_register
 from services.reports.bootstrap import ReportsSettings
 from services.reports.bootstrap import build_app as build_reports
 from services.scoring.bootstrap import ScoringSettings
@@ -32,6 +34,7 @@ def asyncapi_document() -> dict[str, Any]:
         build_notifications(NotificationsSettings(**defaults)).state.broker,
         build_payments(PaymentsSettings(**defaults)).state.broker,
         build_reports(ReportsSettings(**defaults)).state.broker,
+        build_register(RegisterSettings(**defaults)).state.broker,
     ]
     spec = AsyncAPI(
         *brokers,

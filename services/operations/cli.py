@@ -13,6 +13,7 @@ from importlib.resources.abc import Traversable
 import services.applications
 import services.notifications
 import services.payments
+import services.register
 import services.reports
 import services.scoring
 from shared.admin import ensure_topics
@@ -26,12 +27,13 @@ MIGRATIONS: dict[str, Traversable] = {
     "notifications": services.notifications.MIGRATIONS,
     "payments": services.payments.MIGRATIONS,
     "reports": services.reports.MIGRATIONS,
+    "register": services.register.MIGRATIONS,
 }
 SERVICES = tuple(MIGRATIONS)
 
 
 def migrate_main() -> None:
-    """Upgrade each service's database whose URL is configured (all five by default)."""
+    """Upgrade each service's database whose URL is configured (all six by default)."""
     parser = argparse.ArgumentParser(description=migrate_main.__doc__)
     parser.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(SERVICES))
     chosen = parser.parse_args().services or list(SERVICES)
@@ -61,7 +63,7 @@ def topics_main() -> None:
 
 
 def asyncapi_main() -> None:
-    """Print the AsyncAPI document of all five services' events."""
+    """Print the AsyncAPI document of all six services' events."""
     from .asyncapi import asyncapi_document
 
     json.dump(asyncapi_document(), sys.stdout, indent=2, sort_keys=True)

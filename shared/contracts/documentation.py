@@ -6,7 +6,7 @@ from typing import Any, Union
 
 from pydantic import create_model
 
-from shared.contracts import applications, payments, publicity, scoring
+from shared.contracts import applications, payments, publicity, register, scoring
 from shared.envelope import Envelope
 
 
@@ -27,3 +27,4 @@ ApplicationsTopicEvent = envelope_of(
 )
 ScoringTopicEvent = envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)
 PaymentsTopicEvent = envelope_of("PaymentsTopicEvent", *payments.PUBLISHED)
+RegisterTopicEvent = envelope_of("RegisterTopicEvent", *register.PUBLISHED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.contracts import applications, payments, publicity, scoring
+from shared.contracts import applications, payments, publicity, register, scoring
 from shared.contracts.base import Contract
 from shared.envelope import Envelope
 
@@ -11,6 +11,7 @@ _ALL: tuple[type[Contract], ...] = (
     *publicity.PUBLISHED,
     *scoring.PUBLISHED,
     *payments.PUBLISHED,
+    *register.PUBLISHED,
 )
 REGISTRY: dict[str, type[Contract]] = {c.event_type: c for c in _ALL}
 

@@ -168,3 +168,41 @@ async def reports(
         yield process
     finally:
         process.stop()
+
+
+async def _register_process(
+    stack: Stack, infra: Infrastructure, logs: Path, namespace: str
+) -> ServiceProcess:
+    url = await fresh_database(infra.postgres_url, "register")
+    env = {**stack.env, "REGISTER_DATABASE_URL": url, "QSFUND_TOPIC_NAMESPACE": namespace}
+    return ServiceProcess.service("register", env, logs)
+
+
+@pytest.fixture(scope="module")
+async def register(
+    stack: Stack, infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ServiceProcess]:
+    """The register service over the stack's topics: its loads reach the stack's intake."""
+    namespace = stack.env["QSFUND_TOPIC_NAMESPACE"]
+    logs = tmp_path_factory.mktemp("register")
+    process = (await _register_process(stack, infra, logs, namespace)).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+async def register_apart(
+    stack: Stack, infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ServiceProcess]:
+    """The register service on topics of its own: a module that loads a register only to
+    test its API leaves the stack's intake as a deployment without a register."""
+    namespace = Topics(f"r{uuid4().hex[:10]}")
+    await ensure_topics(infra.kafka_bootstrap, namespace.all(), partitions=1)
+    logs = tmp_path_factory.mktemp("register")
+    process = (await _register_process(stack, infra, logs, namespace.namespace)).start()
+    try:
+        yield process
+    finally:
+        process.stop()

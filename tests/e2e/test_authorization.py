@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -136,6 +137,10 @@ async def _to_review(w: World) -> tuple[str, Any]:
 
 async def _to_withdraw(w: World) -> tuple[str, Any]:
     return f"/v1/applications/{await w.through_platform()}/withdraw", {"reason": "merged"}
+
+
+async def _load(w: World) -> tuple[str, Any]:
+    return "/v1/register/loads", {"load_id": f"matrix-{uuid4().hex[:12]}", "rows": []}
 
 
 def _fixed(path: Callable[[World], str], body: Any = None) -> Request:
@@ -289,6 +294,14 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
             200,
         ),
     },
+    # A load of no rows: the platform's answer, and nothing for any copy of the register.
+    "register": {
+        ("POST", "/v1/register/loads"): (_load, 200),
+        ("GET", "/v1/register/enterprises/{credit_code}"): (
+            _fixed(lambda w: f"/v1/register/enterprises/{CODE_A}"),
+            404,
+        ),
+    },
 }
 
 CELLS = [
@@ -311,15 +324,18 @@ async def test_each_role_gets_what_the_matrix_says(
     stack: Stack,
     finance: Finance,
     reports: ServiceProcess,
+    register_apart: ServiceProcess,
     service: str,
     endpoint: Endpoint,
     role: Role,
 ) -> None:
     make, success = REQUESTS[service][endpoint]
     path, body = await make(world)
-    serving = {"payments": finance.payments, "reports": reports}.get(service) or getattr(
-        stack, service
-    )
+    serving = {
+        "payments": finance.payments,
+        "reports": reports,
+        "register": register_apart,
+    }.get(service) or getattr(stack, service)
     url = serving.url + path
     response = await world.program.api.request(
         endpoint[0], url, json=body, headers=world.headers(role)

@@ -12,6 +12,8 @@ from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as build_notifications
 from services.payments.bootstrap import PaymentsSettings
 from services.payments.bootstrap import build_app as build_payments
+from services.register.bootstrap import RegisterSettings
+from services.register.bootstrap import build_app as build_register
 from services.reports.bootstrap import ReportsSettings
 from services.reports.bootstrap import build_app as build_reports
 from tests.support.tokens import Tokens
@@ -53,6 +55,16 @@ def reports_app(tokens: Tokens) -> FastAPI:
     return build_reports(
         ReportsSettings(
             reports_database_url=NOWHERE,
+            qsfund_auth_jwks_file=tokens.issuer.jwks_file,
+            qsfund_auth_issuer=tokens.env["QSFUND_AUTH_ISSUER"],
+        )
+    )
+
+
+def register_app(tokens: Tokens) -> FastAPI:
+    return build_register(
+        RegisterSettings(
+            register_database_url=NOWHERE,
             qsfund_auth_jwks_file=tokens.issuer.jwks_file,
             qsfund_auth_issuer=tokens.env["QSFUND_AUTH_ISSUER"],
         )

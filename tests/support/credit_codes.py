@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from services.applications.domain.credit_code import ALPHABET, check_character
+from shared.rules.credit_code import ALPHABET, check_character
 
 
 def credit_codes(seed: int, count: int = 200) -> list[str]:

@@ -13,6 +13,7 @@ from shared.contracts import (
     parse_payload,
     payments,
     publicity,
+    register,
     scoring,
 )
 from shared.contracts.applications import ApplicationWithdrawn
@@ -59,7 +60,7 @@ def test_every_contract_defined_is_registered_so_consumers_can_read_it() -> None
     # consumer as an unknown type.
     defined = {
         value
-        for module in (applications, payments, publicity, scoring)
+        for module in (applications, payments, publicity, register, scoring)
         for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, Contract) and value is not Contract
     }
@@ -68,7 +69,9 @@ def test_every_contract_defined_is_registered_so_consumers_can_read_it() -> None
     assert defined == set(REGISTRY.values())
     for contract in defined:
         assert contract.schema_version >= 1, contract
-        assert contract.aggregate_type in {"application", "round", "award"}, contract
+        assert contract.aggregate_type in {"application", "round", "award", "register-load"}, (
+            contract
+        )
 
 
 TITLE = {"category": "quality_brand", "award": "mayor_quality_award", "tier": "winner"}

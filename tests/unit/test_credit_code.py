@@ -1,6 +1,6 @@
 import pytest
 
-from services.applications.domain.credit_code import check_character, credit_code_problem
+from shared.rules.credit_code import check_character, credit_code_problem
 
 
 @pytest.mark.parametrize("code", ["91110108551385082Q", "91110000600037341L"])

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from tests.support.apps import applications_app, notifications_app, payments_app, reports_app
+from tests.support.apps import (
+    applications_app,
+    notifications_app,
+    payments_app,
+    register_app,
+    reports_app,
+)
 from tests.support.tokens import Tokens
 
 TAGS = {
@@ -21,6 +27,7 @@ TAGS = {
     "payments",
     "finance",
     "reports",
+    "register",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -88,6 +95,11 @@ OPERATIONS = {
         ("GET", "/v1/reports/rounds/{round_id}/report.html"): ("getRoundReportPage", "reports"),
         ("GET", "/v1/reports/years/{year}/report.html"): ("getYearReportPage", "reports"),
     },
+    "register": {
+        ("POST", "/v1/register/loads"): ("loadRegister", "register"),
+        ("GET", "/v1/register/enterprises/{credit_code}"): ("getEnterprise", "register"),
+        ("GET", "/v1/register/industries"): ("listIndustries", "register"),
+    },
 }
 
 
@@ -104,6 +116,7 @@ BUILDERS = {
     "notifications": notifications_app,
     "payments": payments_app,
     "reports": reports_app,
+    "register": register_app,
 }
 
 
@@ -145,7 +158,8 @@ def test_links_lead_to_operations_and_parameters_that_exist(api: tuple[str, Fast
         for status, response in source["responses"].items()
         for target in response.get("links", {}).values()
     ]
-    assert len(links) >= (10 if name == "applications" else 8)
+    # The register's answers name no single thing another operation takes: no links.
+    assert len(links) >= {"applications": 10, "register": 0}.get(name, 8)
     for source, status, target in links:
         assert status.startswith("2"), (source, status)
         operation = by_id[target["operationId"]]

@@ -19,13 +19,14 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
+from shared.register_copy import record_register
 from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
 from .revocations import record_revocations
 from .round_projection import project_round_event
-from .tables import application, application_history, objection
+from .tables import application, application_history, objection, register
 
 # The columns an application's events change, each bound by name in one UPDATE.
 PARTS = (
@@ -71,12 +72,15 @@ async def project(session: AsyncSession, envelope: Envelope, event: Contract) ->
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """Apply events in order: each run of application events folded in a few statements
     (their history, new rows, one read, one UPDATE of every row touched). Of the payments
-    service's events (about an award) only revocations matter here: they bar enterprises."""
+    service's events (about an award) only revocations matter here: they bar enterprises.
+    The register's loads are copied whole: intake checks filings against them."""
     for about, grouped in groupby(events, key=lambda pair: pair[1].aggregate_type):
         run = list(grouped)
         if about == "round":
             for envelope, event in run:
                 await project_round_event(session, envelope, event)
+        elif about == "register-load":
+            await record_register(session, register, run)
         elif about == "award":
             await record_revocations(session, [e for _, e in run if isinstance(e, AwardRevoked)])
         else:

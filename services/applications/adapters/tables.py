@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.register_copy import register_tables
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -163,3 +164,8 @@ award_revocation = Table(
     Column("paid_yuan", BigInteger, nullable=False),
     Column("cancelling", JSONB, nullable=False),
 )
+
+# The district's enterprise register, as the register service published it
+# (shared/register_copy.py): intake refuses an enterprise it does not hold, or holds as
+# on the serious-dishonesty list, once any load of it has been recorded.
+register = register_tables(metadata)

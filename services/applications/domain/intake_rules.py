@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from shared.contracts.payments import AwardRevoked
+from shared.contracts.register import RegisteredEnterprise
 from shared.contracts.values import Claim
-from shared.program_bar import barred
+from shared.program_bar import BEIJING, barred
+from shared.rules.credit_code import credit_code_problem
+from shared.rules.register import dishonesty_refusal, registration_refusal
 
-from .credit_code import credit_code_problem
 from .errors import InvalidInput
 from .filing import Filing
 from .rounds import FundingRound
@@ -36,6 +38,22 @@ def refuse_barred(credit_code: str, revocations: Iterable[AwardRevoked], at: dat
     bar = barred(credit_code, revocations, at)
     if bar is not None:
         raise InvalidInput("enterprise.credit_code", "not_barred", bar.reason())
+
+
+def refuse_unregistered(
+    credit_code: str, record: RegisteredEnterprise | None, at: datetime
+) -> None:
+    """Only an enterprise the district's register holds as registered (and not
+    deregistered) on the day of the filing files, and none on the serious-dishonesty list
+    within three years before it (`at`: the filing's time, its day in Beijing)."""
+    day = at.astimezone(BEIJING).date()
+    refusal = registration_refusal(record, day) or dishonesty_refusal(
+        record.dishonesty if record else (), day
+    )
+    if refusal is not None:
+        raise InvalidInput(
+            "enterprise.credit_code", refusal.rule, f"{credit_code}: {refusal.message}"
+        )
 
 
 def _check_period(claim: Claim, round_: FundingRound) -> None:

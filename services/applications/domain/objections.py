@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from shared.contracts.publicity import Objector
+from shared.rules.credit_code import credit_code_problem
 
-from .credit_code import credit_code_problem
 from .errors import InvalidInput, NotAllowedNow
 from .rounds import FundingRound
 

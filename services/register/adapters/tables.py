@@ -1,0 +1,9 @@
+"""The register service's database: its event store and inbox, and the register as its
+loads made it (the projection, the same tables every copy of the register keeps)."""
+
+from shared.db import backbone_tables, new_metadata
+from shared.register_copy import register_tables
+
+metadata = new_metadata()
+backbone = backbone_tables(metadata)
+register = register_tables(metadata)
