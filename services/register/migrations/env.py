@@ -1,5 +1,4 @@
 from services.register.adapters.tables import metadata
-
 from shared.migrations import run_env
 
 run_env(metadata)
