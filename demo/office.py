@@ -75,12 +75,15 @@ def _seen(result: Result) -> dict[str, int]:
 def problems(shown: Office) -> list[str]:
     """Where the report's totals differ from what the demo saw through the other APIs."""
     totals = shown.report["totals"]
-    return [
+    found = [
         f"the report's {key.removesuffix('_yuan')} total is {totals[key]:,} yuan, the APIs "
         f"showed {value:,}"
         for key, value in shown.seen.items()
         if totals[key] != value
     ]
+    if not shown.caught_up:  # its applications, paid or recovered never matched
+        found.append("the report had not caught up with the demo when the patience ran out")
+    return found
 
 
 def summary(shown: Office) -> str:

@@ -23,9 +23,10 @@ def made(final: int, paid: int) -> dict[str, Any]:
     return {"budget_yuan": 500_000, "totals": money, "by_category_level": [line], "steps": steps}
 
 
-def shown(final: int, paid: int) -> Office:
+def shown(final: int, paid: int, caught_up: bool = True) -> Office:
     page = "http://127.0.0.1:8005/v1/reports/rounds/r1/report.html"
-    return Office(made(final, paid), page, True, {"final_yuan": 300_000, "paid_yuan": 300_000})
+    seen = {"final_yuan": 300_000, "paid_yuan": 300_000}
+    return Office(made(final, paid), page, caught_up, seen)
 
 
 def test_a_report_that_agrees_passes_and_says_so() -> None:
@@ -40,3 +41,11 @@ def test_a_report_short_of_a_payment_is_named() -> None:
     short = shown(300_000, 200_000)
     assert problems(short) == ["the report's paid total is 200,000 yuan, the APIs showed 300,000"]
     assert "the report's paid total is 200,000 yuan" in summary(short)
+
+
+def test_a_report_that_never_caught_up_fails_the_demo_even_where_its_totals_agree() -> None:
+    late = shown(300_000, 300_000, caught_up=False)
+    assert problems(late) == [
+        "the report had not caught up with the demo when the patience ran out"
+    ]
+    assert "NOT caught up" in summary(late)
