@@ -1,5 +1,6 @@
 """Run the demo: `python -m demo` (QSFUND_API names the applications API,
-QSFUND_PAYMENTS_API the payments API, QSFUND_FINANCE_STANDIN the finance bureau's stand-in)."""
+QSFUND_PAYMENTS_API the payments API, QSFUND_FINANCE_STANDIN the finance bureau's stand-in,
+QSFUND_REPORTS_API the reports API)."""
 
 from __future__ import annotations
 
@@ -7,33 +8,45 @@ import asyncio
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 import httpx
 
 from shared.auth.local import local_issuer
 from shared.auth.settings import AuthSettings
 
-from . import payments
+from . import office, payments
 from .api import Api, DemoError
 from .check import differences, verdict
 from .report import rows, table, totals
 from .run import Finance, run
 
 
-async def main(base_url: str, payments_url: str, bureau_url: str, patience: float) -> bool:
+@dataclass(frozen=True)
+class Urls:
+    api: str
+    payments: str
+    bureau: str
+    reports: str
+
+
+async def main(urls: Urls, patience: float) -> bool:
     """Play one round and print it; False if the system decided other than expected."""
     started = time.perf_counter()
-    print(f"qsfund demo: one funding round through the applications API at {base_url}\n")
+    print(f"qsfund demo: one funding round through the applications API at {urls.api}\n")
     # The local stack's key pair (created on first use), as `qsfund-token` uses it.
     auth = AuthSettings()
     issuer = local_issuer(auth.jwks_file.parent, auth.issuer, auth.qsfund_auth_audience)
     async with (
-        httpx.AsyncClient(base_url=base_url, timeout=10) as client,
-        httpx.AsyncClient(base_url=payments_url, timeout=10) as payments_client,
-        httpx.AsyncClient(base_url=bureau_url, timeout=10) as bureau,
+        httpx.AsyncClient(base_url=urls.api, timeout=10) as client,
+        httpx.AsyncClient(base_url=urls.payments, timeout=10) as payments_client,
+        httpx.AsyncClient(base_url=urls.bureau, timeout=10) as bureau,
+        httpx.AsyncClient(base_url=urls.reports, timeout=30) as reports_client,
     ):
-        finance = Finance(Api(payments_client, issuer), bureau)
-        result = await run(Api(client, issuer), finance, patience)
+        payments_api = Api(payments_client, issuer, "the payments API", "QSFUND_PAYMENTS_API")
+        result = await run(Api(client, issuer), Finance(payments_api, bureau), patience)
+        reports = Api(reports_client, issuer, "the reports API", "QSFUND_REPORTS_API")
+        report = await office.office(reports, result, patience)
     print(f"\n{result.round['name']} ({result.round['id']})\n")
     print(table(rows(result)))
     print(f"\n{totals(result)}\n{verdict(result)}")
@@ -48,23 +61,30 @@ async def main(base_url: str, payments_url: str, bureau_url: str, patience: floa
                 or "every award paid in full, once; the revoked one recovered to the yuan"
             )
         )
+    print(f"\n{office.summary(report)}")
     print(f"\ndone in {time.perf_counter() - started:.1f} s")
     found, ranks = differences(result)
-    return not found and not ranks and not unpaid
+    return not found and not ranks and not unpaid and not office.problems(report)
+
+
+def _base(url: str) -> str:
+    """A service's address, whether or not it was given with its /v1."""
+    return url.rstrip("/").removesuffix("/v1")
 
 
 if __name__ == "__main__":
-    api = os.environ.get("QSFUND_API", "http://127.0.0.1:8000").rstrip("/").removesuffix("/v1")
-    payments_api = os.environ.get("QSFUND_PAYMENTS_API", "http://127.0.0.1:8003")
-    bureau = os.environ.get("QSFUND_FINANCE_STANDIN", "http://127.0.0.1:8090")
+    urls = Urls(
+        api=_base(os.environ.get("QSFUND_API", "http://127.0.0.1:8000")),
+        payments=_base(os.environ.get("QSFUND_PAYMENTS_API", "http://127.0.0.1:8003")),
+        bureau=os.environ.get("QSFUND_FINANCE_STANDIN", "http://127.0.0.1:8090"),
+        reports=_base(os.environ.get("QSFUND_REPORTS_API", "http://127.0.0.1:8005")),
+    )
     patience = float(os.environ.get("QSFUND_DEMO_TIMEOUT", "90"))
     try:
-        as_expected = asyncio.run(
-            main(api, payments_api.rstrip("/").removesuffix("/v1"), bureau, patience)
-        )
+        as_expected = asyncio.run(main(urls, patience))
     except DemoError as error:
         sys.exit(f"\ndemo stopped: {error}")
     except KeyboardInterrupt:
         sys.exit(130)
     if not as_expected:
-        sys.exit("demo: the system's outcomes differ from the policy's (see the check above)")
+        sys.exit("demo: the system differs from what the demo expected (see the checks above)")

@@ -47,9 +47,16 @@ class Refusal:
 
 
 class Api:
-    def __init__(self, client: httpx.AsyncClient, issuer: LocalIssuer) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        issuer: LocalIssuer,
+        name: str = "the applications API",
+        setting: str = "QSFUND_API",
+    ) -> None:
         self.client = client
         self.issuer = issuer
+        self.name, self.setting = name, setting  # what a stack that is down is told
         self._tokens: dict[Who, str] = {}
 
     async def call(
@@ -60,6 +67,15 @@ class Api:
         response = await self._send(method, path, who, body)
         if response.status_code >= 400:
             raise DemoError(f"{method} {path} answered {response.status_code}: {response.text}")
+        return response.json()
+
+    async def found(self, path: str, who: Who | None = OFFICER) -> Any:
+        """A read that may not find its object yet: None on 404."""
+        response = await self._send("GET", path, who, None)
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise DemoError(f"GET {path} answered {response.status_code}: {response.text}")
         return response.json()
 
     async def attempt(
@@ -92,9 +108,9 @@ class Api:
             response = await self.client.request(method, path, json=body, headers=headers)
         except httpx.TransportError as error:
             raise DemoError(
-                f"the applications API at {self.client.base_url} does not answer "
+                f"{self.name} at {self.client.base_url} does not answer "
                 f"({type(error).__name__}: {error}). Is the stack up? Run `make up`, "
-                "or point QSFUND_API at it."
+                f"or point {self.setting} at it."
             ) from None
         if response.status_code == 401:
             raise DemoError(

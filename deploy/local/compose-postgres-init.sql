@@ -5,3 +5,4 @@ CREATE DATABASE qsfund_applications OWNER qsfund;
 CREATE DATABASE qsfund_scoring OWNER qsfund;
 CREATE DATABASE qsfund_notifications OWNER qsfund;
 CREATE DATABASE qsfund_payments OWNER qsfund;
+CREATE DATABASE qsfund_reports OWNER qsfund;

@@ -1,7 +1,8 @@
 """deploy/compose.yaml, run for real: the stack comes up healthy in dependency order, one
-application goes from round to award through the published ports, the auditor's tool
-verifies the history inside the stack, and the payments service and the finance bureau's
-stand-in reach each other with the addresses and secrets the file gives them.
+application goes from round to award through the published ports and the reports
+service's report of the round counts it, the auditor's tool verifies the history inside
+the stack, and the payments service and the finance bureau's stand-in reach each other
+with the addresses and secrets the file gives them.
 
 Run by `make compose-test` (it builds the images first); skipped otherwise."""
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,19 @@ def wait_for(api: httpx.Client, application_id: str, wanted: set[str]) -> dict[s
         time.sleep(0.25)  # polling for the positive signal: the status we wait for
 
 
+def wait_for_report(
+    reports: httpx.Client, path: str, done: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """The report's totals once `done` says they show what the test did (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while True:
+        answer = reports.get(path)  # 404 until it has read the round's opening
+        if answer.status_code == 200 and done(totals := answer.json()["totals"]):
+            return dict(totals)
+        assert time.monotonic() < deadline, answer.text
+        time.sleep(0.25)  # polling for the positive signal: the report shows the award
+
+
 def test_the_stack_is_healthy_in_dependency_order(stack: ComposeStack) -> None:
     containers = stack.containers()
     migrate = containers["migrate"]["State"]
@@ -56,7 +70,7 @@ def test_the_stack_is_healthy_in_dependency_order(stack: ComposeStack) -> None:
         assert containers[name]["State"]["StartedAt"] > migrate["FinishedAt"], name
 
 
-def test_an_application_goes_from_round_to_award_and_the_audit_verifies_it(
+def test_an_application_goes_from_round_to_award_the_report_counts_it_and_the_audit_verifies(
     stack: ComposeStack,
 ) -> None:
     now = datetime.now(UTC)
@@ -104,6 +118,14 @@ def test_an_application_goes_from_round_to_award_and_the_audit_verifies_it(
     with httpx.Client(base_url=stack.url("notifications"), headers=auditor, timeout=10) as notes:
         sent = notes.get("/v1/notifications", params={"application_id": application_id})
         assert sent.status_code == 200, sent.text
+
+    # The reports service reads the same topics from its own database: the round's report
+    # shows the award once it has read the allocation.
+    with httpx.Client(base_url=stack.url("reports"), headers=officer, timeout=10) as reports:
+        path = f"/v1/reports/rounds/{round_id}"
+        totals = wait_for_report(reports, path, lambda t: t["proposed_yuan"] == 300_000)
+        assert (totals["applications"], totals["claimed_yuan"]) == (1, 300_000)
+        assert reports.get(f"{path}/report.html").status_code == 200
 
     audit = stack.exec("applications", "qsfund-audit", "verify", "--round", round_id)
     assert audit.returncode == 0, audit.stdout + audit.stderr

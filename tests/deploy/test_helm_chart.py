@@ -21,13 +21,13 @@ EXTERNAL = (
     "postgresql.cloudnativepg.enabled=false",
     "postgresql.host=postgres.example.internal",
 )
-# A fifth service, as any later one will come: one block of values.
-FIFTH = (
+# One more service, as any later one will come: one block of values.
+ANOTHER = (
     "services.archive.command=qsfund-archive",
     "services.archive.port=8004",
     "services.archive.database=qsfund_archive",
 )
-SERVICES = {"applications", "scoring", "notifications", "payments"}
+SERVICES = {"applications", "scoring", "notifications", "payments", "reports"}
 
 
 def of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
@@ -48,7 +48,7 @@ def test_helm_lint_passes_strictly() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("settings", [(), EXTERNAL, FIFTH], ids=["own", "external", "fifth"])
+@pytest.mark.parametrize("settings", [(), EXTERNAL, ANOTHER], ids=["own", "external", "another"])
 def test_every_rendered_object_is_valid_against_its_schema(settings: tuple[str, ...]) -> None:
     problems = []
     for manifest in render(*settings):
@@ -89,10 +89,10 @@ def test_the_chart_renders_the_operators_objects_it_promises() -> None:
     )
 
 
-@pytest.mark.parametrize("settings", [(), FIFTH], ids=["four", "fifth"])
+@pytest.mark.parametrize("settings", [(), ANOTHER], ids=["five", "another"])
 def test_every_deployment_is_probed_limited_and_unprivileged(settings: tuple[str, ...]) -> None:
     deployments = of_kind(render(*settings), "Deployment")
-    assert len(deployments) == (5 if settings else 4)
+    assert len(deployments) == len(SERVICES) + (1 if settings else 0)
     for deployment in deployments:
         pod = deployment["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True
@@ -107,8 +107,12 @@ def test_every_deployment_is_probed_limited_and_unprivileged(settings: tuple[str
 
 @pytest.mark.parametrize(
     ("settings", "name", "port", "database"),
-    [((), "payments", 8003, "qsfund_payments"), (FIFTH, "archive", 8004, "qsfund_archive")],
-    ids=["payments", "fifth"],
+    [
+        ((), "payments", 8003, "qsfund_payments"),
+        ((), "reports", 8005, "qsfund_reports"),
+        (ANOTHER, "archive", 8004, "qsfund_archive"),
+    ],
+    ids=["payments", "reports", "another"],
 )
 def test_a_service_block_gets_everything_the_others_have(
     settings: tuple[str, ...], name: str, port: int, database: str
@@ -140,6 +144,19 @@ def test_each_service_reaches_its_own_database_with_a_password_from_its_secret()
         assert f"$({prefix}_DATABASE_PASSWORD)" in env[f"{prefix}_DATABASE_URL"]
         secret = env[f"{prefix}_DATABASE_PASSWORD"]["secretKeyRef"]["name"]
         assert secret == f"qsfund-{name}-database"
+
+
+def test_reports_has_room_in_its_tmp_for_the_workbooks_it_writes_there() -> None:
+    # The root file system is read-only; the XLSX export is made in a file in /tmp.
+    manifests = render()
+    limits = {}
+    for deployment in of_kind(manifests, "Deployment"):
+        pod = deployment["spec"]["template"]["spec"]
+        (tmp,) = [v for v in pod["volumes"] if v["name"] == "tmp"]
+        assert {"name": "tmp", "mountPath": "/tmp"} in pod["containers"][0]["volumeMounts"]
+        limits[deployment["metadata"]["labels"]["app.kubernetes.io/name"]] = tmp["emptyDir"]
+    assert limits.pop("reports") == {"sizeLimit": "256Mi"}
+    assert all(limit == {"sizeLimit": "64Mi"} for limit in limits.values())
 
 
 def test_the_network_policies_open_only_dns_the_database_kafka_and_the_issuer() -> None:

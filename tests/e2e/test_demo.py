@@ -1,7 +1,8 @@
 """`make demo` over the real stack, its services started as `make up` starts them
-(deploy/local/services.sh): a round through publicity, objections, its re-allocation
-and the final decision, on the development clock services.sh gives the services, which
-the demo moves past the period and puts back as it found it."""
+(deploy/local/services.sh): a round through publicity, objections, its re-allocation,
+the final decision and the payments, on the development clock services.sh gives the
+services, which the demo moves past the period and puts back as it found it; then the
+office's report of the round."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from shared.topics import Topics
 from tests.e2e.test_audit import audit, report
+from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
 from tests.support.processes import REPO, free_port
 from tests.support.tokens import Tokens
@@ -45,20 +47,24 @@ class LocalStack:
 
 
 @pytest.fixture(scope="module")
+async def reports_database_url(infra: Infrastructure) -> str:
+    return await fresh_database(infra.postgres_url, "reports")
+
+
+@pytest.fixture(scope="module")
 def local_stack(
     infra: Infrastructure,
     stack_topics: Topics,
     database_urls: dict[str, str],
+    reports_database_url: str,
     tokens: Tokens,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LocalStack]:
-    """The four services, the mail sink and the finance stand-in from services.sh, in a
+    """The five services, the mail sink and the finance stand-in from services.sh, in a
     QSFUND_HOME of their own."""
     home = tmp_path_factory.mktemp("qsfund-home")
-    ports = {
-        name: free_port()
-        for name in ("applications", "scoring", "notifications", "payments", "finance_standin")
-    }
+    names = ("applications", "scoring", "notifications", "payments", "reports", "finance_standin")
+    ports = {name: free_port() for name in names}
     env = {key: value for key, value in os.environ.items() if key != "QSFUND_TEST_CLOCK_FILE"} | {
         "QSFUND_HOME": str(home),
         "VENV": str(Path(sys.executable).parent.parent),
@@ -67,11 +73,13 @@ def local_stack(
         "NOTIFICATIONS_SMTP_PORT": str(free_port()),
         **tokens.env,
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
+        "REPORTS_DATABASE_URL": reports_database_url,
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
     env |= {
         "QSFUND_PAYMENTS_API": f"http://127.0.0.1:{ports['payments']}",
         "QSFUND_FINANCE_STANDIN": f"http://127.0.0.1:{ports['finance_standin']}",
+        "QSFUND_REPORTS_API": f"http://127.0.0.1:{ports['reports']}",
     }
     stack = LocalStack(f"http://127.0.0.1:{ports['applications']}", home, env)
     try:
@@ -109,7 +117,7 @@ def published(stack: LocalStack, round_id: str) -> dict[str, object]:
 
 
 async def test_the_demo_takes_a_round_through_objections_to_its_final_awards(
-    local_stack: LocalStack, infra: Infrastructure, stack_topics: Topics
+    local_stack: LocalStack, infra: Infrastructure, stack_topics: Topics, tokens: Tokens
 ) -> None:
     ran = demo(local_stack)
     assert ran.returncode == 0, ran.stdout + ran.stderr
@@ -127,8 +135,31 @@ async def test_the_demo_takes_a_round_through_objections_to_its_final_awards(
     assert "revoked for false materials" in shown
     assert re.search(r"repaid [\d,]+ yuan: 0 still due, stage settled", shown)
     assert "check         every award paid in full, once; the revoked one recovered" in shown
+    # It ends with the office's report, read once it had caught up: its money is the
+    # payments' to the yuan, and it counts every application filed.
+    assert "the office's report, as the reports service read it from the log:" in shown
+    money = r"([\d,]+) +" * 4 + r"([\d,]+)$"
+    every = re.search(r"^all +(\d+) +" + money, shown, re.MULTILINE)
+    paid = re.search(
+        r"^payments +paid ([\d,]+) of ([\d,]+) yuan final; ([\d,]+) recovered", shown, re.M
+    )
+    filed = re.search(r"^submitted (\d+) applications", shown, re.MULTILINE)
+    assert every, shown
+    assert paid, shown
+    assert filed, shown
+    assert every[1] == filed[1]
+    assert (every[4], every[5], every[6]) == (paid[2], paid[1], paid[3])
+    assert re.search(r"^median steps +submission to review .* final to paid \d", shown, re.M)
+    assert re.search(r"^check +the report's final \([\d,]+ yuan\) and paid", shown, re.M)
 
     round_id = round_of(shown)
+    page = re.search(rf"^page +(\S+/v1/reports/rounds/{round_id}/report.html)$", shown, re.M)
+    assert page, shown
+    officer = tokens.headers("program_officer")
+    async with httpx.AsyncClient(headers=officer, timeout=10) as client:
+        printable = await client.get(page[1])
+    assert printable.status_code == 200
+    assert "<svg" in printable.text
     listed = published(local_stack, round_id)
     assert (listed["stage"], listed["revision"]) == ("final", 2)
     assert not (local_stack.home / "clock-offset-seconds").exists(), "as the demo found it"
@@ -147,6 +178,9 @@ async def test_where_the_services_ignore_its_clock_the_demo_says_how_to_finalise
     round_id = round_of(ran.stdout)
     assert f"do not read their clock from {elsewhere}" in ran.stdout
     assert f"curl -s -X POST {local_stack.url}/v1/rounds/{round_id}/finalise" in ran.stdout
+    # The report still ends it: nothing final, nothing paid, as the APIs showed.
+    assert "the office's report, as the reports service read it from the log:" in ran.stdout
+    assert "check         the report's final (0 yuan) and paid (0) totals" in ran.stdout
     assert published(local_stack, round_id)["stage"] == "in_publicity"
     assert not elsewhere.exists()
 

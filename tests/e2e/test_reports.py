@@ -1,12 +1,15 @@
 """The office's report over the real stack: a round taken to final and paid through the
 finance bureau's stand-in, its report's figures checked against the round's events in
-the log, both exports opened and read back, the printable page, and the auditor's
-regeneration from the log equal to the service's report."""
+the log, both exports opened and read back, the printable page, the auditor's
+regeneration from the log equal to the service's report, and the service's projection
+equal to its rebuild."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import re
 import statistics
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,6 +28,7 @@ from shared.topics import Topics
 from tests.e2e.conftest import Finance, Stack, wait_for_status
 from tests.e2e.test_audit import audit
 from tests.e2e.test_payments import account, until
+from tests.e2e.test_rebuild import rebuild
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
 from tests.support.processes import ServiceProcess
@@ -306,3 +310,25 @@ async def test_the_auditor_regenerates_the_same_report_from_the_log(
         )
         assert compared.returncode == 0, compared.stdout + compared.stderr
         assert '"equal": true' in compared.stdout
+
+
+async def test_the_reports_projection_equals_its_rebuild(
+    paid_round: PaidRound, reports: ServiceProcess, infra: Infrastructure, stack_topics: Topics
+) -> None:
+    # After the round is final and paid, the rows the report is computed from (one per
+    # application and round) are what the three topics alone rebuild.
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
+        "REPORTS_DATABASE_URL": reports.env["REPORTS_DATABASE_URL"],
+    }
+    for _ in range(20):  # the live service may still be reading the last payments
+        rebuilt = rebuild("reports", env)
+        if rebuilt.returncode == 0:
+            break
+        await asyncio.sleep(0.5)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert "DIFFERENT" not in rebuilt.stdout
+    # Five applications and their round, each table's rows equal: not two empty tables.
+    for table, rows in (("report_application", 5), ("report_round", 1)):
+        assert re.search(rf"{table} +live {rows} rows, .* equal$", rebuilt.stdout, re.M), table

@@ -24,10 +24,11 @@ PORTS = (
     "SCORING",
     "NOTIFICATIONS",
     "PAYMENTS",
+    "REPORTS",
     "FINANCE_STANDIN",
 )
 # The services that wait for the migrations (the finance stand-in needs none).
-SERVICES = ("applications", "scoring", "notifications", "payments")
+SERVICES = ("applications", "scoring", "notifications", "payments", "reports")
 
 
 @dataclass
