@@ -47,8 +47,12 @@ class LocalStack:
 
 
 @pytest.fixture(scope="module")
-async def reports_database_url(infra: Infrastructure) -> str:
-    return await fresh_database(infra.postgres_url, "reports")
+async def more_database_urls(infra: Infrastructure) -> dict[str, str]:
+    """The databases of the services the e2e stack does not run, but services.sh does."""
+    return {
+        service: await fresh_database(infra.postgres_url, service)
+        for service in ("register", "reports")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +60,22 @@ def local_stack(
     infra: Infrastructure,
     stack_topics: Topics,
     database_urls: dict[str, str],
-    reports_database_url: str,
+    more_database_urls: dict[str, str],
     tokens: Tokens,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LocalStack]:
-    """The five services, the mail sink and the finance stand-in from services.sh, in a
+    """The six services, the mail sink and the finance stand-in from services.sh, in a
     QSFUND_HOME of their own."""
     home = tmp_path_factory.mktemp("qsfund-home")
-    names = ("applications", "scoring", "notifications", "payments", "reports", "finance_standin")
+    names = (
+        "applications",
+        "scoring",
+        "notifications",
+        "payments",
+        "register",
+        "reports",
+        "finance_standin",
+    )
     ports = {name: free_port() for name in names}
     env = {key: value for key, value in os.environ.items() if key != "QSFUND_TEST_CLOCK_FILE"} | {
         "QSFUND_HOME": str(home),
@@ -72,8 +84,10 @@ def local_stack(
         "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
         "NOTIFICATIONS_SMTP_PORT": str(free_port()),
         **tokens.env,
-        **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
-        "REPORTS_DATABASE_URL": reports_database_url,
+        **{
+            f"{name.upper()}_DATABASE_URL": url
+            for name, url in (database_urls | more_database_urls).items()
+        },
         **{f"{name.upper()}_PORT": str(port) for name, port in ports.items()},
     }
     env |= {
