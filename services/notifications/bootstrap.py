@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
-import httpx
 from fastapi import FastAPI
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -46,7 +45,7 @@ from .adapters.tables import (
     payment_tranche,
     recipient,
 )
-from .adapters.webhook import WebhookSender
+from .adapters.webhook import WebhookSender, webhook_client
 from .delivery_loop import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
 from .domain.webhook import WebhookRules
@@ -96,6 +95,9 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     # id:base64,...; or a file holding that list. Neither: the development key.
     notifications_secrets_keys: str | None = None
     notifications_secrets_keys_file: Path | None = None
+    # All webhook traffic through this proxy (http://host:port); it then resolves the
+    # webhooks' hosts, and refusing non-public addresses is its to do.
+    notifications_egress_proxy: str | None = None
 
     @model_validator(mode="after")
     def _secure_webhooks_in_production(self) -> NotificationsSettings:
@@ -163,7 +165,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     )
     box = settings.secret_box
     timeout = settings.notifications_send_timeout_seconds
-    http_client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+    proxy = settings.notifications_egress_proxy
+    http_client = webhook_client(timeout, proxy)
     delivery = DeliveryLoop(
         sessions=sessions,
         smtp=SmtpSender(
@@ -172,7 +175,11 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             sender=settings.notifications_mail_from,
             timeout=timeout,
         ),
-        webhooks=WebhookSender(http_client),
+        webhooks=WebhookSender(
+            http_client,
+            public_only=not settings.notifications_webhook_insecure_urls,
+            proxied=proxy is not None,
+        ),
         retry=RetryPolicy(
             attempts=settings.notifications_retry_attempts,
             base_seconds=settings.notifications_retry_base_seconds,

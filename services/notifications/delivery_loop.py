@@ -135,7 +135,7 @@ class DeliveryLoop:
             await queue.sent(session, due.id, attempt, finished_at)
             return
         reason = result.error or "failed"
-        next_try = self.retry.next_try(attempt, finished_at)
+        next_try = None if result.park else self.retry.next_try(attempt, finished_at)
         if next_try is None:
             log.warning("notification %s parked after %d attempts: %s", due.id, attempt, reason)
             await queue.parked(session, due.id, attempt, reason)
