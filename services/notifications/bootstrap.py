@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import uuid4
 
-import httpx
 from fastapi import FastAPI
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -19,7 +20,7 @@ from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
-from shared.http.idempotency import Keys, install_idempotency
+from shared.http.idempotency import install_idempotency
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
@@ -30,6 +31,9 @@ from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
 from shared.topics import Topics
 
+from .adapters.answers import NotificationsKeys
+from .adapters.resealing import Resealed, reseal
+from .adapters.sealing import SecretBox, development_box, parse_keys
 from .adapters.smtp import SmtpSender
 from .adapters.store import sql_transaction
 from .adapters.tables import (
@@ -41,7 +45,7 @@ from .adapters.tables import (
     payment_tranche,
     recipient,
 )
-from .adapters.webhook import WebhookSender
+from .adapters.webhook import WebhookSender, webhook_client
 from .delivery_loop import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
 from .domain.webhook import WebhookRules
@@ -87,12 +91,44 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     # Each worker holds a pooled connection while it sends; the consumer and the API
     # share the same pool of 20.
     notifications_delivery_workers: int = Field(default=4, ge=1, le=8)
+    # The keys that seal webhook secrets at rest (adapters/sealing.py), newest first, as
+    # id:base64,...; or a file holding that list. Neither: the development key.
+    notifications_secrets_keys: str | None = None
+    notifications_secrets_keys_file: Path | None = None
+    # All webhook traffic through this proxy (http://host:port); it then resolves the
+    # webhooks' hosts, and refusing non-public addresses is its to do.
+    notifications_egress_proxy: str | None = None
 
     @model_validator(mode="after")
     def _secure_webhooks_in_production(self) -> NotificationsSettings:
         if self.production and self.notifications_webhook_insecure_urls:
             raise ValueError("NOTIFICATIONS_WEBHOOK_INSECURE_URLS is for development only")
+        box = self.secret_box  # a malformed key list refuses to start, in development too
+        if self.production and box.has_development_key:
+            raise ValueError(
+                "NOTIFICATIONS_SECRETS_KEYS: the development key seals nothing in production; "
+                "give keys of your own (or NOTIFICATIONS_SECRETS_KEYS_FILE)"
+            )
         return self
+
+    @property
+    def secret_box(self) -> SecretBox:
+        """What seals webhook secrets; a malformed key list raises, naming its setting."""
+        if self.notifications_secrets_keys and self.notifications_secrets_keys_file:
+            raise ValueError(
+                "NOTIFICATIONS_SECRETS_KEYS and NOTIFICATIONS_SECRETS_KEYS_FILE: give one, not both"
+            )
+        if self.notifications_secrets_keys_file is not None:
+            try:
+                text = self.notifications_secrets_keys_file.read_text()
+            except OSError as error:
+                raise ValueError(f"NOTIFICATIONS_SECRETS_KEYS_FILE: {error}") from None
+            keys = parse_keys(text, "NOTIFICATIONS_SECRETS_KEYS_FILE")
+        elif self.notifications_secrets_keys:
+            keys = parse_keys(self.notifications_secrets_keys, "NOTIFICATIONS_SECRETS_KEYS")
+        else:
+            return development_box()
+        return SecretBox(tuple(keys))
 
     @property
     def webhooks(self) -> WebhookRules:
@@ -127,8 +163,10 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         description="Lifecycle events the applicant and their platform are told of; of "
         "payments, each payment made or failed, the award revoked, the clawback settled.",
     )
+    box = settings.secret_box
     timeout = settings.notifications_send_timeout_seconds
-    http_client = httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+    proxy = settings.notifications_egress_proxy
+    http_client = webhook_client(timeout, proxy)
     delivery = DeliveryLoop(
         sessions=sessions,
         smtp=SmtpSender(
@@ -137,7 +175,11 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             sender=settings.notifications_mail_from,
             timeout=timeout,
         ),
-        webhooks=WebhookSender(http_client),
+        webhooks=WebhookSender(
+            http_client,
+            public_only=not settings.notifications_webhook_insecure_urls,
+            proxied=proxy is not None,
+        ),
         retry=RetryPolicy(
             attempts=settings.notifications_retry_attempts,
             base_seconds=settings.notifications_retry_base_seconds,
@@ -149,11 +191,14 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             limit=settings.notifications_recipient_wait_limit,
         ),
         clock=lambda: datetime.now(UTC),
+        box=box,
         poll_seconds=settings.notifications_poll_seconds,
         workers=settings.notifications_delivery_workers,
     )
 
     async def deliver() -> None:
+        # Secrets stored before sealing began are sealed before anything is sent.
+        await reseal(sessions, box, every_key=False)
         async with http_client:
             await delivery.run()
 
@@ -166,7 +211,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.service = NotificationsService(
-        transaction=sql_transaction(sessions),
+        transaction=sql_transaction(sessions, box),
         rules=settings.webhooks,
         clock=lambda: datetime.now(UTC),
         new_id=uuid4,
@@ -176,7 +221,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     install_auth(app, ACCESS, build_verifier(settings))
     app.state.limits = Limits()
     install_problems(app)
-    install_idempotency(app, Keys(sessions, idempotency_key))
+    install_idempotency(app, NotificationsKeys(sessions, idempotency_key, box))
     app.add_middleware(BodyLimit, max_bytes=settings.notifications_max_body_bytes)
     app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
@@ -212,9 +257,28 @@ def projection_topics(topics: Topics) -> list[str]:
     return [topics.applications, topics.scoring, topics.payments]
 
 
+def reencrypt(settings: NotificationsSettings) -> int:
+    """Reseal every webhook secret and kept answer under the newest key; print the count."""
+
+    async def run() -> Resealed:
+        engine, sessions = database(settings.notifications_database_url)
+        try:
+            return await reseal(sessions, settings.secret_box, every_key=True)
+        finally:
+            await engine.dispose()
+
+    done = asyncio.run(run())
+    newest = settings.secret_box.newest
+    print(f"resealed {done.secrets} webhook secrets and {done.answers} kept answers under {newest}")
+    return 0
+
+
 def main() -> None:
-    """`qsfund-notifications` serves; `qsfund-notifications rebuild` rebuilds the projection."""
+    """`qsfund-notifications` serves; `qsfund-notifications rebuild` rebuilds the projection;
+    `qsfund-notifications reencrypt` reseals every webhook secret under the newest key."""
     settings = NotificationsSettings()
+    if sys.argv[1:] == ["reencrypt"]:
+        raise SystemExit(reencrypt(settings))
     if sys.argv[1:] == ["rebuild"]:
         raise SystemExit(
             run_rebuild(

@@ -23,6 +23,7 @@ from shared.metrics import WEBHOOK_FAILURES
 
 from .adapters import queue
 from .adapters.queue import Due
+from .adapters.sealing import SecretBox
 from .adapters.smtp import SmtpSender
 from .adapters.webhook import WebhookSender
 from .domain import webhook
@@ -52,6 +53,7 @@ class DeliveryLoop:
     retry: RetryPolicy
     recipient_wait: RecipientWait
     clock: Callable[[], datetime]
+    box: SecretBox
     poll_seconds: float = 0.5
     workers: int = 4
 
@@ -98,6 +100,10 @@ class DeliveryLoop:
         return True
 
     async def _post(self, due: Due, url: str, secrets: tuple[str, ...]) -> Attempted:
+        # Opened here, inside the attempt: a secret that does not open (its key dropped
+        # too early) costs this notification an attempt and does not stall the queue.
+        assert due.webhook_id is not None  # a PostTo comes of a registered webhook
+        opened = tuple(self.box.open(secret, due.webhook_id) for secret in secrets)
         body = webhook.body(
             event_id=due.event_id,
             event_type=due.event_type,
@@ -109,7 +115,7 @@ class DeliveryLoop:
         )
         timestamp = int(self.clock().timestamp())
         return await self.webhooks.post(
-            url=url, secrets=secrets, body=body, event_id=str(due.event_id), timestamp=timestamp
+            url=url, secrets=opened, body=body, event_id=str(due.event_id), timestamp=timestamp
         )
 
     async def _attempt(self, session: AsyncSession, due: Due, send: Send) -> None:
@@ -129,7 +135,7 @@ class DeliveryLoop:
             await queue.sent(session, due.id, attempt, finished_at)
             return
         reason = result.error or "failed"
-        next_try = self.retry.next_try(attempt, finished_at)
+        next_try = None if result.park else self.retry.next_try(attempt, finished_at)
         if next_try is None:
             log.warning("notification %s parked after %d attempts: %s", due.id, attempt, reason)
             await queue.parked(session, due.id, attempt, reason)

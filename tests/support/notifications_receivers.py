@@ -56,10 +56,12 @@ class WebhookReceiver:
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
+        # Every TCP connection accepted, whether or not it became a request.
+        self.connections = 0
         self.fail_next = 0
         self.failing = False
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _CountingServer(("127.0.0.1", 0), self._handler(), self)
         self.port = int(self._server.server_address[1])
         self.url = f"http://127.0.0.1:{self.port}/qsfund/events"
 
@@ -102,3 +104,14 @@ class WebhookReceiver:
     def __exit__(self, *_: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class _CountingServer(ThreadingHTTPServer):
+    def __init__(self, address: tuple[str, int], handler: Any, receiver: WebhookReceiver) -> None:
+        super().__init__(address, handler)
+        self.receiver = receiver
+
+    def verify_request(self, request: Any, client_address: Any) -> bool:
+        with self.receiver._lock:
+            self.receiver.connections += 1
+        return True

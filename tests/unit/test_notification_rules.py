@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import httpx
 import pytest
 
+from services.notifications.adapters.webhook import WebhookSender
 from services.notifications.domain import webhook
 from services.notifications.domain.delivery import (
     AwaitRecipient,
@@ -119,3 +121,25 @@ def test_during_a_rotation_a_receiver_with_either_secret_verifies() -> None:
     assert verify("new-secret", headers, body)
     assert verify("old-secret", headers, body)
     assert not verify("retired-secret", headers, body)
+
+
+async def test_a_webhook_is_posted_to_the_checked_address_under_its_host_and_tls_name() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return {"hooks.example.cn": ["2001:4860:4860::8888"]}[host]
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    sender = WebhookSender(client, resolver=resolve)
+    sent = await sender.post(
+        url="https://hooks.example.cn/q?x=1", secrets=("s",), body=b"{}", event_id="e", timestamp=1
+    )
+    assert sent.ok
+    (request,) = seen
+    assert str(request.url) == "https://[2001:4860:4860::8888]/q?x=1"
+    assert request.headers["host"] == "hooks.example.cn"
+    assert request.extensions["sni_hostname"] == "hooks.example.cn"

@@ -40,6 +40,8 @@ class Due:
     # The registered webhook a webhook notification goes to; None for email (and for
     # rows of the retired per-application URLs).
     endpoint: Endpoint | None = None
+    # Its id: the associated data its sealed secrets open with.
+    webhook_id: UUID | None = None
 
 
 async def claim_due(session: AsyncSession) -> Due | None:
@@ -80,16 +82,20 @@ async def claim_due(session: AsyncSession) -> Due | None:
         return None
     values = dict(row._mapping)
     target = values.pop("target")
-    endpoint = await _endpoint(session, target) if values["channel"] == "webhook" else None
-    return Due(**values, endpoint=endpoint)
+    webhook_id = _webhook_id(target) if values["channel"] == "webhook" else None
+    endpoint = await _endpoint(session, webhook_id) if webhook_id is not None else None
+    return Due(**values, endpoint=endpoint, webhook_id=webhook_id)
 
 
-async def _endpoint(session: AsyncSession, target: str) -> Endpoint | None:
-    """The webhook as it is now, with the secrets valid now, newest first."""
+def _webhook_id(target: str) -> UUID | None:
     try:
-        webhook_id = UUID(target)
+        return UUID(target)
     except ValueError:
         return None  # '': a retired per-application URL
+
+
+async def _endpoint(session: AsyncSession, webhook_id: UUID) -> Endpoint | None:
+    """The webhook as it is now, with the secrets valid now (sealed), newest first."""
     found = (
         await session.execute(
             select(webhook.c.url, webhook.c.deleted_at).where(webhook.c.id == webhook_id)

@@ -15,18 +15,23 @@ from shared.http.idempotency import KeyClaim, answered, claim
 
 from .. import queries
 from . import queue, registrations
+from .answers import seal_answer
+from .sealing import SecretBox
 from .tables import idempotency_key
 
 
 class SqlStore:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, box: SecretBox) -> None:
         self.session = session
+        self.box = box
 
     async def claim_key(self, key: KeyClaim, now: datetime) -> None:
         await claim(self.session, idempotency_key, key, {}, now)
 
     async def answer_key(self, key: KeyClaim, body: Any) -> None:
-        await answered(self.session, idempotency_key, key, body)
+        # A registration's or rotation's answer holds the secret: kept sealed, opened
+        # when the answer is given again (NotificationsKeys).
+        await answered(self.session, idempotency_key, key, seal_answer(self.box, body))
 
     async def count_webhooks(self, platform: str) -> int:
         return await registrations.count(self.session, platform)
@@ -47,7 +52,8 @@ class SqlStore:
         return await registrations.lock(self.session, platform, webhook_id)
 
     async def add_secret(self, webhook_id: UUID, secret: str, now: datetime) -> None:
-        await registrations.add_secret(self.session, webhook_id, secret, now)
+        sealed = self.box.seal(secret, webhook_id)
+        await registrations.add_secret(self.session, webhook_id, sealed, now)
 
     async def retire_older_secrets(
         self, webhook_id: UUID, retire_at: datetime, now: datetime
@@ -79,11 +85,11 @@ class SqlStore:
 
 
 def sql_transaction(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], box: SecretBox
 ) -> Callable[[], AbstractAsyncContextManager[SqlStore]]:
     @asynccontextmanager
     async def transaction() -> AsyncIterator[SqlStore]:
         async with sessions() as session, session.begin():
-            yield SqlStore(session)
+            yield SqlStore(session, box)
 
     return transaction

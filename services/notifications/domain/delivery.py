@@ -19,6 +19,9 @@ class Attempted:
     # The SMTP server's last reply, or an excerpt of the webhook receiver's response.
     reply: str | None = None
     http_status: int | None = None
+    # Refused before sending (the host resolved to a non-public address): parked for an
+    # operator, not tried again blindly.
+    park: bool = False
 
 
 @dataclass(frozen=True)

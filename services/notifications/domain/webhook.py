@@ -126,6 +126,28 @@ def url_problem(url: str, *, insecure_allowed: bool) -> str | None:
     return None
 
 
+def egress_problem(host: str, addresses: list[str]) -> str | None:
+    """Why a delivery may not connect to what `host` resolved to now; None when it may.
+    Every address must be public: a host registered on a public address may since have
+    been rebound to one of ours."""
+    if not addresses:
+        return f"{host} resolved to no address"
+    for address in addresses:
+        if not ipaddress.ip_address(address).is_global:
+            return f"{host} resolved to {address}, not a public address: not sent"
+    return None
+
+
+def pinned_url(url: str, address: str) -> tuple[str, str]:
+    """The URL with its host replaced by the address checked (so the connection goes
+    where the check looked, with no second lookup) and the Host header it had."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    original = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=netloc).geturl(), original
+
+
 MAX_GRACE = timedelta(days=7)
 
 
