@@ -20,6 +20,8 @@ from tests.support.tokens import Tokens
 NOT_RUN = {
     "make up": "what the stack fixture stands in for",
     "$TOKEN": "a template: the reader's own token and body file",
+    "$OLDER": "a template: the site's key list in use (tests/integration/"
+    "test_notification_secrets.py rotates keys and reseals)",
     "make images": "images and Compose: `make compose-test` runs them (tests/compose)",
     "make helm": "the Helm chart: `make test` validates it offline (tests/deploy)",
     "After the round is final": "needs a final award, days after publication: the demo and "
