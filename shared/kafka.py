@@ -80,8 +80,9 @@ def subscribe(
             log.warning("offset commit lost to a rebalance: %s", error)
 
     # faststream documents a subscriber by its handler's parameters: `events` is given the
-    # schema of one record (what a producer sends), and is not validated (it is the batch;
-    # the consumer decodes each record itself and parks what it cannot).
+    # schema of one record (what a producer sends), and is neither decoded nor validated
+    # (`_not_decoded`): the consumer decodes each record itself and parks what it cannot,
+    # so the batch is not parsed twice, and a record that is not JSON never fails before it.
     title = f"{topics[0]}:{service}" if len(topics) == 1 else service
     consumed = envelope_of(f"{service.capitalize()}Consumes", *consumes)
     on_batch.__annotations__["events"] = SkipValidation[consumed]  # type: ignore[valid-type,misc]
@@ -93,7 +94,13 @@ def subscribe(
         batch=True,
         max_records=batch_size,
         batch_timeout_ms=100,
+        decoder=_not_decoded,
         # faststream names a many-topic subscriber's channels "<title>:<topic>".
         title=title,
         description=description,
     )(on_batch)
+
+
+async def _not_decoded(message: Any) -> None:
+    """faststream's decoding of a batch, skipped: `IdempotentConsumer` reads the raw records."""
+    return None
