@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from uuid import uuid4
 
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ from shared.envelope import Actor
 from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
-from shared.http.idempotency import Keys, install_idempotency
+from shared.http.idempotency import Keys, install_idempotency, purge_expired_keys_every
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.kafka import build_broker, subscribe
@@ -146,7 +147,11 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         title="qsfund applications",
         version="1",
         description="Funding rounds, intake and review of incentive-funding applications.",
-        lifespan=lifespan(broker, engine, [relay.run]),
+        lifespan=lifespan(
+            broker,
+            engine,
+            [relay.run, partial(purge_expired_keys_every, engine, idempotency_key, clock)],
+        ),
         dependencies=[AUTHORIZED],
         generate_unique_id_function=operation_id,
     )

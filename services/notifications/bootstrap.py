@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from uuid import uuid4
 
@@ -20,7 +21,7 @@ from shared.consumer import IdempotentConsumer
 from shared.deadletter import DeadLetters
 from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
-from shared.http.idempotency import install_idempotency
+from shared.http.idempotency import install_idempotency, purge_expired_keys_every
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
@@ -206,7 +207,11 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         title="qsfund notifications",
         version="1",
         description="Tells applicants and municipal platforms of each step.",
-        lifespan=lifespan(broker, engine, [deliver]),
+        lifespan=lifespan(
+            broker,
+            engine,
+            [deliver, partial(purge_expired_keys_every, engine, idempotency_key, settings.clock)],
+        ),
         dependencies=[AUTHORIZED],
         generate_unique_id_function=operation_id,
     )

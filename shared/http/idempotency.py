@@ -28,6 +28,8 @@ from .idempotency_keys import (
     answered,
     claim,
     idempotency_table,
+    purge_expired,
+    purge_expired_keys_every,
     recall,
 )
 from .problems import problem
@@ -43,6 +45,8 @@ __all__ = [
     "claim",
     "idempotency_table",
     "install_idempotency",
+    "purge_expired",
+    "purge_expired_keys_every",
     "recall",
 ]
 

@@ -3,6 +3,9 @@ a request does, recalled before it and after a conflict."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,18 +18,21 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    delete,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+log = logging.getLogger(__name__)
 LIFETIME = timedelta(hours=24)
 
 
 def idempotency_table(metadata: MetaData) -> Table:
     """A client's key and the answer its first request got. Rows older than a day may be
-    taken over by a new request; nothing deletes them yet."""
+    taken over by a new request, and `purge_expired` deletes them."""
     return Table(
         "idempotency_key",
         metadata,
@@ -114,3 +120,50 @@ async def recall(
     if row is None:
         return None
     return Remembered(row.request_sha256, row.status, row.response_body)
+
+
+async def purge_expired(engine: AsyncEngine, table: Table, now: datetime, batch: int = 1000) -> int:
+    """Delete the keys past their lifetime, `batch` at a time (short transactions: a purge
+    never holds many rows locked against the requests it runs beside); how many went.
+
+    A key taken over by a new request meanwhile is younger by then, and PostgreSQL checks
+    the condition again on the row it locks: it stays."""
+    removed = 0
+    while True:
+        expired = (
+            select(table.c.principal, table.c.key)
+            .where(table.c.created_at < now - LIFETIME)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        async with engine.begin() as connection:
+            result = await connection.execute(
+                delete(table)
+                .where(
+                    tuple_(table.c.principal, table.c.key).in_(expired),
+                    table.c.created_at < now - LIFETIME,
+                )
+                .returning(table.c.key)
+            )
+            gone = len(result.all())
+        removed += gone
+        if gone < batch:
+            return removed
+
+
+async def purge_expired_keys_every(
+    engine: AsyncEngine,
+    table: Table,
+    clock: Callable[[], datetime],
+    every: timedelta = timedelta(hours=1),
+) -> None:
+    """The purge as a service's background job. The answers kept with expired keys (a
+    webhook's secret among them, sealed) go within an hour of their day."""
+    while True:
+        try:
+            gone = await purge_expired(engine, table, clock())
+            if gone:
+                log.info("purged %d expired idempotency keys", gone)
+        except Exception:  # the database restarting must not end the job
+            log.exception("purging expired idempotency keys failed; trying again later")
+        await asyncio.sleep(every.total_seconds())
