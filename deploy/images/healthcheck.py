@@ -16,6 +16,7 @@ PORTS = {
     "scoring": ("SCORING_PORT", 8001),
     "notifications": ("NOTIFICATIONS_PORT", 8002),
     "payments": ("PAYMENTS_PORT", 8003),
+    "register": ("REGISTER_PORT", 8004),
     "reports": ("REPORTS_PORT", 8005),
     "finance-standin": ("FINANCE_STANDIN_PORT", 8090),
 }

@@ -1,12 +1,12 @@
-# The qsfund image: the five services and the auditor's tool, one image, the command picks:
+# The qsfund image: the six services and the auditor's tool, one image, the command picks:
 #   qsfund-applications (8000), qsfund-scoring (8001), qsfund-notifications (8002),
-#   qsfund-payments (8003), qsfund-reports (8005), qsfund-migrate, qsfund-topics,
-#   qsfund-token (one-shot), qsfund-audit; and, for development and tests only, the finance
-#   bureau's stand-in qsfund-finance-standin (8090; it refuses to start when
-#   QSFUND_ENV=production).
+#   qsfund-payments (8003), qsfund-register (8004), qsfund-reports (8005), qsfund-migrate,
+#   qsfund-topics, qsfund-token (one-shot), qsfund-audit; and, for development and tests
+#   only, the finance bureau's stand-in qsfund-finance-standin (8090; it refuses to start
+#   when QSFUND_ENV=production).
 # The services bind 127.0.0.1 unless APPLICATIONS_HOST / SCORING_HOST / NOTIFICATIONS_HOST /
-# PAYMENTS_HOST / REPORTS_HOST / FINANCE_STANDIN_HOST say otherwise (compose and the chart
-# set 0.0.0.0).
+# PAYMENTS_HOST / REGISTER_HOST / REPORTS_HOST / FINANCE_STANDIN_HOST say otherwise (compose
+# and the chart set 0.0.0.0).
 #
 # Built by deploy/images/build.sh (`make images`) from the repository root, on Debian
 # bookworm: the official debian:bookworm-slim where Docker Hub answers, else the same
@@ -52,6 +52,6 @@ ENV PATH=/opt/qsfund/bin:$PATH \
     PYTHONUNBUFFERED=1
 USER 10001:10001
 WORKDIR /app
-EXPOSE 8000 8001 8002 8003 8005 8090
+EXPOSE 8000 8001 8002 8003 8004 8005 8090
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 CMD ["qsfund-healthcheck"]
 CMD ["qsfund-applications"]

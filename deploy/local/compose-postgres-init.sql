@@ -6,3 +6,4 @@ CREATE DATABASE qsfund_scoring OWNER qsfund;
 CREATE DATABASE qsfund_notifications OWNER qsfund;
 CREATE DATABASE qsfund_payments OWNER qsfund;
 CREATE DATABASE qsfund_reports OWNER qsfund;
+CREATE DATABASE qsfund_register OWNER qsfund;

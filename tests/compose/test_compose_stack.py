@@ -1,8 +1,9 @@
-"""deploy/compose.yaml, run for real: the stack comes up healthy in dependency order, one
-application goes from round to award through the published ports and the reports
-service's report of the round counts it, the auditor's tool verifies the history inside
-the stack, and the payments service and the finance bureau's stand-in reach each other
-with the addresses and secrets the file gives them.
+"""deploy/compose.yaml, run for real: the stack comes up healthy in dependency order, the
+platform loads the district's register (over the 16 KiB other routes take) and intake
+holds filings to it, one application goes from round to award through the published
+ports and the reports service's report of the round counts it, the auditor's tool
+verifies the history inside the stack, and the payments service and the finance bureau's
+stand-in reach each other with the addresses and secrets the file gives them.
 
 Run by `make compose-test` (it builds the images first); skipped otherwise."""
 
@@ -22,6 +23,7 @@ from services.payments.adapters.finance import DEVELOPMENT_TO_BUREAU_SECRET
 from shared.envelope import canonical_json
 from shared.signing import signatures
 from tests.support.compose import SERVICES, ComposeStack, compose_stack
+from tests.support.credit_codes import credit_codes
 from tests.support.events import VALID_CREDIT_CODES
 from tests.support.program import CLAIMS, application
 
@@ -59,6 +61,30 @@ def wait_for_report(
         time.sleep(0.25)  # polling for the positive signal: the report shows the award
 
 
+def register_csv(registered: list[str]) -> bytes:
+    """A load of the register as CSV: these enterprises, then one whose code fails its checksum."""
+    header = "credit_code,name,former_names,industry_code,registered_on,deregistered_on,"
+    header += "dishonesty_listed_on,dishonesty_removed_on,dishonesty_reference\n"
+    rows = [
+        f"{code},重庆冷链物流有限公司{n},,G5430,2019-03-01,,,,\n"
+        for n, code in enumerate(registered)
+    ]
+    rows.append(f"{registered[0][:-1]}X,重庆某科技有限公司,,G5430,2020-01-01,,,,\n")
+    return (header + "".join(rows)).encode()
+
+
+def copied_by_intake(stack: ComposeStack) -> None:
+    """Wait until the applications service has copied a load of the register (60 s)."""
+    count = ["psql", "-U", "postgres", "-d", "qsfund_applications", "-tAc"]
+    deadline = time.monotonic() + 60
+    while True:
+        done = stack.exec("postgres", *count, "SELECT count(*) FROM register_load")
+        if done.returncode == 0 and done.stdout.strip() not in ("", "0"):
+            return
+        assert time.monotonic() < deadline, done.stdout + done.stderr
+        time.sleep(0.25)  # polling for the positive signal: the copied load
+
+
 def test_the_stack_is_healthy_in_dependency_order(stack: ComposeStack) -> None:
     containers = stack.containers()
     migrate = containers["migrate"]["State"]
@@ -70,7 +96,7 @@ def test_the_stack_is_healthy_in_dependency_order(stack: ComposeStack) -> None:
         assert containers[name]["State"]["StartedAt"] > migrate["FinishedAt"], name
 
 
-def test_an_application_goes_from_round_to_award_the_report_counts_it_and_the_audit_verifies(
+def test_the_register_holds_intake_an_award_is_made_the_report_counts_it_the_audit_verifies(
     stack: ComposeStack,
 ) -> None:
     now = datetime.now(UTC)
@@ -96,6 +122,39 @@ def test_an_application_goes_from_round_to_award_the_report_counts_it_and_the_au
         )
         assert created.status_code == 201, created.text
         round_id = created.json()["id"]
+
+        # The platform loads the register: a bad row is reported, the good ones go in, and
+        # once intake has copied it a filing by an enterprise it does not hold is refused.
+        unknown = VALID_CREDIT_CODES[1]
+        load = register_csv([code, *credit_codes(seed=17, count=999)])
+        assert len(load) > 16 * 1024  # the load route's own ceiling, not the others' 16 KiB
+        platform = stack.token("platform", "--sub", "chongqing-gov-platform")
+        with httpx.Client(base_url=stack.url("register"), timeout=30) as register:
+            loaded = register.post(
+                "/v1/register/loads",
+                params={"load_id": "compose-1"},
+                content=load,
+                headers={**platform, "Content-Type": "text/csv"},
+            )
+            assert loaded.status_code == 200, loaded.text
+            answer = loaded.json()
+            assert (answer["accepted"], answer["rejected"]) == (1000, 1), answer
+            assert [(p["row"], p["rule"]) for p in answer["problems"]][:1] == [(1001, "checksum")]
+            record = register.get(f"/v1/register/enterprises/{code}", headers=reviewer)
+            assert record.status_code == 200, record.text
+        copied_by_intake(stack)
+        refused = api.post(
+            "/v1/applications",
+            json=application(round_id, unknown, CLAIMS["national_standard"]),
+            headers=stack.token("applicant", "--credit-code", unknown),
+        )
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["errors"]
+        assert (error["field"], error["rule"]) == (
+            "enterprise.credit_code",
+            "registered_in_district",
+        )
+
         filed = api.post(
             "/v1/applications",
             json=application(round_id, code, CLAIMS["national_standard"]),

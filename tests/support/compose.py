@@ -24,11 +24,12 @@ PORTS = (
     "SCORING",
     "NOTIFICATIONS",
     "PAYMENTS",
+    "REGISTER",
     "REPORTS",
     "FINANCE_STANDIN",
 )
 # The services that wait for the migrations (the finance stand-in needs none).
-SERVICES = ("applications", "scoring", "notifications", "payments", "reports")
+SERVICES = ("applications", "scoring", "notifications", "payments", "register", "reports")
 
 
 @dataclass
