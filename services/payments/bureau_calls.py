@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.contracts.base import Contract
 from shared.envelope import Actor
 from shared.metrics import BUREAU_CALLS_PARKED
+from shared.rules.payments.errors import PaymentError
+from shared.rules.payments.ledger import AwardLedger
 
 from .adapters.finance import FinanceBureau
 from .adapters.finance_answers import (
@@ -37,8 +39,6 @@ from .adapters.finance_answers import (
     TryAgain,
 )
 from .adapters.repository import Call, PaymentsRepository
-from .domain.errors import PaymentError
-from .domain.ledger import AwardLedger
 from .domain.retrying import next_try
 from .service import NotFound, PaymentsService
 from .views import BureauCallView, ReconciledView, bureau_call_view

@@ -30,12 +30,12 @@ from shared.contracts.scoring import ApplicationAwarded, ProposedAwardWithdrawn
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
+from shared.rules.payments.errors import InvalidInput, NotAllowedNow, PaymentError
+from shared.rules.payments.ledger import AwardLedger
+from shared.rules.payments.tranches import plan
 
 from .adapters.projection import project_many
 from .adapters.repository import PaymentsRepository, Row
-from .domain.errors import InvalidInput, NotAllowedNow, PaymentError
-from .domain.ledger import AwardLedger
-from .domain.tranches import plan
 from .views import AwardView, RoundPaymentsView, award_view, round_view
 
 # The events after which an award may have become payable.
@@ -201,7 +201,7 @@ class PaymentsService:
         self, repository: PaymentsRepository, principal: Principal, application_id: str
     ) -> Row:
         row = await self._visible_locked(repository, principal, application_id)
-        if row["final_award_yuan"] is None or row["policy_version"] is None:
+        if not _final(row):
             raise NotAllowedNow(
                 "application_id", "final", "the award is not final: nothing is paid or revoked yet"
             )
@@ -222,9 +222,7 @@ class PaymentsService:
     async def _pay_due(self, session: AsyncSession, row: Row, cause: Cause) -> None:
         """Instruct what is due on a final award whose account is registered, and pay a
         failed tranche again when the account has since been corrected."""
-        if row["final_award_yuan"] is None or row["policy_version"] is None:
-            return
-        if row["revoked_at"] is not None:
+        if not _final(row) or row["revoked_at"] is not None:
             return
         payee = await PaymentsRepository(session).payee(row["application_id"])
         if payee is None:
@@ -261,3 +259,10 @@ class PaymentsService:
             await repository.instructions([application_id]),
             application_id in await repository.payees_registered([application_id]),
         )
+
+
+def _final(row: Row) -> bool:
+    """Final, and with the policy whose terms split it: what paying and revoking need.
+    (The scoring topic may be read behind the applications topic: the policy then comes
+    after the amount, and paying waits for it.)"""
+    return row["final_award_yuan"] is not None and row["policy_version"] is not None

@@ -21,7 +21,15 @@ from tests.e2e.conftest import Stack, wait_for_status
 from tests.support.credit_codes import credit_codes
 from tests.support.infrastructure import Infrastructure
 from tests.support.program import CLAIMS, Program, own_standard
-from tests.support.tampering import Records, body, copy_history, encode, reseal
+from tests.support.tampering import (
+    Records,
+    body,
+    copy_history,
+    edit_event,
+    encode,
+    reseal,
+    stream_of,
+)
 from tests.support.tokens import Tokens
 
 AUDIT = str(Path(sys.executable).parent / "qsfund-audit")
@@ -269,8 +277,8 @@ def inflate_an_award_and_reseal(history: dict[str, Records], ids: dict[str, str]
     )
 
 
-def _stream(records: Records, aggregate_id: str) -> list[tuple[int, bytes, bytes]]:
-    return [r for r in records if body(r[2])["aggregate_id"] == aggregate_id]
+def _stream(records: Records, aggregate_id: str) -> Records:
+    return stream_of(records, aggregate_id)
 
 
 def _edit(
@@ -281,18 +289,10 @@ def _edit(
     change: Callable[[dict[str, Any]], dict[str, Any]],
     reseal_chain: bool,
 ) -> str:
-    records = history[topic]
-    stream = _stream(records, aggregate_id)
-    target = next(r for r in stream if body(r[2])["event_type"] == event_type)
-    changed = change(body(target[2]))
-    previous = changed["previous_hash"]
-    position = stream.index(target)
-    for record in stream[position:]:
-        event = changed if record is target else body(record[2])
-        event = reseal(event, previous) if reseal_chain else event
-        previous = event["hash"]
-        records[records.index(record)] = (record[0], record[1], encode(event))
-    return str(changed["event_id"])
+    def of_type(event: dict[str, Any]) -> bool:
+        return bool(event["event_type"] == event_type)
+
+    return edit_event(history[topic], aggregate_id, of_type, change, reseal_chain)
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from tests.support.publicity import (
     published_four,
     published_list,
 )
-from tests.support.tampering import Records, body, copy_history, encode, reseal
+from tests.support.tampering import Records, body, copy_history, edit_event, stream_of
 from tests.support.tokens import Tokens
 
 
@@ -276,24 +276,5 @@ def _type(record: tuple[int, bytes, bytes]) -> str:
     return str(body(record[2])["event_type"])
 
 
-def _stream(records: Records, aggregate_id: str) -> list[tuple[int, bytes, bytes]]:
-    return [r for r in records if body(r[2])["aggregate_id"] == aggregate_id]
-
-
-def _edit(
-    records: Records,
-    aggregate_id: str,
-    which: Callable[[dict[str, Any]], bool],
-    change: Callable[[dict[str, Any]], dict[str, Any]],
-) -> str:
-    """The first event of the stream `which` picks, changed, and the stream sealed again
-    from it on (as a forger would, so that its chain holds)."""
-    stream = _stream(records, aggregate_id)
-    target = next(r for r in stream if which(body(r[2])))
-    changed = change(body(target[2]))
-    previous = changed["previous_hash"]
-    for record in stream[stream.index(target) :]:
-        event = reseal(changed if record is target else body(record[2]), previous)
-        previous = event["hash"]
-        records[records.index(record)] = (record[0], record[1], encode(event))
-    return str(changed["event_id"])
+_stream = stream_of
+_edit = edit_event

@@ -31,7 +31,7 @@ from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import consumed_to_end
 from tests.support.program import CLAIMS, Program, application
 from tests.support.publicity import PERIOD_ENDS, MovableClock, at_monday, published_list, standard
-from tests.support.tampering import Records, body, copy_history, encode, reseal
+from tests.support.tampering import Records, body, copy_history, edit_event, encode, reseal
 from tests.support.tokens import Tokens
 
 CNAPS = "301653000015"
@@ -465,15 +465,7 @@ def owe_less_than_was_paid(history: dict[str, Records], ids: dict[str, str]) -> 
 def _reseal_from(
     records: Records, aggregate_id: str, event_type: str, change: Callable[[Any], Any]
 ) -> str:
-    stream = [r for r in records if body(r[2])["aggregate_id"] == aggregate_id]
-    target = next(r for r in stream if body(r[2])["event_type"] == event_type)
-    changed = change(body(target[2]))
-    previous = changed["previous_hash"]
-    for record in stream[stream.index(target) :]:
-        event = reseal(changed if record is target else body(record[2]), previous)
-        previous = event["hash"]
-        records[records.index(record)] = (record[0], record[1], encode(event))
-    return str(changed["event_id"])
+    return edit_event(records, aggregate_id, lambda e: e["event_type"] == event_type, change)
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,12 @@ refuses one the register does not hold and one on the serious-dishonesty list.""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.applications.adapters.tables import register as copy
 from tests.e2e.conftest import Stack
 from tests.support.credit_codes import credit_codes
+from tests.support.databases import rows_reach
 from tests.support.processes import ServiceProcess
 from tests.support.program import CLAIMS, Program, application
 from tests.support.tokens import Tokens
@@ -25,20 +22,6 @@ CSV = (
     f"{LISTED},重庆某商贸有限公司,,F51,2018-05-20,,2025-01-10,,渝信[2025]7号\n"
     f"{BAD},重庆某科技有限公司,,冷链物流,2020-01-01,,,,\n"
 )
-
-
-async def copied_by_intake(database: str) -> None:
-    """Wait until the applications service has copied a load of the register (60 s)."""
-    engine = create_async_engine(database)
-    try:
-        for _ in range(600):
-            async with engine.connect() as conn:
-                if await conn.scalar(select(func.count()).select_from(copy.load)):
-                    return
-            await asyncio.sleep(0.1)
-        raise AssertionError("the applications service did not copy the register in 60 s")
-    finally:
-        await engine.dispose()
 
 
 async def test_a_register_load_with_a_bad_row_then_intake_holds_filings_to_it(
@@ -57,7 +40,7 @@ async def test_a_register_load_with_a_bad_row_then_intake_holds_filings_to_it(
     assert [(p["row"], p["field"], p["rule"]) for p in answer["problems"]] == [
         (3, "industry_code", "industry_code_format")
     ]
-    await copied_by_intake(stack.databases["applications"])
+    await rows_reach(stack.databases["applications"], copy.load, 1)
 
     async with httpx.AsyncClient(
         base_url=stack.applications.url, headers=tokens.headers("auditor"), timeout=30

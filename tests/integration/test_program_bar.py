@@ -5,14 +5,11 @@ revocation for another reason, bar nothing."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.applications.adapters.tables import award_revocation
 from services.applications.bootstrap import ApplicationsSettings, build_app
@@ -20,7 +17,7 @@ from shared.contracts.payments import AwardRevoked, RevocationReason
 from shared.program_bar import bar_of
 from shared.topics import Topics
 from tests.support.credit_codes import credit_codes
-from tests.support.databases import fresh_database
+from tests.support.databases import fresh_database, rows_reach
 from tests.support.events import stream
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
@@ -63,20 +60,6 @@ async def program(
         yield Program(api, tokens), database
 
 
-async def revocations_projected(database: str, count: int) -> None:
-    """Wait until the service has projected `count` revocations (at most 60 s)."""
-    engine = create_async_engine(database)
-    try:
-        for _ in range(600):
-            async with engine.connect() as conn:
-                if await conn.scalar(select(func.count()).select_from(award_revocation)) == count:
-                    return
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"{count} revocations were not projected within 60 s")
-    finally:
-        await engine.dispose()
-
-
 async def test_an_enterprise_barred_for_false_materials_is_refused_at_intake_with_the_reason(
     program: tuple[Program, str], infra: Infrastructure, topics: Topics
 ) -> None:
@@ -89,7 +72,7 @@ async def test_an_enterprise_barred_for_false_materials_is_refused_at_intake_wit
         for envelope in stream([event], source="payments")
     ]
     await produce(infra.kafka_bootstrap, topics.payments, records)
-    await revocations_projected(database, 2)
+    await rows_reach(database, award_revocation, 2)
 
     round_id = await filings.open_round(1_000_000)
     refused = await filings.api.post(

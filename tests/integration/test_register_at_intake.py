@@ -6,14 +6,11 @@ rule; and takes the others."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.applications.adapters.tables import register
 from services.applications.bootstrap import ApplicationsSettings, build_app
@@ -26,7 +23,7 @@ from shared.contracts.register import (
 )
 from shared.topics import Topics
 from tests.support.credit_codes import credit_codes
-from tests.support.databases import fresh_database
+from tests.support.databases import fresh_database, rows_reach
 from tests.support.events import stream
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
@@ -71,21 +68,6 @@ async def program(
         yield Program(api, tokens), database
 
 
-async def copied(database: str, enterprises: int) -> None:
-    """Wait until the service's copy of the register holds `enterprises` (at most 60 s)."""
-    engine = create_async_engine(database)
-    try:
-        for _ in range(600):
-            async with engine.connect() as conn:
-                count = await conn.scalar(select(func.count()).select_from(register.enterprise))
-                if count == enterprises:
-                    return
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"{enterprises} enterprises were not copied within 60 s")
-    finally:
-        await engine.dispose()
-
-
 async def test_intake_holds_filings_to_the_register_once_it_is_in_use(
     program: tuple[Program, str], infra: Infrastructure, topics: Topics
 ) -> None:
@@ -122,7 +104,7 @@ async def test_intake_holds_filings_to_the_register_once_it_is_in_use(
     ]
     records = [(e.aggregate_id.encode(), e.encode()) for e in stream(load, source="register")]
     await produce(infra.kafka_bootstrap, topics.register, records)
-    await copied(database, 3)
+    await rows_reach(database, register.enterprise, 3)
 
     await filings.submit(round_id, REGISTERED, CLAIMS["pilot"])
     for code, rule, said in [

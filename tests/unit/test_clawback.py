@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.payments.domain.account import payee
-from services.payments.domain.errors import InvalidInput, NotAllowedNow, PaymentError
-from services.payments.domain.ledger import AwardLedger
-from services.payments.domain.tranches import plan
 from shared.contracts.base import Contract
 from shared.contracts.payments import AwardRevoked, ClawbackSettled, RepaymentRecorded
 from shared.policy import PaymentTerms
 from shared.program_bar import barred
+from shared.rules.payments.errors import InvalidInput, NotAllowedNow, PaymentError
+from shared.rules.payments.ledger import AwardLedger
+from shared.rules.payments.tranches import plan
 
 CODE = "91500112MA5U8X2K3Q"
 AT = datetime(2027, 1, 6, 2, 15, tzinfo=UTC)

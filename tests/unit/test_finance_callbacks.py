@@ -14,7 +14,7 @@ from services.payments.domain.callbacks import (
     PaidCallback,
     read_callback,
 )
-from services.payments.domain.errors import InvalidInput
+from shared.rules.payments.errors import InvalidInput
 from shared.signing import signatures
 
 NOW = datetime(2027, 1, 6, 2, 15, 30, tzinfo=UTC)

@@ -7,11 +7,11 @@ import pytest
 from pydantic import ValidationError
 
 from services.payments.domain.account import account_number, payee
-from services.payments.domain.errors import Conflicting, InvalidInput, NotAllowedNow
-from services.payments.domain.ledger import AwardLedger
-from services.payments.domain.tranches import plan
 from shared.contracts.payments import PaymentInstructed, PaymentSucceeded
 from shared.policy import PaymentTerms, policy_version
+from shared.rules.payments.errors import Conflicting, InvalidInput, NotAllowedNow
+from shared.rules.payments.ledger import AwardLedger
+from shared.rules.payments.tranches import plan
 
 CODE = "91500112MA5U8X2K3Q"
 DOC = "渝质验[2027]3号"

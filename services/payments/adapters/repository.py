@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, true, update
+from sqlalchemy import ColumnElement, delete, func, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -127,7 +127,8 @@ class PaymentsRepository:
         )
 
     async def lease_due(self, now: datetime, until: datetime, limit: int) -> list[Call]:
-        """The calls due now, leased to this instance until `until`, and counted as tried."""
+        """The calls due now, leased to this instance until `until`, and counted as tried:
+        one statement, whose rows another instance's lease skips rather than waits for."""
         due = (
             select(bureau_call.c.instruction_id, bureau_call.c.kind)
             .where(bureau_call.c.parked_at.is_(None), bureau_call.c.next_try_at <= now)
@@ -135,38 +136,23 @@ class PaymentsRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        rows = (await self.session.execute(due)).all()
-        calls = []
-        for instruction_id, kind in rows:
-            leased = (
-                (
-                    await self.session.execute(
-                        update(bureau_call)
-                        .where(
-                            bureau_call.c.instruction_id == instruction_id,
-                            bureau_call.c.kind == kind,
-                        )
-                        .values(
-                            next_try_at=until,
-                            attempts=bureau_call.c.attempts + 1,
-                            first_tried_at=func.coalesce(bureau_call.c.first_tried_at, now),
-                        )
-                        .returning(bureau_call)
-                    )
-                )
-                .mappings()
-                .one()
+        leased = await self.session.execute(
+            update(bureau_call)
+            .where(tuple_(bureau_call.c.instruction_id, bureau_call.c.kind).in_(due))
+            .values(
+                next_try_at=until,
+                attempts=bureau_call.c.attempts + 1,
+                first_tried_at=func.coalesce(bureau_call.c.first_tried_at, now),
             )
-            calls.append(
-                Call(
-                    instruction_id=leased["instruction_id"],
-                    kind=leased["kind"],
-                    application_id=leased["application_id"],
-                    attempts=leased["attempts"],
-                    first_tried_at=leased["first_tried_at"] or now,
-                )
+            .returning(
+                bureau_call.c.instruction_id,
+                bureau_call.c.kind,
+                bureau_call.c.application_id,
+                bureau_call.c.attempts,
+                bureau_call.c.first_tried_at,
             )
-        return calls
+        )
+        return [Call(*row) for row in leased]
 
     async def try_again(self, call: Call, at: datetime, error: str) -> None:
         await self.session.execute(

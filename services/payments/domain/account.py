@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 
 from shared.contracts.payments import PayeeAccount
-
-from .errors import InvalidInput
+from shared.rules.payments.errors import InvalidInput
 
 MIN_DIGITS, MAX_DIGITS = 9, 30
 

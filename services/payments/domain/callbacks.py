@@ -20,9 +20,8 @@ from pydantic import (
 
 from shared.contracts.payments import FailureReason, InstructionId, Reference
 from shared.contracts.values import MAX_YUAN
+from shared.rules.payments.errors import InvalidInput, PaymentError
 from shared.signing import signature_problem
-
-from .errors import InvalidInput, PaymentError
 
 TIMESTAMP_HEADER = "X-Finance-Timestamp"
 SIGNATURE_HEADER = "X-Finance-Signature"

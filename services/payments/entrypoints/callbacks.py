@@ -10,10 +10,10 @@ from fastapi import APIRouter, Header, Request, Response
 
 from shared.contracts.base import Contract
 from shared.http.problems import PROBLEM
+from shared.rules.payments.ledger import AwardLedger
 
 from ..bureau_calls import BUREAU
 from ..domain.callbacks import PaidCallback, read_callback
-from ..domain.ledger import AwardLedger
 from ..service import PaymentsService
 
 router = APIRouter(prefix="/v1", tags=["finance"])

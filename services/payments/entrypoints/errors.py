@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse
 
 from shared.eventstore import ConcurrencyError
 from shared.http.problems import install_problems, problem
+from shared.rules.payments.errors import Conflicting, InvalidInput, NotAllowedNow, PaymentError
 
 from ..bureau_calls import BureauUnavailable
 from ..domain.callbacks import NotSigned
-from ..domain.errors import Conflicting, InvalidInput, NotAllowedNow, PaymentError
 from ..service import NotFound
 
 _STATUS: dict[type[PaymentError], int] = {
