@@ -75,6 +75,9 @@ class ApplicationSubmitted(Contract):
     # The municipal platform (its token's subject) that filed it; None when the enterprise
     # filed directly. Optional, so version 1 still reads every payload written before it.
     submitted_via: str | None = None
+    # The proposal (from an official list) the enterprise confirmed; None when it applied
+    # of its own accord. The proposal's events name the list entry it came from.
+    proposal_id: str | None = None
 
     def aggregate_id(self) -> str:
         return self.application_id

@@ -6,7 +6,15 @@ from typing import Any, Union
 
 from pydantic import create_model
 
-from shared.contracts import applications, payments, publicity, register, scoring
+from shared.contracts import (
+    applications,
+    lists,
+    payments,
+    proposals,
+    publicity,
+    register,
+    scoring,
+)
 from shared.envelope import Envelope
 
 
@@ -23,8 +31,8 @@ def envelope_of(name: str, *contracts: type[Any]) -> type[Envelope]:
 
 
 ApplicationsTopicEvent = envelope_of(
-    "ApplicationsTopicEvent", *applications.PUBLISHED, *publicity.PUBLISHED
+    "ApplicationsTopicEvent", *applications.PUBLISHED, *publicity.PUBLISHED, *proposals.PUBLISHED
 )
 ScoringTopicEvent = envelope_of("ScoringTopicEvent", *scoring.PUBLISHED)
 PaymentsTopicEvent = envelope_of("PaymentsTopicEvent", *payments.PUBLISHED)
-RegisterTopicEvent = envelope_of("RegisterTopicEvent", *register.PUBLISHED)
+RegisterTopicEvent = envelope_of("RegisterTopicEvent", *register.PUBLISHED, *lists.PUBLISHED)

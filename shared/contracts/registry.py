@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from shared.contracts import applications, payments, publicity, register, scoring
+from shared.contracts import (
+    applications,
+    lists,
+    payments,
+    proposals,
+    publicity,
+    register,
+    scoring,
+)
 from shared.contracts.base import Contract
 from shared.envelope import Envelope
 
@@ -12,6 +20,8 @@ _ALL: tuple[type[Contract], ...] = (
     *scoring.PUBLISHED,
     *payments.PUBLISHED,
     *register.PUBLISHED,
+    *lists.PUBLISHED,
+    *proposals.PUBLISHED,
 )
 REGISTRY: dict[str, type[Contract]] = {c.event_type: c for c in _ALL}
 

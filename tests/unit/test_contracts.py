@@ -10,8 +10,10 @@ from shared.contracts import (
     UnknownEventType,
     UnknownSchemaVersion,
     applications,
+    lists,
     parse_payload,
     payments,
+    proposals,
     publicity,
     register,
     scoring,
@@ -60,7 +62,7 @@ def test_every_contract_defined_is_registered_so_consumers_can_read_it() -> None
     # consumer as an unknown type.
     defined = {
         value
-        for module in (applications, payments, publicity, register, scoring)
+        for module in (applications, lists, payments, proposals, publicity, register, scoring)
         for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, Contract) and value is not Contract
     }
@@ -69,9 +71,14 @@ def test_every_contract_defined_is_registered_so_consumers_can_read_it() -> None
     assert defined == set(REGISTRY.values())
     for contract in defined:
         assert contract.schema_version >= 1, contract
-        assert contract.aggregate_type in {"application", "round", "award", "register-load"}, (
-            contract
-        )
+        assert contract.aggregate_type in {
+            "application",
+            "round",
+            "award",
+            "register-load",
+            "official-list",
+            "proposal",
+        }, contract
 
 
 TITLE = {"category": "quality_brand", "award": "mayor_quality_award", "tier": "winner"}
