@@ -25,6 +25,7 @@ from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
+from shared.read_log import ReadLog, install_read_log
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
@@ -42,6 +43,7 @@ from .adapters.tables import (
     metadata,
     objection,
     published_list,
+    read_log,
     register,
 )
 from .entrypoints.access import ACCESS
@@ -167,6 +169,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.include_router(router)
     app.include_router(publicity_router)
     app.include_router(health_router())
+    install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)
     return app
 

@@ -27,6 +27,7 @@ from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
+from shared.read_log import ReadLog, install_read_log
 from shared.rebuild import Projection, run_rebuild
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
@@ -44,6 +45,7 @@ from .adapters.tables import (
     notification,
     objector,
     payment_tranche,
+    read_log,
     recipient,
 )
 from .adapters.webhook import WebhookSender, webhook_client
@@ -215,10 +217,11 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         dependencies=[AUTHORIZED],
         generate_unique_id_function=operation_id,
     )
+    clock = partial(datetime.now, UTC)
     app.state.service = NotificationsService(
         transaction=sql_transaction(sessions, box),
         rules=settings.webhooks,
-        clock=lambda: datetime.now(UTC),
+        clock=clock,
         new_id=uuid4,
         new_secret=new_secret,
     )
@@ -232,6 +235,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     app.include_router(router)
     app.include_router(webhooks.router)
     app.include_router(health_router())
+    install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)
     return app
 

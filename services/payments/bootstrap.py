@@ -22,6 +22,7 @@ from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
+from shared.read_log import ReadLog, install_read_log
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
@@ -34,7 +35,7 @@ from .adapters.finance import (
     FinanceBureau,
 )
 from .adapters.projection import project_many
-from .adapters.tables import award, backbone, instruction, metadata
+from .adapters.tables import award, backbone, instruction, metadata, read_log
 from .bureau_calls import BureauCalls
 from .entrypoints import callbacks, http, operations
 from .entrypoints.access import ACCESS
@@ -150,6 +151,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     install_auth(app, ACCESS, build_verifier(settings))
     install_error_handlers(app)
     app.include_router(health_router())
+    install_read_log(app, ReadLog(read_log, sessions, clock))
     app.include_router(http.router)
     app.include_router(callbacks.router)
     app.include_router(operations.router)

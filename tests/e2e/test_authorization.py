@@ -172,6 +172,7 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
     "applications": {
         ("POST", "/v1/rounds"): (_fixed(lambda w: "/v1/rounds", ROUND), 201),
         ("GET", "/v1/rounds/{round_id}"): (_fixed(lambda w: f"/v1/rounds/{w.round_id}"), 200),
+        ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
         ("POST", "/v1/rounds/{round_id}/close"): (_new_round, 202),
         ("POST", "/v1/applications"): (_submission, 201),
         ("GET", "/v1/applications/{application_id}"): (
@@ -230,6 +231,7 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ),
         ("POST", "/v1/webhooks"): (_fixed(lambda w: "/v1/webhooks", WEBHOOK), 201),
         ("GET", "/v1/webhooks"): (_fixed(lambda w: "/v1/webhooks"), 200),
+        ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
         ("POST", "/v1/webhooks/{webhook_id}/rotate"): (_rotation, 201),
         ("POST", "/v1/webhooks/{webhook_id}/retire"): (_retirement, 200),
         ("DELETE", "/v1/webhooks/{webhook_id}"): (_deletion, 204),
@@ -238,6 +240,7 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
     # matrix to the rule that only an award, or a final one, is paid or revoked (the
     # 200s are in tests/e2e/test_payments.py).
     "payments": {
+        ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
         ("GET", "/v1/awards/{application_id}"): (
             _fixed(lambda w: f"/v1/awards/{w.application_id}"),
             200,

@@ -28,6 +28,7 @@ TAGS = {
     "finance",
     "reports",
     "register",
+    "read-log",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -57,6 +58,7 @@ OPERATIONS = {
         ("GET", "/v1/rounds/{round_id}/objections"): ("getObjections", "publicity"),
         ("POST", "/v1/objections/{objection_id}/decision"): ("decideObjection", "publicity"),
         ("POST", "/v1/rounds/{round_id}/finalise"): ("finaliseRound", "rounds"),
+        ("GET", "/v1/read-log"): ("listReads", "read-log"),
     },
     "notifications": {
         ("GET", "/v1/notifications"): ("listNotifications", "notifications"),
@@ -74,6 +76,7 @@ OPERATIONS = {
         ("POST", "/v1/webhooks/{webhook_id}/rotate"): ("rotateWebhookSecret", "webhooks"),
         ("POST", "/v1/webhooks/{webhook_id}/retire"): ("retireWebhookSecrets", "webhooks"),
         ("DELETE", "/v1/webhooks/{webhook_id}"): ("deleteWebhook", "webhooks"),
+        ("GET", "/v1/read-log"): ("listReads", "read-log"),
     },
     "payments": {
         ("GET", "/v1/awards/{application_id}"): ("getAward", "payments"),
@@ -88,6 +91,7 @@ OPERATIONS = {
             "reconcileBureauCall",
             "payments",
         ),
+        ("GET", "/v1/read-log"): ("listReads", "read-log"),
     },
     "reports": {
         ("GET", "/v1/reports/rounds/{round_id}"): ("getRoundReport", "reports"),

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.read_log import read_log_table
 from shared.register_copy import register_tables
 
 metadata = new_metadata()
@@ -169,3 +170,6 @@ award_revocation = Table(
 # (shared/register_copy.py): intake refuses an enterprise it does not hold, or holds as
 # on the serious-dishonesty list, once any load of it has been recorded.
 register = register_tables(metadata)
+
+# Who read which confidential fields (shared/read_log.py): append-only, not from the log.
+read_log = read_log_table(metadata)

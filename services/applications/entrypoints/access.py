@@ -15,6 +15,8 @@ from shared.auth.matrix import (
 
 ACCESS = Access(
     rows={
+        # Who read which confidential fields: for auditors (shared/read_log.py).
+        ("GET", "/v1/read-log"): roles(AUDITOR),
         ("POST", "/v1/rounds"): roles(OFFICER),
         ("GET", "/v1/rounds/{round_id}"): READERS,
         ("POST", "/v1/rounds/{round_id}/close"): roles(OFFICER),

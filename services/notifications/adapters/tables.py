@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.read_log import read_log_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -139,3 +140,6 @@ webhook_secret = Table(
 )
 
 idempotency_key = idempotency_table(metadata)
+
+# Who read which confidential fields (shared/read_log.py): append-only, not from the log.
+read_log = read_log_table(metadata)
