@@ -41,9 +41,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.auth.http import REFUSALS
 from shared.auth.principal import Principal
 from shared.http.correlation import current_correlation_id
-from shared.http.problems import problem
+from shared.http.problems import INVALID, problem
 
 TABLE = "read_log"
 
@@ -136,10 +137,19 @@ class ReadLog:
     clock: Callable[[], datetime]
 
 
-async def recorded(request: Request, caller: Principal, records: Sequence[Read]) -> None:
+async def recorded(
+    request: Request,
+    caller: Principal,
+    records: Sequence[Read],
+    session: AsyncSession | None = None,
+) -> None:
     """Write and commit the record of `records` read by `caller` in this request, before
     the answer is made. Raises ReadNotRecorded (the route answers 503 and shows nothing)
-    when it cannot. A read of nothing (an empty list) records nothing."""
+    when it cannot. A read of nothing (an empty list) records nothing.
+
+    A route that read in a `session` it still holds passes it: the record is written
+    and committed in it (the read is done), rather than in a second connection, which
+    many such requests at once would wait for while each holds its first."""
     if not records:
         return
     log: ReadLog = request.app.state.read_log
@@ -159,9 +169,15 @@ async def recorded(request: Request, caller: Principal, records: Sequence[Read])
         for read in records
     ]
     try:
-        async with log.sessions.begin() as session:
+        if session is not None:
             await session.execute(insert(log.table), rows)
+            await session.commit()
+        else:
+            async with log.sessions.begin() as own:
+                await own.execute(insert(log.table), rows)
     except (SQLAlchemyError, OSError) as error:
+        if session is not None:
+            await session.rollback()
         raise ReadNotRecorded() from error
 
 
@@ -201,7 +217,7 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 def read_log_router(log: ReadLog) -> APIRouter:
     """`GET /v1/read-log` for auditors: who read a record, or what a subject read in a
     time, oldest first, paged by `after` (the last id of the page before)."""
-    router = APIRouter(prefix="/v1", tags=["read-log"])
+    router = APIRouter(prefix="/v1", tags=["read-log"], responses={**REFUSALS, **INVALID})
 
     @router.get("/read-log")
     async def list_reads(

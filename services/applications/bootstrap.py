@@ -23,6 +23,7 @@ from shared.http.correlation import Correlation
 from shared.http.idempotency import Keys, install_idempotency, purge_expired_keys_every
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.read_log import ReadLog, install_read_log
@@ -43,6 +44,7 @@ from .adapters.tables import (
     metadata,
     objection,
     published_list,
+    rate_limit,
     read_log,
     register,
 )
@@ -145,6 +147,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.applications
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
     app = FastAPI(
         title="qsfund applications",
         version="1",
@@ -152,9 +155,13 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         lifespan=lifespan(
             broker,
             engine,
-            [relay.run, partial(purge_expired_keys_every, engine, idempotency_key, clock)],
+            [
+                limiter.run,
+                relay.run,
+                partial(purge_expired_keys_every, engine, idempotency_key, clock),
+            ],
         ),
-        dependencies=[AUTHORIZED],
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     app.state.service = service
@@ -168,6 +175,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(publicity_router)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)

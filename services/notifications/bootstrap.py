@@ -25,6 +25,7 @@ from shared.http.idempotency import install_idempotency, purge_expired_keys_ever
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.read_log import ReadLog, install_read_log
@@ -45,6 +46,7 @@ from .adapters.tables import (
     notification,
     objector,
     payment_tranche,
+    rate_limit,
     read_log,
     recipient,
 )
@@ -205,6 +207,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         async with http_client:
             await delivery.run()
 
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
     app = FastAPI(
         title="qsfund notifications",
         version="1",
@@ -212,9 +215,13 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         lifespan=lifespan(
             broker,
             engine,
-            [deliver, partial(purge_expired_keys_every, engine, idempotency_key, settings.clock)],
+            [
+                limiter.run,
+                deliver,
+                partial(purge_expired_keys_every, engine, idempotency_key, settings.clock),
+            ],
         ),
-        dependencies=[AUTHORIZED],
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     clock = partial(datetime.now, UTC)
@@ -234,6 +241,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(webhooks.router)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)

@@ -20,6 +20,7 @@ from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.read_log import ReadLog, install_read_log
@@ -35,7 +36,7 @@ from .adapters.finance import (
     FinanceBureau,
 )
 from .adapters.projection import project_many
-from .adapters.tables import award, backbone, instruction, metadata, read_log
+from .adapters.tables import award, backbone, instruction, metadata, rate_limit, read_log
 from .bureau_calls import BureauCalls
 from .entrypoints import callbacks, http, operations
 from .entrypoints.access import ACCESS
@@ -132,13 +133,14 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
         clock=clock,
         poll_seconds=settings.payments_calls_poll_seconds,
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
     app = FastAPI(
         title="qsfund payments",
         version="1",
         description="Pays final awards through the district finance bureau, and recovers "
         "revoked ones (docs/finance-contract.md).",
-        lifespan=lifespan(broker, engine, [relay.run, calls.run]),
-        dependencies=[AUTHORIZED],
+        lifespan=lifespan(broker, engine, [limiter.run, relay.run, calls.run]),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     app.state.broker = broker
@@ -150,6 +152,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=16 * 1024)
     install_auth(app, ACCESS, build_verifier(settings))
     install_error_handlers(app)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     install_read_log(app, ReadLog(read_log, sessions, clock))
     app.include_router(http.router)

@@ -16,6 +16,7 @@ from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
 from shared.http.openapi import operation_id
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -25,7 +26,7 @@ from shared.settings import KafkaSettings
 from shared.topics import Topics
 
 from .adapters.projection import project_many
-from .adapters.tables import backbone, metadata, register
+from .adapters.tables import backbone, metadata, rate_limit, register
 from .entrypoints import http
 from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
@@ -63,13 +64,14 @@ def build_app(settings: RegisterSettings) -> FastAPI:
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.register
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
     app = FastAPI(
         title="qsfund register",
         version="1",
         description="The district's enterprise register as the municipal platform loads it, "
         "and the industry classification (GB/T 4754-2017) filings are coded in.",
-        lifespan=lifespan(broker, engine, [relay.run]),
-        dependencies=[AUTHORIZED],
+        lifespan=lifespan(broker, engine, [limiter.run, relay.run]),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     app.state.broker = broker
@@ -81,6 +83,7 @@ def build_app(settings: RegisterSettings) -> FastAPI:
     app.add_middleware(Correlation)  # added last: outermost
     install_auth(app, ACCESS, build_verifier(settings))
     install_error_handlers(app)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     app.include_router(http.router)
     return app

@@ -16,6 +16,7 @@ from shared.contracts.documentation import ScoringTopicEvent
 from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -25,7 +26,14 @@ from shared.settings import KafkaSettings
 from shared.topics import Topics
 
 from .adapters.projection import project_many
-from .adapters.tables import allocation_outcome, backbone, claim, metadata, scoring_round
+from .adapters.tables import (
+    allocation_outcome,
+    backbone,
+    claim,
+    metadata,
+    rate_limit,
+    scoring_round,
+)
 from .handlers import CONSUMES, ScoringHandlers
 
 SOURCE = "scoring"
@@ -77,15 +85,17 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.scoring
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
     app = FastAPI(
         title="qsfund scoring",
         version="1",
         description="Scores eligible applications and allocates closed rounds.",
-        lifespan=lifespan(broker, engine, [relay.run]),
-        dependencies=[AUTHORIZED],
+        lifespan=lifespan(broker, engine, [limiter.run, relay.run]),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
     )
     app.state.broker = broker
     install_auth(app, ACCESS, build_verifier(settings))
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     return app
 

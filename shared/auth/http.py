@@ -76,6 +76,8 @@ _PROBLEM: dict[str, Any] = {"application/problem+json": {}}
 REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no token, or one failing a check (errors[].rule)", "content": _PROBLEM},
     403: {"description": "the token's role or binding does not allow this", "content": _PROBLEM},
+    # shared/http/rate_limits.py: the caller's (or, without a token, the address's) limit.
+    429: {"description": "too many requests; retry after Retry-After seconds", "content": _PROBLEM},
     503: {"description": "the issuer's keys could not be fetched; retry", "content": _PROBLEM},
 }
 

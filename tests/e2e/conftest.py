@@ -14,6 +14,7 @@ from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
+from tests.support.limits import UNTHROTTLED
 from tests.support.processes import BIN, ServiceProcess, free_port
 from tests.support.tokens import Tokens
 
@@ -70,6 +71,7 @@ def stack(
         "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
         "QSFUND_POLICY_DIR": str(TEST_POLICIES),
         **tokens.env,
+        **UNTHROTTLED,
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
         **stack_env,
     }

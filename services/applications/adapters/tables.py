@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.http.rate_limits import rate_limit_table
 from shared.read_log import read_log_table
 from shared.register_copy import register_tables
 
@@ -173,3 +174,6 @@ register = register_tables(metadata)
 
 # Who read which confidential fields (shared/read_log.py): append-only, not from the log.
 read_log = read_log_table(metadata)
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

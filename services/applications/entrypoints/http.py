@@ -145,7 +145,7 @@ async def get_application_history(
     fields = ["contact", "evidence"]
     if caller.role not in ("applicant", "platform"):
         fields += ["objector"] if any(r["event_type"] == "ObjectionLodged" for r in rows) else []
-    await recorded(request, caller, [Read("application", application_id, tuple(fields))])
+    await recorded(request, caller, [Read("application", application_id, tuple(fields))], session)
     return [HistoryEntry(**row) for row in rows]
 
 

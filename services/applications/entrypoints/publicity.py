@@ -112,7 +112,9 @@ async def get_objections(
     auditors. Each objector's identity shown is recorded as read."""
     await queries.round_view(session, round_id)
     rows = await queries.objections(session, round_id)
-    await recorded(request, caller, reads("objection", (r["id"] for r in rows), ("objector",)))
+    await recorded(
+        request, caller, reads("objection", (r["id"] for r in rows), ("objector",)), session
+    )
     return [ObjectionView(**row) for row in rows]
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.http.rate_limits import rate_limit_table
 from shared.read_log import read_log_table
 
 metadata = new_metadata()
@@ -143,3 +144,6 @@ idempotency_key = idempotency_table(metadata)
 
 # Who read which confidential fields (shared/read_log.py): append-only, not from the log.
 read_log = read_log_table(metadata)
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

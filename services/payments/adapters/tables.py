@@ -13,6 +13,7 @@ from sqlalchemy import (
 )
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.rate_limits import rate_limit_table
 from shared.read_log import read_log_table
 
 metadata = new_metadata()
@@ -100,3 +101,6 @@ bureau_call = Table(
 
 # Who read which confidential fields (shared/read_log.py): append-only, not from the log.
 read_log = read_log_table(metadata)
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

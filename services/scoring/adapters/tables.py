@@ -4,6 +4,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, Uui
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.rate_limits import rate_limit_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -62,3 +63,6 @@ allocation_outcome = Table(
     Column("reason_code", String(40)),
     Column("allocation", Integer, nullable=False, server_default="1"),
 )
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)
