@@ -11,6 +11,8 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
+from shared.auth.revocation_http import router as revocations_router
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -148,6 +150,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.applications
     )
     limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund applications",
         version="1",
@@ -157,6 +160,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             engine,
             [
                 limiter.run,
+                revocations.run,
                 relay.run,
                 partial(purge_expired_keys_every, engine, idempotency_key, clock),
             ],
@@ -168,7 +172,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.state.publicity = publicity
     app.state.broker = broker
     app.state.limits = settings.limits
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_error_handlers(app)
     install_idempotency(app, Keys(sessions, idempotency_key))
     app.add_middleware(BodyLimit, max_bytes=settings.applications_max_body_bytes)
@@ -176,6 +180,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     app.include_router(router)
     app.include_router(publicity_router)
     install_rate_limits(app, limiter)
+    app.include_router(revocations_router)
+    app.state.revocations_topic = settings.topics.revocations
     app.include_router(health_router())
     install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)

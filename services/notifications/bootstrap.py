@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -208,6 +209,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             await delivery.run()
 
     limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund notifications",
         version="1",
@@ -217,6 +219,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
             engine,
             [
                 limiter.run,
+                revocations.run,
                 deliver,
                 partial(purge_expired_keys_every, engine, idempotency_key, settings.clock),
             ],
@@ -233,7 +236,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         new_secret=new_secret,
     )
     app.state.broker = broker
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     app.state.limits = Limits()
     install_problems(app)
     install_idempotency(app, NotificationsKeys(sessions, idempotency_key, box))

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -134,12 +135,13 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
         poll_seconds=settings.payments_calls_poll_seconds,
     )
     limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund payments",
         version="1",
         description="Pays final awards through the district finance bureau, and recovers "
         "revoked ones (docs/finance-contract.md).",
-        lifespan=lifespan(broker, engine, [limiter.run, relay.run, calls.run]),
+        lifespan=lifespan(broker, engine, [limiter.run, revocations.run, relay.run, calls.run]),
         dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
@@ -150,7 +152,7 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     app.state.limits = Limits()
     # An account or a callback is a few hundred bytes: anything near this is not one.
     app.add_middleware(BodyLimit, max_bytes=16 * 1024)
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_error_handlers(app)
     install_rate_limits(app, limiter)
     app.include_router(health_router())

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.contracts.documentation import RegisterTopicEvent
@@ -65,12 +66,13 @@ def build_app(settings: RegisterSettings) -> FastAPI:
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.register
     )
     limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund register",
         version="1",
         description="The district's enterprise register as the municipal platform loads it, "
         "and the industry classification (GB/T 4754-2017) filings are coded in.",
-        lifespan=lifespan(broker, engine, [limiter.run, relay.run]),
+        lifespan=lifespan(broker, engine, [limiter.run, revocations.run, relay.run]),
         dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
@@ -81,7 +83,7 @@ def build_app(settings: RegisterSettings) -> FastAPI:
         BodyLimit, max_bytes=16 * 1024, paths={LOADS: settings.register_max_load_bytes}
     )
     app.add_middleware(Correlation)  # added last: outermost
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_error_handlers(app)
     install_rate_limits(app, limiter)
     app.include_router(health_router())

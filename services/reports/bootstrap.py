@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -68,6 +69,7 @@ def build_app(settings: ReportsSettings) -> FastAPI:
         description="Every application's way from submission to payment, for the office's report.",
     )
     limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund reports",
         version="1",
@@ -79,6 +81,7 @@ def build_app(settings: ReportsSettings) -> FastAPI:
             engine,
             [
                 limiter.run,
+                revocations.run,
             ],
         ),
         dependencies=[AUTHORIZED, RATE_LIMITED],
@@ -89,7 +92,7 @@ def build_app(settings: ReportsSettings) -> FastAPI:
     app.state.limits = Limits()
     # The API takes no bodies: anything past the headers is not a report request.
     app.add_middleware(BodyLimit, max_bytes=1024)
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_problems(app)
     install_rate_limits(app, limiter)
     app.include_router(health_router())

@@ -173,6 +173,11 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ("POST", "/v1/rounds"): (_fixed(lambda w: "/v1/rounds", ROUND), 201),
         ("GET", "/v1/rounds/{round_id}"): (_fixed(lambda w: f"/v1/rounds/{w.round_id}"), 200),
         ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
+        # A token nobody holds: revoking it refuses no request of this test.
+        ("POST", "/v1/revocations"): (
+            _fixed(lambda w: "/v1/revocations", {"token_id": "nobody-holds-it", "reason": "test"}),
+            201,
+        ),
         ("POST", "/v1/rounds/{round_id}/close"): (_new_round, 202),
         ("POST", "/v1/applications"): (_submission, 201),
         ("GET", "/v1/applications/{application_id}"): (

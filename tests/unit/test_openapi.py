@@ -29,6 +29,7 @@ TAGS = {
     "reports",
     "register",
     "read-log",
+    "revocations",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -59,6 +60,7 @@ OPERATIONS = {
         ("POST", "/v1/objections/{objection_id}/decision"): ("decideObjection", "publicity"),
         ("POST", "/v1/rounds/{round_id}/finalise"): ("finaliseRound", "rounds"),
         ("GET", "/v1/read-log"): ("listReads", "read-log"),
+        ("POST", "/v1/revocations"): ("revokeTokens", "revocations"),
     },
     "notifications": {
         ("GET", "/v1/notifications"): ("listNotifications", "notifications"),

@@ -6,6 +6,7 @@ from shared.auth.matrix import (
     APPLICANT,
     AUDITOR,
     OFFICER,
+    OPERATOR,
     PLATFORM,
     READERS,
     REVIEWER,
@@ -17,6 +18,9 @@ ACCESS = Access(
     rows={
         # Who read which confidential fields: for auditors (shared/read_log.py).
         ("GET", "/v1/read-log"): roles(AUDITOR),
+        # Tokens revoked before their expiry (shared/auth/revocation.py): operators, and
+        # the issuer with an operator token of its own.
+        ("POST", "/v1/revocations"): roles(OPERATOR),
         ("POST", "/v1/rounds"): roles(OFFICER),
         ("GET", "/v1/rounds/{round_id}"): READERS,
         ("POST", "/v1/rounds/{round_id}/close"): roles(OFFICER),
