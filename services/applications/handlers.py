@@ -19,7 +19,8 @@ from shared.register_copy import enterprise_record, register_in_use
 from .adapters import repository
 from .adapters.idempotency import KeyClaim, claim
 from .adapters.leads import claims_to_lead_alike
-from .adapters.projections import project
+from .adapters.projections import project, project_many
+from .adapters.proposal_reads import open_in_round
 from .adapters.repository import load_round
 from .adapters.revocations import revocations_of
 from .adapters.tables import register
@@ -35,6 +36,7 @@ from .domain.errors import NotFound
 from .domain.filing import Filing
 from .domain.intake_rules import refuse_barred, refuse_unregistered
 from .domain.lead import LeadReview, rivals
+from .domain.proposal import Proposal
 from .domain.rounds import open_round
 from .scope import check_filing, submitted_via
 
@@ -53,32 +55,34 @@ class ApplicationsService:
     async def open_round(self, command: OpenRound, cause: Cause, key: Key = None) -> str:
         round_id = self.new_id()
         opened = open_round(round_id, command)
-        async with self._begin(key, round_id) as session:
+        async with self.begin(key, round_id) as session:
             await self.save(session, StreamHead(), [opened], cause)
         return round_id
 
     async def close_round(self, round_id: str, cause: Cause, key: Key = None) -> None:
-        async with self._begin(key, round_id) as session:
+        async with self.begin(key, round_id) as session:
             round_ = await load_round(session, round_id, lock="update")
             versions = await repository.versions_in_round(session, self.store.table, round_id)
             closed = round_.close(self.clock(), versions)
             [closing] = await self.save(
                 session, await self.store.head(session, round_id), [closed], cause
             )
-            await self._lapse_returned(session, round_id, Cause.following(closing, cause.actor))
+            following = Cause.following(closing, cause.actor)
+            await self._lapse_returned(session, round_id, following)
+            await self._lapse_proposals(session, round_id, following)
 
     async def submit(
         self, command: SubmitApplication, caller: Principal, cause: Cause, key: Key = None
     ) -> str:
         check_filing(caller, command.filing)
         application_id = self.new_id()
-        async with self._begin(key, application_id) as session:
+        async with self.begin(key, application_id) as session:
             # Shares the round's row lock with other submissions, excludes a closing.
             round_ = await load_round(session, command.round_id, lock="share")
             now = self.clock()
             round_.refuse_submission_at(now)
             submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
-            await self._refuse_excluded(session, command.filing, now)
+            await self.refuse_excluded(session, command.filing, now)
             await self.save(session, StreamHead(), [submitted], cause)
         return application_id
 
@@ -86,18 +90,18 @@ class ApplicationsService:
         self, command: AmendApplication, caller: Principal, cause: Cause, key: Key = None
     ) -> None:
         check_filing(caller, command.filing)
-        async with self._begin(key, command.application_id) as session:
+        async with self.begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             round_ = await load_round(session, current.round_id, lock="share")
             now = self.clock()
             round_.refuse_submission_at(now)
             amended = current.amend(command.filing, round_)
-            await self._refuse_excluded(session, command.filing, now)
+            await self.refuse_excluded(session, command.filing, now)
             await self.save(session, head_of(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
-        async with self._begin(key, command.application_id) as session:
+        async with self.begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             alike = (
@@ -118,7 +122,7 @@ class ApplicationsService:
     async def withdraw(
         self, command: WithdrawApplication, caller: Principal, cause: Cause, key: Key = None
     ) -> None:
-        async with self._begin(key, command.application_id) as session:
+        async with self.begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             # Shares the round's lock: a closing waits, and sees the withdrawal.
@@ -131,7 +135,7 @@ class ApplicationsService:
             await self.save(session, head_of(stream), [withdrawn], cause)
 
     @asynccontextmanager
-    async def _begin(self, key: Key, answer_id: str) -> AsyncIterator[AsyncSession]:
+    async def begin(self, key: Key, answer_id: str) -> AsyncIterator[AsyncSession]:
         """A transaction that first claims the request's key, so that of two requests
         with one key the second waits for the first and then does nothing."""
         async with self.sessions.begin() as session:
@@ -139,7 +143,7 @@ class ApplicationsService:
                 await claim(session, key, {"id": answer_id}, self.clock())
             yield session
 
-    async def _refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
+    async def refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
         code = filing.enterprise.credit_code
         refuse_barred(code, await revocations_of(session, code), now)
         if self.register_required or await register_in_use(session, register):
@@ -151,6 +155,16 @@ class ApplicationsService:
             lapsed = intake.Application.replay(parse_payload(e) for e in stream).lapse()
             if lapsed is not None:
                 await self.save(session, head_of(stream), [lapsed], cause)
+
+    async def _lapse_proposals(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
+        """Open proposals lapse with their round, in one statement however many. A
+        proposal's row is written with its events, so `open` here is its state."""
+        ids = await open_in_round(session, round_id)
+        heads = await self.store.heads(session, ids)
+        lapsed = [Proposal(id_, round_id, "open").lapse() for id_ in ids]
+        writes = [(heads[e.proposal_id], [e], cause) for e in lapsed if e is not None]
+        sealed = await self.store.append_each(session, writes)
+        await project_many(session, [(e, w[1][0]) for [e], w in zip(sealed, writes, strict=True)])
 
     async def stream(
         self, session: AsyncSession, application_id: str, caller: Principal | None = None

@@ -20,6 +20,7 @@ from .adapters.tables import (
     published_list,
 )
 from .domain.errors import NotFound
+from .proposal_queries import source_of
 from .scope import visible_to
 
 # An application with how far its round's decision has gone: what its award stage needs.
@@ -42,7 +43,8 @@ async def application_view(
     row = (await session.execute(query)).mappings().first()
     if row is None:
         raise NotFound("application_id", "exists", f"no application {application_id}")
-    return _with_stage(row, now or datetime.now(UTC))
+    view = _with_stage(row, now or datetime.now(UTC))
+    return view | {"source": await source_of(session, view["proposal_id"])}
 
 
 async def application_events(

@@ -28,6 +28,7 @@ TAGS = {
     "finance",
     "reports",
     "register",
+    "proposals",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -57,6 +58,10 @@ OPERATIONS = {
         ("GET", "/v1/rounds/{round_id}/objections"): ("getObjections", "publicity"),
         ("POST", "/v1/objections/{objection_id}/decision"): ("decideObjection", "publicity"),
         ("POST", "/v1/rounds/{round_id}/finalise"): ("finaliseRound", "rounds"),
+        ("GET", "/v1/proposals"): ("listProposals", "proposals"),
+        ("GET", "/v1/proposals/{proposal_id}"): ("getProposal", "proposals"),
+        ("POST", "/v1/proposals/{proposal_id}/confirm"): ("confirmProposal", "proposals"),
+        ("POST", "/v1/proposals/{proposal_id}/decline"): ("declineProposal", "proposals"),
     },
     "notifications": {
         ("GET", "/v1/notifications"): ("listNotifications", "notifications"),
