@@ -213,7 +213,7 @@ def test_only_an_open_proposal_is_confirmed_declined_or_lapsed() -> None:
     assert open_.confirm("a1", "applicant-x").application_id == "a1"
     assert open_.lapse() is not None
     for state in ("withheld", "confirmed", "declined", "lapsed"):
-        closed = Proposal("p1", "r1", state)  # type: ignore[arg-type]
+        closed = Proposal("p1", "r1", state)
         assert closed.lapse() is None
         with pytest.raises(NotAllowedNow) as error:
             closed.decline("applicant-x", "")
