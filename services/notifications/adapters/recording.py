@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import uuid4
 
 from sqlalchemy import ARRAY, BigInteger, String, any_, cast, func, literal, or_, select
@@ -24,6 +25,8 @@ class Recipient:
     application_id: str
     email: str
     platform: str | None
+    credit_code: str | None = None
+    given_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
             set_={
                 "email": new.excluded.email,
                 "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
+                "credit_code": new.excluded.credit_code,
+                "given_at": new.excluded.given_at,
             },
         ),
         [
@@ -84,10 +89,26 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
                 "application_id": r.application_id,
                 "email": r.email,
                 "platform": r.platform,
+                "credit_code": r.credit_code,
+                "given_at": r.given_at,
             }
             for r in recipients
         ],
     )
+
+
+async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
+    """Each enterprise's contact as its most recent application gave it, where qsfund
+    has one (the register holds no e-mail)."""
+    if not codes:
+        return {}
+    rows = await session.execute(
+        select(recipient.c.credit_code, recipient.c.email)
+        .where(recipient.c.credit_code == any_(literal(list(codes), ARRAY(String))))
+        .order_by(recipient.c.credit_code, recipient.c.given_at.desc())
+        .distinct(recipient.c.credit_code)
+    )
+    return {code: email for code, email in rows}
 
 
 async def remember_objectors(session: AsyncSession, objectors: Sequence[Objector]) -> None:
@@ -194,9 +215,11 @@ async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[st
 
 async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) -> None:
     """A round's event, to every webhook registered for its type when it occurred,
-    whichever platform registered it: the published list is public by nature."""
+    whichever platform registered it: the published list is public by nature. So is a
+    proposal to any platform serving enterprises (its round named, no application)."""
     for email in emails:
         envelope = email.envelope
+        round_id = envelope.payload.get("round_id", envelope.aggregate_id)
         event_type = literal(envelope.event_type)
         to_each = select(
             func.gen_random_uuid(),
@@ -209,7 +232,7 @@ async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) 
             literal(email.message.subject),
             literal(email.message.summary),
             literal(PENDING),
-            literal(envelope.aggregate_id),
+            literal(round_id),
         ).where(
             event_type == any_(webhook.c.event_types),
             webhook.c.created_at <= envelope.occurred_at,
