@@ -74,12 +74,18 @@ class ProposalsService:
         if not rounds:
             return
         codes = {code for _, _, code in units}
+        # A list's entries travel just before its matches: most are in this very batch,
+        # already parsed; only the others are read back.
+        entries = _entries_in(events)
+        wanted = {(u.list_id, u.entry) for _, u, _ in units} - entries.keys()
+        if wanted:
+            entries |= await read.entries(session, wanted)
         batch = _Batch(
-            entries=await read.entries(session, {(u.list_id, u.entry) for _, u, _ in units}),
+            entries=entries,
             records=await read.enterprises(session, codes),
             priors=await read.priors(session, codes),
         )
-        candidates = {proposal_id(r.id, u) for _, u, _ in units for r in rounds}
+        candidates = [batch.id_of(r.id, u) for _, u, _ in units for r in rounds]
         batch.made = await read.existing(session, candidates)
         writes = [
             (StreamHead(), [event], Cause.following(envelope, self.actor))
@@ -154,6 +160,15 @@ class _Batch:
     priors: dict[str, list[Prior]]
     made: set[str] = field(default_factory=set)
     _keys: dict[tuple[str, str], str] = field(default_factory=dict)
+    _ids: dict[tuple[str, str, int, int], str] = field(default_factory=dict)
+
+    def id_of(self, round_id: str, unit: UnitRef) -> str:
+        """The proposal's id, derived once per batch (uuid5 is not free at 20,000)."""
+        key = (round_id, unit.list_id, unit.entry, unit.unit)
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = proposal_id(round_id, unit)
+        return found
 
     def propose(
         self, unit: UnitRef, code: str, rounds: list[FundingRound], now: datetime
@@ -168,7 +183,7 @@ class _Batch:
         claimed = claim_record(claim)
         made: list[Contract] = []
         for round_ in rounds_for(rounds, achieved_on(entry), now):
-            id_ = proposal_id(round_.id, unit)
+            id_ = self.id_of(round_.id, unit)
             if id_ in self.made:
                 continue
             self.made.add(id_)
@@ -215,6 +230,15 @@ class _Batch:
         if cached is None:
             cached = self._keys[(prior.id, rules)] = achievement_key(prior.claim, rules)
         return cached
+
+
+def _entries_in(events: Sequence[tuple[Envelope, Contract]]) -> dict[tuple[str, int], ListEntry]:
+    return {
+        (event.list_id, numbered.number): numbered.entry
+        for _, event in events
+        if isinstance(event, OfficialListEntries)
+        for numbered in event.entries
+    }
 
 
 def _matched_units(events: Sequence[tuple[Envelope, Contract]]) -> list[Unit]:

@@ -8,6 +8,7 @@ is left open."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from services.applications.adapters.tables import proposal, register
+from services.applications.bootstrap import PROJECTION, projection_topics
 from shared.contracts.lists import (
     AwardEntry,
     ListEntry,
@@ -24,6 +26,8 @@ from shared.contracts.lists import (
     StandardEntry,
     UnitMatch,
 )
+from shared.log_reader import read_values
+from shared.rebuild import fingerprints, rebuild
 from shared.topics import Topics
 from tests.support.applications_service import applications_running
 from tests.support.credit_codes import credit_codes
@@ -259,3 +263,17 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
     )
     assert late.status_code == 409
     assert late.json()["errors"][0]["rule"] == "proposal_open"
+
+    # The projection rebuilt from the topics has the same proposals and entries (once
+    # the relay has published the last events: until then the two differ).
+    for _ in range(100):
+        records_now = await read_values(infra.kafka_bootstrap, projection_topics(topics))
+        await rebuild(database, "rebuilt", PROJECTION, records_now)
+        live = await fingerprints(database, "public", PROJECTION)
+        if live == await fingerprints(database, "rebuilt", PROJECTION):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError(f"the rebuilt projection differs: {live}")
+    assert live["proposal"].startswith("5 rows")
+    assert live["official_list_entry"].startswith("5 rows")

@@ -41,15 +41,12 @@ async def record_list_entries(
 ) -> None:
     """Keep each entry as received; a batch seen again changes nothing. The register's
     other list events (matches, resolutions) are what proposals react to, not kept."""
+    # The entries as the envelope carries them: already JSON, not dumped again.
     rows = [
-        {
-            "list_id": event.list_id,
-            "number": numbered.number,
-            "entry": numbered.entry.model_dump(mode="json"),
-        }
-        for _, event in events
+        {"list_id": envelope.aggregate_id, "number": numbered["number"], "entry": numbered["entry"]}
+        for envelope, event in events
         if isinstance(event, OfficialListEntries)
-        for numbered in event.entries
+        for numbered in envelope.payload["entries"]
     ]
     if rows:
         await session.execute(insert(official_list_entry).on_conflict_do_nothing(), rows)
@@ -77,7 +74,7 @@ def _made(envelope: Envelope, event: ApplicationProposed | ProposalWithheld) -> 
         "id": event.proposal_id,
         "round_id": event.round_id,
         "category": event.claim.category,
-        "claim": event.claim.model_dump(mode="json"),
+        "claim": envelope.payload["claim"],  # as sealed: already JSON
         "source_list_id": event.source.list_id,
         "source_entry": event.source.entry,
         "source_unit": event.source.unit,
@@ -104,7 +101,7 @@ def _made(envelope: Envelope, event: ApplicationProposed | ProposalWithheld) -> 
         "credit_code": event.credit_code,
         "state": "withheld",
         "reason": event.reason,
-        "covered_by": event.covered_by.model_dump(mode="json"),
+        "covered_by": envelope.payload["covered_by"],
     }
 
 
