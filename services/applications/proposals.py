@@ -53,6 +53,8 @@ LIST_EVENTS: tuple[type[Contract], ...] = (
     OfficialListMatched,
     OfficialListUnitResolved,
 )
+# Units proposed between two pauses of the event loop (about a tenth of a second of CPU).
+CHUNK = 500
 Unit = tuple[Envelope, UnitRef, str]  # the event that matched it, the unit, its enterprise
 
 
@@ -87,14 +89,19 @@ class ProposalsService:
         )
         candidates = [batch.id_of(r.id, u) for _, u, _ in units for r in rounds]
         batch.made = await read.existing(session, candidates)
-        writes = [
-            (StreamHead(), [event], Cause.following(envelope, self.actor))
-            for envelope, unit, code in units
-            for event in batch.propose(unit, code, rounds, now)
-        ]
-        store = self.applications.store
-        sealed = await store.append_each(session, writes)
-        await project_many(session, [(e, w[1][0]) for [e], w in zip(sealed, writes, strict=True)])
+        # One transaction, written a chunk at a time: each chunk's proposing and sealing
+        # is CPU without a pause, and 20,000 at once would hold the event loop (the
+        # consumer's heartbeats, the HTTP requests) for seconds.
+        for start in range(0, len(units), CHUNK):
+            writes = [
+                (StreamHead(), [event], Cause.following(envelope, self.actor))
+                for envelope, unit, code in units[start : start + CHUNK]
+                for event in batch.propose(unit, code, rounds, now)
+            ]
+            sealed = await self.applications.store.append_each(session, writes)
+            await project_many(
+                session, [(e, w[1][0]) for [e], w in zip(sealed, writes, strict=True)]
+            )
 
     async def confirm(
         self,
