@@ -235,13 +235,15 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
     assert twice.status_code == 409
     assert twice.json()["errors"][0]["rule"] == "proposal_open"
 
-    # The same list delivered again proposes nothing twice; the person's resolution that
-    # follows it is proposed, which says the redelivery was read.
+    # The same list delivered again (the same records: the inbox knows them) and sealed
+    # again (new event ids, as a register rebuilt from its log would publish it: the
+    # proposal ids are the same) proposes nothing twice; the person's resolution that
+    # follows is proposed, which says both were read.
     resolved = OfficialListUnitResolved(
         list_id="samr-2026-03", entry=5, unit=0, credit_code=LATE, resolved_by="officer-zhao"
     )
     again_and_resolved = records([*the_list, resolved])
-    await produce(infra.kafka_bootstrap, topics.register, [*list_records, again_and_resolved[-1]])
+    await produce(infra.kafka_bootstrap, topics.register, [*list_records, *again_and_resolved])
     await rows_reach(database, proposal, 5)
     everything = await proposals(filings, officer)
     assert len(everything) == 5
