@@ -67,16 +67,16 @@ async def proposal_view(session: AsyncSession, id_: str, caller: Principal) -> d
     return view
 
 
-async def source_of(session: AsyncSession, proposal_id: str | None) -> dict[str, Any] | None:
-    """Where an application filed from a proposal came from, for its reviewer."""
-    if proposal_id is None:
-        return None
-    row = (
-        (await session.execute(select(proposal).where(proposal.c.id == proposal_id)))
-        .mappings()
-        .first()
-    )
-    return None if row is None else _source(row)
+async def sources_of(
+    session: AsyncSession, proposal_ids: list[str | None]
+) -> dict[str, dict[str, Any]]:
+    """Where applications filed from proposals came from, for their reviewer, by
+    proposal id (one query for a list of applications)."""
+    wanted = [id_ for id_ in proposal_ids if id_ is not None]
+    if not wanted:
+        return {}
+    rows = await session.execute(select(proposal).where(proposal.c.id.in_(wanted)))
+    return {row["id"]: _source(row) for row in rows.mappings()}
 
 
 def _view(row: Any) -> dict[str, Any]:

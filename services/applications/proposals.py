@@ -82,7 +82,7 @@ class ProposalsService:
         wanted = {(u.list_id, u.entry) for _, u, _ in units} - entries.keys()
         if wanted:
             entries |= await read.entries(session, wanted)
-        batch = _Batch(
+        batch = Proposing(
             entries=entries,
             records=await read.enterprises(session, codes),
             priors=await read.priors(session, codes),
@@ -159,8 +159,10 @@ class ProposalsService:
 
 
 @dataclass
-class _Batch:
-    """What one consumed batch proposes from: read once, then decided in memory."""
+class Proposing:
+    """What one consumed batch proposes from: read once, then decided in memory, each
+    proposal made counting as a prior for the units after it (two lists of the batch
+    naming one achievement of one enterprise propose it once)."""
 
     entries: dict[tuple[str, int], ListEntry]
     records: dict[str, tuple[str, str]]

@@ -224,6 +224,11 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
         "document": "国家标准公告2026年第3号",
     }
 
+    listed = await filings.api.get(f"/v1/enterprises/{LEAD}/applications")
+    assert [(a["proposal_id"], a["source"]) for a in listed.json()] == [
+        (lead["id"], filed["source"])
+    ]
+
     decline = f"/v1/proposals/{drafter['id']}/decline"
     declined = await filings.api.post(
         decline,
