@@ -116,13 +116,11 @@ class ProposalsService:
         apps = self.applications
         application_id = apps.new_id()
         async with apps.begin(key, application_id) as session:
-            stream = await self._stream(session, id_, caller)
+            round_, stream = await self._locked(session, id_, caller)
             current = Proposal.replay(parse_payload(e) for e in stream)
             confirmed = current.confirm(application_id, caller.subject)
             assert current.enterprise is not None  # an open proposal was made with both
             assert current.claim is not None
-            # Shares the round's lock as a submission does: a closing waits, then sees it.
-            round_ = await load_round(session, current.round_id, lock="share")
             now = apps.clock()
             round_.refuse_submission_at(now)
             filing = Filing(current.enterprise, current.claim, evidence, contact)
@@ -138,24 +136,25 @@ class ProposalsService:
     async def decline(
         self, id_: str, reason: str, caller: Principal, cause: Cause, key: Key = None
     ) -> None:
+        """Record the enterprise's decline of an open proposal."""
         apps = self.applications
         async with apps.begin(key, id_) as session:
-            stream = await self._stream(session, id_, caller)
+            _, stream = await self._locked(session, id_, caller)
             current = Proposal.replay(parse_payload(e) for e in stream)
             declined = current.decline(caller.subject, reason)
-            await load_round(session, current.round_id, lock="share")
             await apps.save(session, head_of(stream), [declined], cause)
 
-    async def _stream(self, session: AsyncSession, id_: str, caller: Principal) -> list[Envelope]:
-        """The proposal's events; NotFound too when it is another enterprise's."""
-        stream = await self.applications.store.stream(session, id_)
-        if not stream or stream[0].aggregate_type != "proposal":
+    async def _locked(
+        self, session: AsyncSession, id_: str, caller: Principal
+    ) -> tuple[FundingRound, list[Envelope]]:
+        """The proposal's round, locked as a submission locks it (a closing waits, and
+        then lapses what is still open), and its events read under that lock; NotFound
+        too when it is another enterprise's. Its row is written with its events."""
+        row = await read.round_and_enterprise(session, id_)
+        if row is None or (caller.role == "applicant" and row[1] != caller.credit_code):
             raise NotFound("proposal_id", "exists", f"no proposal {id_}")
-        made = stream[0].payload
-        code = made["enterprise"]["credit_code"] if "enterprise" in made else made["credit_code"]
-        if caller.role == "applicant" and code != caller.credit_code:
-            raise NotFound("proposal_id", "exists", f"no proposal {id_}")
-        return stream
+        round_ = await load_round(session, row[0], lock="share")
+        return round_, await self.applications.store.stream(session, id_)
 
 
 @dataclass

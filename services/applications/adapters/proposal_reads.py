@@ -111,3 +111,13 @@ async def open_in_round(session: AsyncSession, round_id: str) -> list[str]:
         select(proposal.c.id).where(proposal.c.round_id == round_id, proposal.c.state == "open")
     )
     return list(rows)
+
+
+async def round_and_enterprise(session: AsyncSession, id_: str) -> tuple[str, str] | None:
+    """A proposal's round and enterprise (credit code), if it exists."""
+    row = (
+        await session.execute(
+            select(proposal.c.round_id, proposal.c.credit_code).where(proposal.c.id == id_)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
