@@ -4,7 +4,7 @@ with its Idempotency-Key when the request came with one."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,12 +55,12 @@ class ApplicationsService:
     async def open_round(self, command: OpenRound, cause: Cause, key: Key = None) -> str:
         round_id = self.new_id()
         opened = open_round(round_id, command)
-        async with self.begin(key, round_id) as session:
+        async with self._begin(key, round_id) as session:
             await self.save(session, StreamHead(), [opened], cause)
         return round_id
 
     async def close_round(self, round_id: str, cause: Cause, key: Key = None) -> None:
-        async with self.begin(key, round_id) as session:
+        async with self._begin(key, round_id) as session:
             round_ = await load_round(session, round_id, lock="update")
             versions = await repository.versions_in_round(session, self.store.table, round_id)
             closed = round_.close(self.clock(), versions)
@@ -76,13 +76,13 @@ class ApplicationsService:
     ) -> str:
         check_filing(caller, command.filing)
         application_id = self.new_id()
-        async with self.begin(key, application_id) as session:
+        async with self._begin(key, application_id) as session:
             # Shares the round's row lock with other submissions, excludes a closing.
             round_ = await load_round(session, command.round_id, lock="share")
             now = self.clock()
             round_.refuse_submission_at(now)
             submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
-            await self.refuse_excluded(session, command.filing, now)
+            await self._refuse_excluded(session, command.filing, now)
             await self.save(session, StreamHead(), [submitted], cause)
         return application_id
 
@@ -90,18 +90,18 @@ class ApplicationsService:
         self, command: AmendApplication, caller: Principal, cause: Cause, key: Key = None
     ) -> None:
         check_filing(caller, command.filing)
-        async with self.begin(key, command.application_id) as session:
+        async with self._begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             round_ = await load_round(session, current.round_id, lock="share")
             now = self.clock()
             round_.refuse_submission_at(now)
             amended = current.amend(command.filing, round_)
-            await self.refuse_excluded(session, command.filing, now)
+            await self._refuse_excluded(session, command.filing, now)
             await self.save(session, head_of(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
-        async with self.begin(key, command.application_id) as session:
+        async with self._begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             alike = (
@@ -122,7 +122,7 @@ class ApplicationsService:
     async def withdraw(
         self, command: WithdrawApplication, caller: Principal, cause: Cause, key: Key = None
     ) -> None:
-        async with self.begin(key, command.application_id) as session:
+        async with self._begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
             # Shares the round's lock: a closing waits, and sees the withdrawal.
@@ -135,7 +135,7 @@ class ApplicationsService:
             await self.save(session, head_of(stream), [withdrawn], cause)
 
     @asynccontextmanager
-    async def begin(self, key: Key, answer_id: str) -> AsyncIterator[AsyncSession]:
+    async def _begin(self, key: Key, answer_id: str) -> AsyncIterator[AsyncSession]:
         """A transaction that first claims the request's key, so that of two requests
         with one key the second waits for the first and then does nothing."""
         async with self.sessions.begin() as session:
@@ -143,7 +143,17 @@ class ApplicationsService:
                 await claim(session, key, {"id": answer_id}, self.clock())
             yield session
 
+    def transaction(self, key: Key, answer_id: str) -> AbstractAsyncContextManager[AsyncSession]:
+        """A command's transaction, with its Idempotency-Key: how a confirmed proposal
+        (proposals.py) is filed as a submission is."""
+        return self._begin(key, answer_id)
+
     async def refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
+        """Intake's exclusions (the three-year bar, the register's rules), for a filing
+        made elsewhere than `submit` (a confirmed proposal)."""
+        await self._refuse_excluded(session, filing, now)
+
+    async def _refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
         code = filing.enterprise.credit_code
         refuse_barred(code, await revocations_of(session, code), now)
         if self.register_required or await register_in_use(session, register):

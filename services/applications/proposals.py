@@ -115,7 +115,7 @@ class ProposalsService:
         """File the proposed application, with the enterprise's contact and evidence."""
         apps = self.applications
         application_id = apps.new_id()
-        async with apps.begin(key, application_id) as session:
+        async with apps.transaction(key, application_id) as session:
             round_, stream = await self._locked(session, id_, caller)
             current = Proposal.replay(parse_payload(e) for e in stream)
             confirmed = current.confirm(application_id, caller.subject)
@@ -138,7 +138,7 @@ class ProposalsService:
     ) -> None:
         """Record the enterprise's decline of an open proposal."""
         apps = self.applications
-        async with apps.begin(key, id_) as session:
+        async with apps.transaction(key, id_) as session:
             _, stream = await self._locked(session, id_, caller)
             current = Proposal.replay(parse_payload(e) for e in stream)
             declined = current.decline(caller.subject, reason)
