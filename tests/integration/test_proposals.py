@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
 
 from services.applications.adapters.tables import proposal, register
@@ -23,7 +24,6 @@ from shared.contracts.lists import (
     NamedUnit,
     OfficialListUnitResolved,
     PilotProjectEntry,
-    StandardEntry,
     UnitMatch,
 )
 from shared.log_reader import read_values
@@ -34,35 +34,32 @@ from tests.support.credit_codes import credit_codes
 from tests.support.databases import rows_reach
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
-from tests.support.official_lists import matched, official_list, records, register_load
+from tests.support.official_lists import (
+    CONFIRMATION,
+    matched,
+    official_list,
+    records,
+    register_load,
+    standard,
+)
 from tests.support.program import EVIDENCE, Program
 from tests.support.tokens import Tokens
 
 pytestmark = pytest.mark.integration
 LEAD, DRAFTER, WINNER, PILOT, LATE = credit_codes(seed=71, count=5)
-COMMITMENT = {
-    "name": "authenticity-commitment-signed.pdf",
-    "size_bytes": 20_480,
-    "sha256": "7" * 64,
-}
-CONTACT = {"email": "office@lead.example.cn"}
 
 
-def standard(number: str, published_on: date, *units: str) -> StandardEntry:
-    return StandardEntry(
-        kind="standard",
-        source_document="国家标准公告2026年第3号",
-        standard_number=number,
-        title="冷链物流服务质量",
-        level="national",
-        work="formulation",
-        published_on=published_on,
-        drafting_units=[NamedUnit(name=f"单位{u[-4:]}") for u in units],
+async def confirm(
+    program: Program, proposal_id: str, headers: dict[str, str], **body: Any
+) -> httpx.Response:
+    """The enterprise (or its platform) confirms, with the body given or a whole one."""
+    return await program.api.post(
+        f"/v1/proposals/{proposal_id}/confirm", json=body or CONFIRMATION, headers=headers
     )
 
 
 ENTRIES: list[ListEntry] = [
-    standard("GB/T 45001-2026", date(2026, 2, 10), LEAD, DRAFTER),
+    standard("GB/T 45001-2026", date(2026, 2, 10), units=2),
     AwardEntry(
         kind="award",
         source_document="渝府发[2026]5号",
@@ -81,9 +78,9 @@ ENTRIES: list[ListEntry] = [
         units=[NamedUnit(name="试点单位")],
     ),
     # Published before the round's period: no round covers it.
-    standard("GB/T 39999-2024", date(2024, 1, 5), LATE),
+    standard("GB/T 39999-2024", date(2024, 1, 5), units=1),
     # Two enterprises of that name: a person decides (OfficialListUnitResolved).
-    standard("DB50/T 1200-2026", date(2026, 4, 1), LATE),
+    standard("DB50/T 1200-2026", date(2026, 4, 1), units=1),
 ]
 MATCHES = [
     matched(1, 0, LEAD),
@@ -179,33 +176,19 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
     one = await filings.api.get(f"/v1/proposals/{lead['id']}", headers=officer)
     assert one.json()["source"]["entry_as_listed"]["standard_number"] == "GB/T 45001-2026"
 
-    # Confirming needs the signed commitment.
-    confirm = f"/v1/proposals/{lead['id']}/confirm"
-    unsigned = await filings.api.post(
-        confirm,
-        json={"contact": CONTACT, "evidence": EVIDENCE},
-        headers=filings.tokens.applicant(LEAD),
+    # Confirming needs the signed commitment; a retry with its key is answered alike.
+    as_lead = filings.tokens.applicant(LEAD)
+    unsigned = await confirm(
+        filings, lead["id"], as_lead, contact=CONFIRMATION["contact"], evidence=EVIDENCE
     )
     assert unsigned.status_code == 422, unsigned.text
     assert unsigned.json()["errors"][0]["field"] == "commitment"
-    confirmed = await filings.api.post(
-        confirm,
-        json={"contact": CONTACT, "commitment": COMMITMENT},
-        headers={**filings.tokens.applicant(LEAD), "Idempotency-Key": "confirm-lead-1"},
-    )
+    keyed = {**as_lead, "Idempotency-Key": "confirm-lead-1"}
+    confirmed = await confirm(filings, lead["id"], keyed)
     assert confirmed.status_code == 201, confirmed.text
     application_id = confirmed.json()["id"]
-    retried = await filings.api.post(
-        confirm,
-        json={"contact": CONTACT, "commitment": COMMITMENT},
-        headers={**filings.tokens.applicant(LEAD), "Idempotency-Key": "confirm-lead-1"},
-    )
-    assert retried.json()["id"] == application_id
-    again = await filings.api.post(
-        confirm,
-        json={"contact": CONTACT, "commitment": COMMITMENT},
-        headers=filings.tokens.applicant(LEAD),
-    )
+    assert (await confirm(filings, lead["id"], keyed)).json()["id"] == application_id
+    again = await confirm(filings, lead["id"], as_lead)
     assert again.status_code == 409, again.text
     assert again.json()["errors"][0]["rule"] == "proposal_open"
 
@@ -263,11 +246,8 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
         PILOT: "lapsed",
         LATE: "lapsed",
     }
-    late = await filings.api.post(
-        f"/v1/proposals/{made[PILOT]['id']}/confirm",
-        json={"contact": CONTACT, "commitment": COMMITMENT},
-        headers=filings.tokens.headers("platform", sub="chongqing-gov-platform"),
-    )
+    platform = filings.tokens.headers("platform", sub="chongqing-gov-platform")
+    late = await confirm(filings, made[PILOT]["id"], platform)
     assert late.status_code == 409
     assert late.json()["errors"][0]["rule"] == "proposal_open"
 

@@ -4,17 +4,20 @@ units are matched against: what the applications service's proposals are made fr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 
+from services.applications.domain.rounds import FundingRound
 from shared.contracts import Contract
 from shared.contracts.lists import (
     ENTRIES_BATCH_SIZE,
     MATCHES_BATCH_SIZE,
     ListEntry,
+    NamedUnit,
     NumberedEntry,
     OfficialListEntries,
     OfficialListMatched,
     OfficialListReceived,
+    StandardEntry,
     UnitMatch,
 )
 from shared.contracts.register import (
@@ -23,6 +26,45 @@ from shared.contracts.register import (
     RegisterLoadAccepted,
 )
 from tests.support.events import stream
+
+# A round of 2026 taking submissions all year, for achievements of July 2025 to June 2026.
+ROUND = FundingRound(
+    id="r1",
+    name="2026",
+    year=2026,
+    opens_at=datetime(2026, 1, 1, tzinfo=UTC),
+    closes_at=datetime(2026, 12, 31, tzinfo=UTC),
+    period_start=date(2025, 7, 1),
+    period_end=date(2026, 6, 30),
+    budget_yuan=1_000_000,
+    enterprise_cap_yuan=1_000_000,
+    policy_version="2026.2",
+)
+# What an enterprise confirms a proposal with: where to reach it, the signed commitment.
+CONFIRMATION = {
+    "contact": {"email": "office@lead.example.cn"},
+    "commitment": {
+        "name": "authenticity-commitment-signed.pdf",
+        "size_bytes": 20_480,
+        "sha256": "7" * 64,
+    },
+}
+
+
+def standard(
+    number: str = "GB/T 45001-2026", published_on: date = date(2026, 2, 10), units: int = 2
+) -> StandardEntry:
+    """A national standard newly published, its drafting units named by the list only."""
+    return StandardEntry(
+        kind="standard",
+        source_document="国家标准公告2026年第3号",
+        standard_number=number,
+        title="冷链物流服务质量",
+        level="national",
+        work="formulation",
+        published_on=published_on,
+        drafting_units=[NamedUnit(name=f"起草单位{n}") for n in range(units)],
+    )
 
 
 def register_load(load_id: str, codes: Sequence[str], batch: int = 1000) -> list[Contract]:

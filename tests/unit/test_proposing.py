@@ -26,38 +26,17 @@ from shared.contracts.lists import (
     AwardEntry,
     NamedUnit,
     PilotProjectEntry,
-    StandardEntry,
     UnitRef,
 )
 from shared.contracts.values import Enterprise, StandardClaim
 from shared.rules.claims import ClaimRecord, claim_record
+from tests.support.official_lists import ROUND, standard
 
-STANDARD = StandardEntry(
-    kind="standard",
-    source_document="国家标准公告2026年第3号",
-    standard_number="GB/T 45001-2026",
-    title="冷链物流服务质量",
-    level="national",
-    work="formulation",
-    published_on=date(2026, 2, 10),
-    drafting_units=[NamedUnit(name="甲公司"), NamedUnit(name="乙公司")],
-)
+STANDARD = standard()
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
-ROUND = FundingRound(
-    id="r1",
-    name="2026",
-    year=2026,
-    opens_at=datetime(2026, 1, 1, tzinfo=UTC),
-    closes_at=datetime(2026, 12, 31, tzinfo=UTC),
-    period_start=date(2025, 7, 1),
-    period_end=date(2026, 6, 30),
-    budget_yuan=1_000_000,
-    enterprise_cap_yuan=1_000_000,
-    policy_version="2026.2",
-)
 
 
-def standard(role: str, level: str = "national") -> ClaimRecord:
+def standard_claim(role: str, level: str = "national") -> ClaimRecord:
     claim = claim_record(claim_from_entry(STANDARD, 0))
     return {**claim, "role": role, "level": level}  # type: ignore[return-value]
 
@@ -143,11 +122,11 @@ def test_only_a_round_taking_submissions_now_is_proposed_in(
 @pytest.mark.parametrize(
     ("prior", "proposed", "covered"),
     [
-        (standard("lead"), standard("participant"), True),
-        (standard("lead"), standard("lead"), True),
-        (standard("participant"), standard("lead"), False),
-        (standard("participant"), standard("participant"), True),
-        (standard("lead", "group"), standard("lead", "national"), False),
+        (standard_claim("lead"), standard_claim("participant"), True),
+        (standard_claim("lead"), standard_claim("lead"), True),
+        (standard_claim("participant"), standard_claim("lead"), False),
+        (standard_claim("participant"), standard_claim("participant"), True),
+        (standard_claim("lead", "group"), standard_claim("lead", "national"), False),
         (award("winner"), award("nominee"), True),
         (award("nominee"), award("winner"), False),
         (award("nominee"), award("nominee"), True),
@@ -163,15 +142,15 @@ def test_a_claim_at_the_proposals_rank_or_higher_covers_it(
 
 def test_what_covers_is_named_by_the_strongest_reason() -> None:
     priors = [
-        Prior("proposal", "p1", "proposed", standard("lead")),
-        Prior("application", "a1", "claimed", standard("lead")),
-        Prior("application", "a2", "rewarded", standard("participant")),
+        Prior("proposal", "p1", "proposed", standard_claim("lead")),
+        Prior("application", "a1", "claimed", standard_claim("lead")),
+        Prior("application", "a2", "rewarded", standard_claim("participant")),
     ]
-    assert covered_by(priors, standard("participant")) == ("already_rewarded", priors[2])
+    assert covered_by(priors, standard_claim("participant")) == ("already_rewarded", priors[2])
     # The reward was as a participant: it does not cover a lead; the claim to lead does.
-    assert covered_by(priors, standard("lead")) == ("already_claimed", priors[1])
-    assert covered_by(priors[:1], standard("lead")) == ("already_proposed", priors[0])
-    assert covered_by([], standard("lead")) is None
+    assert covered_by(priors, standard_claim("lead")) == ("already_claimed", priors[1])
+    assert covered_by(priors[:1], standard_claim("lead")) == ("already_proposed", priors[0])
+    assert covered_by([], standard_claim("lead")) is None
 
 
 @pytest.mark.parametrize(

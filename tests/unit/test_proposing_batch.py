@@ -4,44 +4,19 @@ and nothing made twice."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from services.applications.domain.proposing import Prior
-from services.applications.domain.rounds import FundingRound
 from services.applications.proposals import Proposing
-from shared.contracts.lists import NamedUnit, StandardEntry, UnitRef
+from shared.contracts.lists import UnitRef
 from shared.contracts.proposals import ApplicationProposed, ProposalWithheld
 from shared.rules.claims import Standard
+from tests.support.official_lists import ROUND, standard
 
 CODE = "91500101MA5U7T1X2P"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-ROUND = FundingRound(
-    id="r1",
-    name="2026",
-    year=2026,
-    opens_at=datetime(2026, 1, 1, tzinfo=UTC),
-    closes_at=datetime(2026, 12, 31, tzinfo=UTC),
-    period_start=date(2025, 7, 1),
-    period_end=date(2026, 6, 30),
-    budget_yuan=1_000_000,
-    enterprise_cap_yuan=1_000_000,
-    policy_version="2026.2",
-)
-
-
-def standard(number: str) -> StandardEntry:
-    return StandardEntry(
-        kind="standard",
-        source_document="国家标准公告2026年第3号",
-        standard_number=number,
-        title="冷链物流服务质量",
-        level="national",
-        work="formulation",
-        published_on=date(2026, 2, 10),
-        drafting_units=[NamedUnit(name="甲公司"), NamedUnit(name="乙公司")],
-    )
 
 
 def batch(**priors: list[Prior]) -> Proposing:
