@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import random
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -27,6 +27,7 @@ from shared.topics import Topics
 from tests.support.databases import fresh_database, rows_reach
 from tests.support.kafka import produce
 from tests.support.official_lists import matched, official_list, records, register_load
+from tests.support.program import Program
 from tests.support.tokens import Tokens
 
 ENTERPRISES = int(os.environ.get("BENCH_PROPOSALS_REGISTER", "100000"))
@@ -95,22 +96,7 @@ async def bench_proposals(bootstrap: str, server_url: str) -> None:
     ):
         await produce(bootstrap, topics.register, records(register_load("bench-load", codes)))
         await rows_reach(database, register.enterprise, ENTERPRISES, within=600)
-        now = datetime.now(UTC)
-        opened = await api.post(
-            "/v1/rounds",
-            json={
-                "name": "bench",
-                "year": 2026,
-                "opens_at": (now - timedelta(hours=1)).isoformat(),
-                "closes_at": (now + timedelta(days=30)).isoformat(),
-                "period_start": "2025-07-01",
-                "period_end": "2026-06-30",
-                "budget_yuan": 10_000_000,
-                "publicity_day_kind": "calendar",
-            },
-            headers=tokens.headers("program_officer"),
-        )
-        opened.raise_for_status()
+        await Program(api, tokens).open_round(10_000_000)
         meter = CpuMeter({"applications (this process)": os.getpid()}).start()
         started = time.perf_counter()
         await produce(bootstrap, topics.register, the_list)
