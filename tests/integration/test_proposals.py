@@ -236,6 +236,16 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
     everything = await proposals(filings, officer)
     assert len(everything) == 5
     assert {p["credit_code"] for p in everything if p["state"] == "open"} == {PILOT, LATE}
+    # Pages of two, each after the last id of the one before, list each proposal once.
+    paged: list[str] = []
+    cursor: str | None = None
+    for _ in range(3):
+        query = {"limit": 2} | ({"after": cursor} if cursor else {})
+        page = (await filings.api.get("/v1/proposals", params=query, headers=officer)).json()
+        paged += [p["id"] for p in page["items"]]
+        cursor = page["next_after"]
+    assert cursor is None
+    assert paged == sorted(p["id"] for p in everything)
 
     await filings.close(round_id)
     after = {p["credit_code"]: p["state"] for p in await proposals(filings, officer)}
