@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from functools import partial
 from uuid import uuid4
 
 from fastapi import FastAPI
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.http import AUTHORIZED, install_auth
 from shared.auth.revocation import RevocationFeed
@@ -16,9 +18,10 @@ from shared.auth.revocation_http import router as revocations_router
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
+from shared.contracts import Contract
 from shared.contracts.documentation import ApplicationsTopicEvent
 from shared.deadletter import DeadLetters
-from shared.envelope import Actor
+from shared.envelope import Actor, Envelope
 from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
@@ -45,6 +48,8 @@ from .adapters.tables import (
     idempotency_key,
     metadata,
     objection,
+    official_list_entry,
+    proposal,
     published_list,
     rate_limit,
     read_log,
@@ -54,8 +59,10 @@ from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
 from .entrypoints.http import router
 from .entrypoints.links import LINKS
+from .entrypoints.proposals import router as proposals_router
 from .entrypoints.publicity import router as publicity_router
 from .handlers import ApplicationsService
+from .proposals import LIST_EVENTS, ProposalsService
 from .publicity import SCORING_EVENTS, IntakeLimits, PublicityService
 
 SOURCE = "applications"
@@ -97,6 +104,18 @@ class ApplicationsSettings(KafkaSettings, AuthSettings):
         )
 
 
+async def on_consumed(
+    publicity: PublicityService,
+    proposals: ProposalsService,
+    session: AsyncSession,
+    events: Sequence[tuple[Envelope, Contract]],
+) -> None:
+    """A consumed batch: folded into the projection, then reacted to (a round's list
+    published, the units an official list matched proposed) in the same transaction."""
+    await publicity.on_scoring_events(session, events)
+    await proposals.on_list_events(session, events)
+
+
 def build_app(settings: ApplicationsSettings) -> FastAPI:
     engine, sessions = database(settings.applications_database_url)
     clock = settings.clock
@@ -115,6 +134,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             per_objector=settings.applications_objections_per_objector,
         ),
     )
+    proposals = ProposalsService(service, actor=Actor(id=SOURCE, role="service"))
     broker = build_broker(settings.kafka_bootstrap_servers, client_id=SOURCE)
     publisher = BrokerPublisher(broker)
     topics = settings.topics
@@ -130,21 +150,24 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
             name=SOURCE,
             sessions=sessions,
             inbox=backbone.inbox,
-            apply=publicity.on_scoring_events,
+            apply=partial(on_consumed, publicity, proposals),
             dead_letters=DeadLetters(publisher, topics.dead_letters, SOURCE),
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
-        consumes=SCORING_EVENTS,
+        consumes=(*SCORING_EVENTS, *LIST_EVENTS),
         description="Scores and allocation outcomes, folded into each application's status; "
         "each allocation of a round publishes its list. Of payments, the awards revoked: "
         "intake refuses an enterprise they bar from the program. The district's register: "
-        "intake refuses an enterprise it does not hold, or holds as on the dishonesty list.",
+        "intake refuses an enterprise it does not hold, or holds as on the dishonesty list; "
+        "the official lists it matched to enterprises: each matched unit is proposed, in each "
+        "open round whose period covers it, unless the achievement is already covered.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
     broker.publisher(
         topics.applications,
         schema=ApplicationsTopicEvent,
-        description="Rounds opened and closed; applications submitted, amended, reviewed.",
+        description="Rounds opened and closed; applications submitted, amended, reviewed; "
+        "applications proposed from official lists (or withheld), confirmed, declined, lapsed.",
     )
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.applications
@@ -170,6 +193,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     )
     app.state.service = service
     app.state.publicity = publicity
+    app.state.proposals = proposals
     app.state.broker = broker
     app.state.limits = settings.limits
     install_auth(app, ACCESS, build_verifier(settings), revocations)
@@ -182,6 +206,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     install_rate_limits(app, limiter)
     app.include_router(revocations_router)
     app.state.revocations_topic = settings.topics.revocations
+    app.include_router(proposals_router)
     app.include_router(health_router())
     install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)
@@ -199,6 +224,8 @@ PROJECTION = Projection(
         award_revocation,
         register.enterprise,
         register.load,
+        official_list_entry,
+        proposal,
     ),
     project=project_many,
     not_from_the_log={},
@@ -207,7 +234,8 @@ PROJECTION = Projection(
 
 def projection_topics(topics: Topics) -> list[str]:
     """What the projection is made of: the topics a rebuild reads (the payments topic
-    for the revocations that bar enterprises, the register for who may file)."""
+    for the revocations that bar enterprises, the register for who may file and the
+    official lists' entries proposals are made from)."""
     return [topics.applications, topics.scoring, topics.payments, topics.register]
 
 

@@ -222,6 +222,25 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
             ),
             404,
         ),
+        ("GET", "/v1/proposals"): (_fixed(lambda w: f"/v1/proposals?round_id={w.round_id}"), 200),
+        # No list was matched in this stack: the roles allowed get past the matrix to the
+        # 404 of the proposal's id (the 200s and 201s are in
+        # tests/integration/test_proposals.py).
+        ("GET", "/v1/proposals/{proposal_id}"): (_fixed(lambda w: "/v1/proposals/unknown"), 404),
+        ("POST", "/v1/proposals/{proposal_id}/confirm"): (
+            _fixed(
+                lambda w: "/v1/proposals/unknown/confirm",
+                {
+                    "contact": {"email": "office@yuzhong-quality.example.cn"},
+                    "commitment": {"name": "commitment.pdf", "size_bytes": 1, "sha256": "7" * 64},
+                },
+            ),
+            404,
+        ),
+        ("POST", "/v1/proposals/{proposal_id}/decline"): (
+            _fixed(lambda w: "/v1/proposals/unknown/decline", {"reason": "not ours"}),
+            404,
+        ),
     },
     "notifications": {
         ("GET", "/v1/notifications"): (

@@ -20,6 +20,8 @@ from tests.support.tokens import Tokens
 NOT_RUN = {
     "make up": "what the stack fixture stands in for",
     "$TOKEN": "a template: the reader's own token and body file",
+    "$PROPOSAL": "a template: a proposal exists once a platform's official list is matched "
+    "(tests/integration/test_proposals.py takes one through these steps)",
     "$OLDER": "a template: the site's key list in use (tests/integration/"
     "test_notification_secrets.py rotates keys and reseals)",
     "make images": "images and Compose: `make compose-test` runs them (tests/compose)",

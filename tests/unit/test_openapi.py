@@ -30,6 +30,7 @@ TAGS = {
     "register",
     "read-log",
     "revocations",
+    "proposals",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -61,6 +62,10 @@ OPERATIONS = {
         ("POST", "/v1/rounds/{round_id}/finalise"): ("finaliseRound", "rounds"),
         ("GET", "/v1/read-log"): ("listReads", "read-log"),
         ("POST", "/v1/revocations"): ("revokeTokens", "revocations"),
+        ("GET", "/v1/proposals"): ("listProposals", "proposals"),
+        ("GET", "/v1/proposals/{proposal_id}"): ("getProposal", "proposals"),
+        ("POST", "/v1/proposals/{proposal_id}/confirm"): ("confirmProposal", "proposals"),
+        ("POST", "/v1/proposals/{proposal_id}/decline"): ("declineProposal", "proposals"),
     },
     "notifications": {
         ("GET", "/v1/notifications"): ("listNotifications", "notifications"),

@@ -35,6 +35,11 @@ recipient = Table(
     # The platform (its token's subject) that filed the application, if one did: whose
     # registered webhooks hear of it.
     Column("platform", String(200)),
+    # The enterprise, and when its contact was last given: a proposal from an official
+    # list is e-mailed to the contact of the enterprise's most recent application.
+    # Null for a contact remembered before proposals existed.
+    Column("credit_code", String(18), index=True),
+    Column("given_at", DateTime(timezone=True)),
 )
 
 # Who objected to an application's proposed award, and where to tell them the outcome:
