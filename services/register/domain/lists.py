@@ -1,0 +1,124 @@
+"""An official list's events, and a person's resolution of a unit the rules left open.
+The list's receipt comes first, then its entries in batches, then the matches of all its
+units in batches: one stream, written in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from shared.contracts import Contract
+from shared.contracts.lists import (
+    ENTRIES_BATCH_SIZE,
+    MATCHES_BATCH_SIZE,
+    NumberedEntry,
+    OfficialListEntries,
+    OfficialListMatched,
+    OfficialListReceived,
+    OfficialListUnitResolved,
+    UnitMatch,
+)
+from shared.rules.credit_code import credit_code_problem
+
+from .errors import Conflicting, InvalidInput
+from .matching import Registered
+from .official_list import OfficialList
+
+T = TypeVar("T")
+
+
+def received(
+    taken: OfficialList, submitted_by: str, sha256: str, matches: list[UnitMatch]
+) -> list[Contract]:
+    """The list's events; checked and matched already, so built without validating again."""
+    numbered = [
+        NumberedEntry.model_construct(number=number, entry=entry)
+        for number, entry in enumerate(taken.entries, start=1)
+    ]
+    entries = _batches(numbered, ENTRIES_BATCH_SIZE)
+    matched = _batches(matches, MATCHES_BATCH_SIZE)
+    head = OfficialListReceived(
+        list_id=taken.list_id,
+        kind=taken.kind,
+        title=taken.title,
+        submitted_by=submitted_by,
+        sha256=sha256,
+        entries=len(numbered),
+        batches=len(entries),
+    )
+    return [
+        head,
+        *(
+            OfficialListEntries.model_construct(list_id=taken.list_id, batch=n, entries=batch)
+            for n, batch in enumerate(entries, start=1)
+        ),
+        *(
+            OfficialListMatched.model_construct(
+                list_id=taken.list_id, batch=n, batches=len(matched), matches=batch
+            )
+            for n, batch in enumerate(matched, start=1)
+        ),
+    ]
+
+
+def _batches(items: list[T], size: int) -> list[list[T]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+@dataclass(frozen=True)
+class UnitState:
+    """Where a unit stands: the rules' outcome, and whether a person decided it."""
+
+    outcome: str
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class Resolution:
+    list_id: str
+    entry: int
+    unit: int
+    credit_code: str | None
+    note: str
+
+
+def resolve(
+    state: UnitState,
+    asked: Resolution,
+    record: Registered | None,
+    resolved_by: str,
+    today: date,
+) -> OfficialListUnitResolved:
+    """A person's decision on an ambiguous or unmatched unit: the enterprise it is (one
+    the register holds and has not deregistered) or none. A unit the rules matched, or
+    one decided before, is not decided again."""
+    if state.outcome == "matched":
+        raise Conflicting("unit", "matched_by_rule", "the rules matched this unit already")
+    if state.resolved:
+        raise Conflicting("unit", "already_resolved", "a person resolved this unit already")
+    code = asked.credit_code
+    if code is not None:
+        wrong = credit_code_problem(code)
+        if wrong:
+            rule, _, message = wrong.partition(": ")
+            raise InvalidInput("credit_code", rule, message)
+        if record is None:
+            raise InvalidInput(
+                "credit_code", "in_register", f"the register holds no enterprise of {code}"
+            )
+        if record.deregistered_on is not None and record.deregistered_on <= today:
+            raise InvalidInput(
+                "credit_code",
+                "not_deregistered",
+                f"{code} was deregistered on {record.deregistered_on.isoformat()}: "
+                "resolve to none, with a note",
+            )
+    return OfficialListUnitResolved(
+        list_id=asked.list_id,
+        entry=asked.entry,
+        unit=asked.unit,
+        credit_code=code,
+        resolved_by=resolved_by,
+        note=asked.note,
+    )
