@@ -26,17 +26,25 @@ async def one_list_at_a_time(session: AsyncSession, list_id: str) -> None:
 
 
 # The register's names are stored trimmed (the load's rules trim them); folding the
-# brackets here makes the comparison the domain's fold() (domain/matching.py).
-_FOLDED_NAME = "translate(e.name, :brackets, '()')"
+# brackets here makes the comparison the domain's fold() (domain/matching.py). Three
+# queries, not one of ORs: an EXISTS over each record's former names in an OR is
+# evaluated row by row (2.4 s over 100,000 enterprises, against 0.2 s joined).
 _NAMED = text(
     f"""
+    WITH hit AS (
+        SELECT credit_code FROM {register.enterprise.name}
+        WHERE credit_code = ANY(CAST(:codes AS text[]))
+        UNION
+        SELECT credit_code FROM {register.enterprise.name}
+        WHERE translate(name, :brackets, '()') IN (SELECT unnest(CAST(:names AS text[])))
+        UNION
+        SELECT e.credit_code FROM {register.enterprise.name} e
+        CROSS JOIN LATERAL jsonb_array_elements_text(e.former_names) AS f(name)
+        JOIN unnest(CAST(:names AS text[])) AS n(name)
+          ON translate(f.name, :brackets, '()') = n.name
+    )
     SELECT e.credit_code, e.name, e.former_names, e.registered_on, e.deregistered_on
-    FROM {register.enterprise.name} e
-    WHERE e.credit_code = ANY(CAST(:codes AS text[]))
-       OR {_FOLDED_NAME} IN (SELECT unnest(CAST(:names AS text[])))
-       OR (e.former_names <> '[]'::jsonb AND EXISTS (
-           SELECT 1 FROM jsonb_array_elements_text(e.former_names) AS f(name)
-           WHERE translate(f.name, :brackets, '()') IN (SELECT unnest(CAST(:names AS text[])))))
+    FROM {register.enterprise.name} e JOIN hit USING (credit_code)
     """
 )
 
