@@ -29,13 +29,11 @@ async def record_lists(session: AsyncSession, events: Sequence[tuple[Envelope, C
             row["received_at"] = envelope.occurred_at
             await session.execute(insert(lists.official_list).values(row).on_conflict_do_nothing())
         elif isinstance(event, OfficialListEntries):
+            # The envelope's payload is the event in JSON already: serialising 500
+            # entries again would cost as much as sealing them did.
             rows = [
-                {
-                    "list_id": event.list_id,
-                    "number": numbered.number,
-                    "body": numbered.entry.model_dump(mode="json"),
-                }
-                for numbered in event.entries
+                {"list_id": event.list_id, "number": numbered["number"], "body": numbered["entry"]}
+                for numbered in envelope.payload["entries"]
             ]
             await _insert(session, lists.entry, rows)
         elif isinstance(event, OfficialListMatched):

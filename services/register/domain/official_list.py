@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from shared.contracts.lists import ListEntry, ListKind
@@ -54,7 +55,10 @@ def check_list(body: Any) -> OfficialList:
     """The list, or Problems naming every field of every entry that breaks a rule."""
     if not isinstance(body, dict):
         raise Problems([Problem("body", "object_required", "a list is a JSON object")])
-    problems = list(_nul_problems(body, "body"))
+    # Walked only when there is one to find: JSON escapes NUL, and dumping the body is
+    # a tenth of the cost of walking it.
+    has_nul = b"\\u0000" in orjson.dumps(body)
+    problems = list(_nul_problems(body, "body")) if has_nul else []
     head = None
     try:
         head = _Head.model_validate(body)
