@@ -73,10 +73,7 @@ class OfficialListService:
             head = await self.store.head(session, asked.list_id)
             sealed = await self.store.append(session, head, [event], cause)
             await project_many(session, [(sealed[0], event)])
-            [unit] = await list_repository.units_page(
-                session, asked.list_id, None, (asked.entry, asked.unit - 1), 1
-            )
-        return unit
+            return await list_repository.one_unit(session, asked.list_id, asked.entry, asked.unit)
 
     async def summary(self, list_id: str) -> dict[str, Any]:
         async with self.sessions() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, tuple_
+from sqlalchemy import Select, and_, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..domain.lists import UnitState
@@ -124,6 +124,15 @@ async def unit_state(
     return UnitState(outcome=row.outcome, resolved=row.resolved) if row else None
 
 
+def _units_with_entries(list_id: str) -> Select[Any]:
+    entry = lists.entry.c
+    return (
+        select(lists.unit, entry.body)
+        .join(lists.entry, and_(entry.list_id == UNITS.list_id, entry.number == UNITS.entry))
+        .where(UNITS.list_id == list_id)
+    )
+
+
 async def units_page(
     session: AsyncSession,
     list_id: str,
@@ -133,14 +142,7 @@ async def units_page(
 ) -> list[dict[str, Any]]:
     """Units in list order with their entries; `state` is where they stand now:
     matched by the rules, ambiguous or unmatched and still open, or resolved."""
-    entry = lists.entry.c
-    query = (
-        select(lists.unit, entry.body)
-        .join(lists.entry, and_(entry.list_id == UNITS.list_id, entry.number == UNITS.entry))
-        .where(UNITS.list_id == list_id)
-        .order_by(UNITS.entry, UNITS.unit)
-        .limit(limit)
-    )
+    query = _units_with_entries(list_id).order_by(UNITS.entry, UNITS.unit).limit(limit)
     if state == "resolved":
         query = query.where(UNITS.resolved)
     elif state is not None:
@@ -148,3 +150,8 @@ async def units_page(
     if after is not None:
         query = query.where(tuple_(UNITS.entry, UNITS.unit) > tuple_(*after))
     return [dict(row) for row in (await session.execute(query)).mappings()]
+
+
+async def one_unit(session: AsyncSession, list_id: str, entry: int, unit: int) -> dict[str, Any]:
+    query = _units_with_entries(list_id).where(UNITS.entry == entry, UNITS.unit == unit)
+    return dict((await session.execute(query)).mappings().one())
