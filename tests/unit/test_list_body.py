@@ -20,7 +20,8 @@ from shared.contracts.lists import (
     OfficialListReceived,
     UnitMatch,
 )
-from shared.envelope import Actor, seal
+from shared.envelope import Actor, canonical_json, seal
+from shared.kafka import MAX_EVENT_BYTES
 from tests.support.credit_codes import credit_codes
 
 A, B = credit_codes(seed=172, count=2)
@@ -158,6 +159,35 @@ def test_the_events_batch_entries_by_500_and_matches_by_2000_and_read_back() -> 
             previous_hash="0" * 64,
         )
         assert parse_payload(envelope) == event
+
+
+def test_batches_stay_under_what_the_topic_takes_however_long_the_names() -> None:
+    # 500 standards of 50 units named in 500 characters: 37 MB in one batch of 500.
+    units = [{"name": "长" * 500} for _ in range(50)]
+    entry = {
+        "kind": "standard",
+        "source_document": "公告",
+        "standard_number": "GB/T 1-2026",
+        "title": "标题",
+        "level": "national",
+        "work": "formulation",
+        "published_on": "2026-02-10",
+        "drafting_units": units,
+    }
+    taken = check_list(body("standards", *[entry] * 500))
+    matches = [
+        UnitMatch(entry=n // 50 + 1, unit=n % 50, outcome="unmatched", reason="x: " + "长" * 1500)
+        for n in range(25_000)
+    ]
+    events = received(taken, "p", "0" * 64, matches)
+    sizes = [len(canonical_json(e.model_dump(mode="json"))) for e in events]
+    assert max(sizes) < MAX_EVENT_BYTES // 2
+    batches = [e for e in events if isinstance(e, OfficialListEntries)]
+    assert sum(len(e.entries) for e in batches) == 500
+    assert [e.batch for e in batches] == list(range(1, len(batches) + 1))
+    matched = [e for e in events if isinstance(e, OfficialListMatched)]
+    assert sum(len(e.matches) for e in matched) == 25_000
+    assert {e.batches for e in matched} == {len(matched)}
 
 
 ASKED = Resolution("cq-awards-2026", 2, 0, A, "前言写明")

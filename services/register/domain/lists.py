@@ -4,6 +4,7 @@ units in batches: one stream, written in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -22,10 +23,13 @@ from shared.contracts.lists import (
 from shared.rules.credit_code import credit_code_problem
 
 from .errors import Conflicting, InvalidInput
-from .matching import Registered
+from .matching import Registered, units_of
 from .official_list import OfficialList
 
 T = TypeVar("T")
+# An event's payload at most (estimated), a quarter of the largest event the topics take
+# (shared/kafka.py's MAX_EVENT_BYTES, 8 MiB): the envelope and the estimate's error fit.
+BATCH_BYTES = 2 * 1024 * 1024
 
 
 def received(
@@ -36,8 +40,8 @@ def received(
         NumberedEntry.model_construct(number=number, entry=entry)
         for number, entry in enumerate(taken.entries, start=1)
     ]
-    entries = _batches(numbered, ENTRIES_BATCH_SIZE)
-    matched = _batches(matches, MATCHES_BATCH_SIZE)
+    entries = _batches(numbered, ENTRIES_BATCH_SIZE, _entry_bytes)
+    matched = _batches(matches, MATCHES_BATCH_SIZE, _match_bytes)
     head = OfficialListReceived(
         list_id=taken.list_id,
         kind=taken.kind,
@@ -62,8 +66,35 @@ def received(
     ]
 
 
-def _batches(items: list[T], size: int) -> list[list[T]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
+def _batches(items: list[T], most: int, size_of: Callable[[T], int]) -> list[list[T]]:
+    """Batches of at most `most` items and BATCH_BYTES (as estimated): 500 standards of
+    50 units with names of 500 characters would be 37 MB, over what the topic takes."""
+    batches: list[list[T]] = []
+    batch: list[T] = []
+    used = 0
+    for item in items:
+        size = size_of(item)
+        if batch and (len(batch) == most or used + size > BATCH_BYTES):
+            batches.append(batch)
+            batch, used = [], 0
+        batch.append(item)
+        used += size
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _entry_bytes(numbered: NumberedEntry) -> int:
+    # UTF-8 takes at most 3 bytes a character here; field names and dates are ~300.
+    entry = numbered.entry
+    texts = [entry.source_document, *(unit.name for unit in units_of(entry))]
+    texts.append(entry.project_name if entry.kind == "pilot_project" else "")
+    texts.append(entry.title if entry.kind == "standard" else "")
+    return 300 + 3 * sum(len(text) for text in texts) + 60 * len(units_of(entry))
+
+
+def _match_bytes(match: UnitMatch) -> int:
+    return 150 + 3 * len(match.reason) + 21 * len(match.candidates)
 
 
 @dataclass(frozen=True)
