@@ -7,6 +7,7 @@ rebuilt from the topic equal to the live ones."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -45,6 +46,15 @@ async def database(infra: Infrastructure) -> str:
 async def register(
     infra: Infrastructure, topics: Topics, tokens: Tokens, database: str
 ) -> AsyncIterator[httpx.AsyncClient]:
+    async with served(infra, topics, tokens, database) as api:
+        yield api
+
+
+@asynccontextmanager
+async def served(
+    infra: Infrastructure, topics: Topics, tokens: Tokens, database: str, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The register service with the platform's register loaded."""
     app = build_app(
         RegisterSettings(
             register_database_url=database,
@@ -52,6 +62,7 @@ async def register(
             qsfund_topic_namespace=topics.namespace,
             qsfund_auth_jwks_file=str(tokens.issuer.jwks_file),
             qsfund_auth_issuer=tokens.env["QSFUND_AUTH_ISSUER"],
+            **settings,
         )
     )
     async with (
@@ -307,3 +318,18 @@ async def test_the_lists_rebuilt_from_the_topic_equal_the_live_tables(
     again = await fingerprints(database, "rebuilt", PROJECTION)
     assert live == again
     assert live["official_list_unit"].startswith("8 rows")
+
+
+async def test_a_list_may_be_larger_than_other_routes_take_up_to_its_own_limit(
+    infra: Infrastructure, topics: Topics, tokens: Tokens, database: str
+) -> None:
+    entries = [standard(f"GB/T {n}-2026", unit(f"企业{n}有限公司")) for n in range(100)]
+    large = {**LIST, "entries": entries}  # about 28 KB: over the 16 KiB of other routes
+    async with served(infra, topics, tokens, database, register_max_list_bytes=40 * 1024) as api:
+        taken = await api.post(LISTS, json=large, headers=tokens.headers("platform"))
+        assert taken.status_code == 200, taken.text
+        assert taken.json()["units"] == 100
+        too_large = {**large, "list_id": "too-large", "entries": entries * 2}
+        refused = await api.post(LISTS, json=too_large, headers=tokens.headers("platform"))
+        assert refused.status_code == 413
+        assert refused.json()["errors"][0]["rule"] == "body_too_large"
