@@ -4,10 +4,8 @@ units in batches: one stream, written in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from shared.contracts import Contract
 from shared.contracts.lists import (
@@ -22,14 +20,10 @@ from shared.contracts.lists import (
 )
 from shared.rules.credit_code import credit_code_problem
 
+from .batches import batches
 from .errors import Conflicting, InvalidInput
 from .matching import Registered, units_of
 from .official_list import OfficialList
-
-T = TypeVar("T")
-# An event's payload at most (estimated), a quarter of the largest event the topics take
-# (shared/kafka.py's MAX_EVENT_BYTES, 8 MiB): the envelope and the estimate's error fit.
-BATCH_BYTES = 2 * 1024 * 1024
 
 
 def received(
@@ -40,8 +34,8 @@ def received(
         NumberedEntry.model_construct(number=number, entry=entry)
         for number, entry in enumerate(taken.entries, start=1)
     ]
-    entries = _batches(numbered, ENTRIES_BATCH_SIZE, _entry_bytes)
-    matched = _batches(matches, MATCHES_BATCH_SIZE, _match_bytes)
+    entries = batches(numbered, ENTRIES_BATCH_SIZE, _entry_bytes)
+    matched = batches(matches, MATCHES_BATCH_SIZE, _match_bytes)
     head = OfficialListReceived(
         list_id=taken.list_id,
         kind=taken.kind,
@@ -64,24 +58,6 @@ def received(
             for n, batch in enumerate(matched, start=1)
         ),
     ]
-
-
-def _batches(items: list[T], most: int, size_of: Callable[[T], int]) -> list[list[T]]:
-    """Batches of at most `most` items and BATCH_BYTES (as estimated): 500 standards of
-    50 units with names of 500 characters would be 37 MB, over what the topic takes."""
-    batches: list[list[T]] = []
-    batch: list[T] = []
-    used = 0
-    for item in items:
-        size = size_of(item)
-        if batch and (len(batch) == most or used + size > BATCH_BYTES):
-            batches.append(batch)
-            batch, used = [], 0
-        batch.append(item)
-        used += size
-    if batch:
-        batches.append(batch)
-    return batches
 
 
 def _entry_bytes(numbered: NumberedEntry) -> int:
