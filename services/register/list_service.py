@@ -70,9 +70,10 @@ class OfficialListService:
             code = asked.credit_code
             record = await list_repository.record(session, code) if code else None
             event = resolve(state, asked, record, cause.actor.id, self.today())
-            head = await self.store.head(session, asked.list_id)
-            sealed = await self.store.append(session, head, [event], cause)
-            await project_many(session, [(sealed[0], event)])
+            if event is not None:  # else the same decision again: answered as it stands
+                head = await self.store.head(session, asked.list_id)
+                sealed = await self.store.append(session, head, [event], cause)
+                await project_many(session, [(sealed[0], event)])
             return await list_repository.one_unit(session, asked.list_id, asked.entry, asked.unit)
 
     async def summary(self, list_id: str) -> dict[str, Any]:
@@ -86,7 +87,7 @@ class OfficialListService:
         self, list_id: str, state: str | None, after: tuple[int, int] | None, limit: int
     ) -> list[dict[str, Any]]:
         async with self.sessions() as session:
-            if await list_repository.recorded_list(session, list_id) is None:
+            if not await list_repository.list_exists(session, list_id):
                 raise NotFound("list_id", "exists", f"no official list {list_id}")
             return await list_repository.units_page(session, list_id, state, after, limit)
 

@@ -199,6 +199,9 @@ async def test_a_person_resolves_the_ambiguous_unit_once(
     assert answer["resolution"]["credit_code"] == E
     assert answer["resolution"]["resolved_by"] == "reviewer-wang"
 
+    # The same decision again (a retry) answers the unit as it stands; another is refused.
+    retried = await register.post(path, json={"credit_code": E, "note": note}, headers=reviewer)
+    assert (retried.status_code, retried.json()) == (200, answer)
     again = await register.post(path, json={"credit_code": D, "note": "x"}, headers=reviewer)
     assert (again.status_code, again.json()["errors"][0]["rule"]) == (409, "already_resolved")
     by_rule = f"{LISTS}/samr-2026-03/entries/1/units/0/resolve"

@@ -199,18 +199,22 @@ def enterprise(deregistered_on: date | None = None) -> Registered:
 
 @pytest.mark.parametrize("outcome", ["ambiguous", "unmatched"])
 def test_a_person_resolves_an_open_unit_to_an_enterprise_or_none(outcome: str) -> None:
-    event = resolve(UnitState(outcome, False), ASKED, enterprise(), "reviewer-wang", TODAY)
+    event = resolve(UnitState(outcome), ASKED, enterprise(), "reviewer-wang", TODAY)
+    assert event is not None
     assert (event.entry, event.unit, event.credit_code, event.note) == (2, 0, A, "前言写明")
     assert event.resolved_by == "reviewer-wang"
     none = Resolution("cq-awards-2026", 2, 0, None, "非本区")
-    assert resolve(UnitState(outcome, False), none, None, "r", TODAY).credit_code is None
+    nobody = resolve(UnitState(outcome), none, None, "r", TODAY)
+    assert nobody is not None
+    assert nobody.credit_code is None
 
 
 @pytest.mark.parametrize(
     ("state", "rule"),
     [
-        (UnitState("matched", False), "matched_by_rule"),
-        (UnitState("ambiguous", True), "already_resolved"),
+        (UnitState("matched"), "matched_by_rule"),
+        (UnitState("ambiguous", (A, "前言写明", "reviewer-li")), "already_resolved"),
+        (UnitState("ambiguous", (B, "前言写明", "r")), "already_resolved"),
     ],
 )
 def test_a_unit_decided_before_is_not_decided_again(state: UnitState, rule: str) -> None:
@@ -232,7 +236,14 @@ def test_a_unit_is_resolved_only_to_an_enterprise_of_the_register_still_register
 ) -> None:
     asked = Resolution("cq-awards-2026", 2, 0, code, "x")
     with pytest.raises(InvalidInput) as refused:
-        resolve(UnitState("ambiguous", False), asked, record, "r", TODAY)
+        resolve(UnitState("ambiguous"), asked, record, "r", TODAY)
     assert (refused.value.field, refused.value.rule) == ("credit_code", rule)
     later = enterprise(deregistered_on=date(2026, 12, 1))
-    assert resolve(UnitState("ambiguous", False), ASKED, later, "r", TODAY).credit_code == A
+    event = resolve(UnitState("ambiguous"), ASKED, later, "r", TODAY)
+    assert event is not None
+    assert event.credit_code == A
+
+
+def test_the_same_decision_again_by_the_same_person_is_a_retry_not_a_conflict() -> None:
+    decided = UnitState("ambiguous", (A, "前言写明", "r"))
+    assert resolve(decided, ASKED, enterprise(), "r", TODAY) is None

@@ -74,6 +74,12 @@ async def record(session: AsyncSession, credit_code: str) -> Registered | None:
     return found[0] if found else None
 
 
+async def list_exists(session: AsyncSession, list_id: str) -> bool:
+    table = lists.official_list
+    found = await session.scalar(select(table.c.list_id).where(table.c.list_id == list_id))
+    return found is not None
+
+
 async def recorded_list(session: AsyncSession, list_id: str) -> dict[str, Any] | None:
     """The list's receipt and its units counted by where they stand."""
     table = lists.official_list
@@ -116,12 +122,19 @@ async def unit_state(
 ) -> UnitState | None:
     row = (
         await session.execute(
-            select(UNITS.outcome, UNITS.resolved).where(
-                UNITS.list_id == list_id, UNITS.entry == entry, UNITS.unit == unit
-            )
+            select(
+                UNITS.outcome,
+                UNITS.resolved,
+                UNITS.resolved_credit_code,
+                UNITS.resolved_note,
+                UNITS.resolved_by,
+            ).where(UNITS.list_id == list_id, UNITS.entry == entry, UNITS.unit == unit)
         )
     ).first()
-    return UnitState(outcome=row.outcome, resolved=row.resolved) if row else None
+    if row is None:
+        return None
+    decided = (row.resolved_credit_code, row.resolved_note, row.resolved_by)
+    return UnitState(outcome=row.outcome, resolved=decided if row.resolved else None)
 
 
 def _units_with_entries(list_id: str) -> Select[Any]:

@@ -75,10 +75,11 @@ def _match_bytes(match: UnitMatch) -> int:
 
 @dataclass(frozen=True)
 class UnitState:
-    """Where a unit stands: the rules' outcome, and whether a person decided it."""
+    """Where a unit stands: the rules' outcome, and what a person decided, if one did:
+    (credit code or None, note, who)."""
 
     outcome: str
-    resolved: bool
+    resolved: tuple[str | None, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,16 @@ def resolve(
     record: Registered | None,
     resolved_by: str,
     today: date,
-) -> OfficialListUnitResolved:
+) -> OfficialListUnitResolved | None:
     """A person's decision on an ambiguous or unmatched unit: the enterprise it is (one
     the register holds and has not deregistered) or none. A unit the rules matched, or
-    one decided before, is not decided again."""
+    one decided before, is not decided again; the same decision again by the same person
+    (a retry) is None: nothing new."""
     if state.outcome == "matched":
         raise Conflicting("unit", "matched_by_rule", "the rules matched this unit already")
-    if state.resolved:
+    if state.resolved == (asked.credit_code, asked.note, resolved_by):
+        return None
+    if state.resolved is not None:
         raise Conflicting("unit", "already_resolved", "a person resolved this unit already")
     code = asked.credit_code
     if code is not None:
