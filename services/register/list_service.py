@@ -40,7 +40,7 @@ class OfficialListService:
         taken = check_list(body)
         async with self.sessions.begin() as session:
             await repository.one_load_at_a_time(session)
-            earlier = await list_repository.recorded_list(session, taken.list_id)
+            earlier = await list_repository.recorded_list(session, taken.list_id, True)
             if earlier is not None:
                 return _same_list(earlier, body_sha256)
             await id_free(session, "list_id", taken.list_id)

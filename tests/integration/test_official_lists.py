@@ -218,6 +218,10 @@ async def test_a_person_resolves_the_ambiguous_unit_once(
     summary = (await register.get(f"{LISTS}/samr-2026-03", headers=reviewer)).json()
     assert (summary["ambiguous"], summary["unmatched"]) == (0, 3)
     assert summary["resolved"] == {"to_enterprise": 1, "to_none": 1}
+    # The list sent again (a retry) answers as taking it first did, before any resolution.
+    again = await register.post(LISTS, json=LIST, headers=tokens.headers("platform"))
+    assert (again.json()["ambiguous"], again.json()["unmatched"]) == (1, 4)
+    assert again.json()["resolved"] == {"to_enterprise": 0, "to_none": 0}
     queue = await register.get(f"{LISTS}/samr-2026-03/units?state=ambiguous", headers=reviewer)
     assert queue.json()["units"] == []
 

@@ -80,8 +80,11 @@ async def list_exists(session: AsyncSession, list_id: str) -> bool:
     return found is not None
 
 
-async def recorded_list(session: AsyncSession, list_id: str) -> dict[str, Any] | None:
-    """The list's receipt and its units counted by where they stand."""
+async def recorded_list(
+    session: AsyncSession, list_id: str, as_received: bool = False
+) -> dict[str, Any] | None:
+    """The list's receipt and its units counted by where they stand, or `as_received`:
+    as the rules left them, before any person resolved one (what taking it answered)."""
     table = lists.official_list
     head = (
         (await session.execute(select(table).where(table.c.list_id == list_id))).mappings().first()
@@ -99,16 +102,16 @@ async def recorded_list(session: AsyncSession, list_id: str) -> dict[str, Any] |
         .where(UNITS.list_id == list_id)
         .group_by(UNITS.outcome, UNITS.matched_by, UNITS.resolved, "to_enterprise")
     )
-    return {**head, **_counts([tuple(row) for row in counted])}
+    return {**head, **_counts([tuple(row) for row in counted], as_received)}
 
 
-def _counts(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _counts(rows: list[tuple[Any, ...]], as_received: bool) -> dict[str, Any]:
     matched = {"credit_code": 0, "name": 0, "former_name": 0}
     counts: dict[str, Any] = {"units": 0, "matched": matched, "ambiguous": 0, "unmatched": 0}
     resolved = {"to_enterprise": 0, "to_none": 0}
     for outcome, by, was_resolved, to_enterprise, count in rows:
         counts["units"] += count
-        if was_resolved:
+        if was_resolved and not as_received:
             resolved["to_enterprise" if to_enterprise else "to_none"] += count
         elif outcome == "matched":
             matched[by] += count
