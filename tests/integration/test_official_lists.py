@@ -340,3 +340,26 @@ async def test_a_list_may_be_larger_than_other_routes_take_up_to_its_own_limit(
         refused = await api.post(LISTS, json=too_large, headers=tokens.headers("platform"))
         assert refused.status_code == 413
         assert refused.json()["errors"][0]["rule"] == "body_too_large"
+
+
+async def test_a_body_that_is_not_a_json_list_is_refused_naming_why(
+    register: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    platform = tokens.headers("platform")
+    as_text = await register.post(
+        LISTS, content=b"list_id,kind\n", headers={**platform, "Content-Type": "text/csv"}
+    )
+    assert as_text.json()["errors"][0]["field"] == "content-type"
+    broken = await register.post(
+        LISTS, content=b'{"list_id": ', headers={**platform, "Content-Type": "application/json"}
+    )
+    assert (broken.status_code, broken.json()["errors"][0]["rule"]) == (422, "json_invalid")
+    unknown = await register.get(f"{LISTS}/no-such-list/units", headers=platform)
+    assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (404, "list_id")
+    reviewer = tokens.headers("reviewer")
+    no_note = await register.post(
+        f"{LISTS}/no-such-list/entries/1/units/0/resolve",
+        json={"credit_code": None},
+        headers=reviewer,
+    )
+    assert (no_note.status_code, no_note.json()["errors"][0]["field"]) == (422, "note")
