@@ -5,6 +5,7 @@ transactions."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,7 +38,9 @@ class OfficialListService:
     async def receive(self, body: Any, body_sha256: str, cause: Cause) -> dict[str, Any]:
         """The list's summary: taken and matched now, or as first taken when its id was
         seen before with the same body."""
-        taken = check_list(body)
+        # The pure work of a large list (a second or so for 10,000 entries) runs in a
+        # thread, so the event loop still answers probes and reads meanwhile.
+        taken = await asyncio.to_thread(check_list, body)
         async with self.sessions.begin() as session:
             await repository.one_load_at_a_time(session)
             earlier = await list_repository.recorded_list(session, taken.list_id, True)
@@ -46,7 +49,7 @@ class OfficialListService:
             await id_free(session, "list_id", taken.list_id)
             codes, names = _named(taken)
             index = RegisterIndex(await list_repository.named_records(session, codes, names))
-            matches = match_entries(index, taken.entries, self.today())
+            matches = await asyncio.to_thread(match_entries, index, taken.entries, self.today())
             events = received(taken, cause.actor.id, body_sha256, matches)
             sealed = await self.store.append(session, StreamHead(), events, cause)
             await project_many(session, list(zip(sealed, events, strict=True)))
