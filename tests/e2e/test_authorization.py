@@ -152,6 +152,20 @@ async def _load(w: World) -> tuple[str, Any]:
     return "/v1/register/loads", {"load_id": f"matrix-{uuid4().hex[:12]}", "rows": []}
 
 
+async def _official_list(w: World) -> tuple[str, Any]:
+    winner = {
+        "kind": "award",
+        "source_document": "渝府[2026]1号",
+        "award": "district_quality_award",
+        "tier": "winner",
+        "year": 2026,
+        "conferred_on": "2026-03-01",
+        "winner": {"name": "矩阵测试有限公司"},
+    }
+    body = {"list_id": f"matrix-{uuid4().hex[:12]}", "kind": "award_winners", "title": "区质量奖"}
+    return "/v1/official-lists", body | {"entries": [winner]}
+
+
 def _fixed(path: Callable[[World], str], body: Any = None) -> Request:
     async def request(w: World) -> tuple[str, Any]:
         return path(w), body
@@ -331,10 +345,28 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ),
     },
     # A load of no rows: the platform's answer, and nothing for any copy of the register.
+    # A list of one award whose winner the (empty) register lacks; a list never submitted
+    # answers 404 past the matrix.
     "register": {
         ("POST", "/v1/register/loads"): (_load, 200),
         ("GET", "/v1/register/enterprises/{credit_code}"): (
             _fixed(lambda w: f"/v1/register/enterprises/{CODE_A}"),
+            404,
+        ),
+        ("POST", "/v1/official-lists"): (_official_list, 200),
+        ("GET", "/v1/official-lists/{list_id}"): (
+            _fixed(lambda w: "/v1/official-lists/no-such-list"),
+            404,
+        ),
+        ("GET", "/v1/official-lists/{list_id}/units"): (
+            _fixed(lambda w: "/v1/official-lists/no-such-list/units?state=ambiguous"),
+            404,
+        ),
+        ("POST", "/v1/official-lists/{list_id}/entries/{entry}/units/{unit}/resolve"): (
+            _fixed(
+                lambda w: "/v1/official-lists/no-such-list/entries/1/units/0/resolve",
+                {"credit_code": None, "note": "not in the district"},
+            ),
             404,
         ),
     },

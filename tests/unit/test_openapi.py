@@ -31,6 +31,7 @@ TAGS = {
     "read-log",
     "revocations",
     "proposals",
+    "lists",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -110,6 +111,13 @@ OPERATIONS = {
         ("POST", "/v1/register/loads"): ("loadRegister", "register"),
         ("GET", "/v1/register/enterprises/{credit_code}"): ("getEnterprise", "register"),
         ("GET", "/v1/register/industries"): ("listIndustries", "register"),
+        ("POST", "/v1/official-lists"): ("submitOfficialList", "lists"),
+        ("GET", "/v1/official-lists/{list_id}"): ("getOfficialList", "lists"),
+        ("GET", "/v1/official-lists/{list_id}/units"): ("listOfficialListUnits", "lists"),
+        ("POST", "/v1/official-lists/{list_id}/entries/{entry}/units/{unit}/resolve"): (
+            "resolveOfficialListUnit",
+            "lists",
+        ),
     },
 }
 
