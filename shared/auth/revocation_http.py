@@ -11,6 +11,8 @@ from typing import Self
 from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from shared.http.problems import INVALID
+
 from .http import REFUSALS, Caller
 from .revocation import Revocation, revocation_of
 
@@ -42,7 +44,7 @@ class Revoked(BaseModel):
     revocation: Revocation
 
 
-router = APIRouter(prefix="/v1", tags=["revocations"], responses=REFUSALS)
+router = APIRouter(prefix="/v1", tags=["revocations"], responses={**REFUSALS, **INVALID})
 
 
 @router.post("/revocations", status_code=201)
