@@ -27,7 +27,7 @@ from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
-from shared.runtime import database, health_router, lifespan, serve
+from shared.runtime import database, health_router, lifespan, read_sessions, serve
 from shared.settings import KafkaSettings
 from shared.topics import Topics
 
@@ -156,6 +156,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.service = service
+    app.state.reads = read_sessions(engine)
     app.state.publicity = publicity
     app.state.broker = broker
     app.state.limits = settings.limits
