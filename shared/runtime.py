@@ -122,7 +122,7 @@ def health_router() -> APIRouter:
 def serve(app: FastAPI, host: str, port: int) -> None:
     configure_logging()
     # Named, not "auto": a missing uvloop or httptools fails the start instead of quietly
-    # doubling the CPU each request costs.
+    # raising the CPU each request costs.
     uvicorn.run(
         Liveness(app),
         host=host,
