@@ -84,61 +84,63 @@ async def scoring_rate(
     """Events a second the instances apply together, past the settling share."""
     expect = len(backlog)
     caps: dict[str, CpuCap] = {}
-    async with bench_stack(
-        bootstrap, server_url, ("scoring",), scoring_instances=instances
-    ) as stack:
-        scorers = {name: pid for name, pid in stack.pids().items() if name != "mail sink"}
-        if CAP > 0:
-            for name, pid in scorers.items():
-                cap, why = cpu_cap(name, CAP)
-                if cap is None:
-                    print(f"  no CPU cap ({why}): instances run uncapped")
-                    break
-                cap.add(pid)
-                caps[name] = cap
-        assignment = await stable_group(bootstrap, stack.topics.group("scoring"), instances)
-        await produce(bootstrap, stack.topics.applications, backlog)
-        engine = create_async_engine(stack.databases["scoring"], pool_size=1)
-        applied = select(func.count()).select_from(backbone.inbox)
-        meter = CpuMeter(scorers)
-        throttled = {name: cap.throttled_seconds() for name, cap in caps.items()}
-        waits = WaitSampler(server_url, [stack.databases["scoring"]])
-        database = DatabaseMeter(server_url, {"scoring": stack.databases["scoring"]})
-        window_start = window_count = 0.0
-        last_change, last_done = time.perf_counter(), -1
-        try:
-            with profiled(f"scaling-{instances}", scorers):
-                while True:
-                    async with engine.connect() as conn:
-                        done = int(await conn.scalar(applied) or 0)
-                    now = time.perf_counter()
-                    if not window_start and done >= SETTLING * expect:
-                        window_start, window_count = now, done
-                        meter.start()
-                        waits.start()
-                        await database.start()
-                    if done >= expect:
-                        meter.stop()  # while the processes still run
-                        await database.stop()
+    try:
+        async with bench_stack(
+            bootstrap, server_url, ("scoring",), scoring_instances=instances
+        ) as stack:
+            scorers = {name: pid for name, pid in stack.pids().items() if name != "mail sink"}
+            if CAP > 0:
+                for name, pid in scorers.items():
+                    cap, why = cpu_cap(name, CAP)
+                    if cap is None:
+                        print(f"  no CPU cap ({why}): instances run uncapped")
                         break
-                    if done != last_done:
-                        last_change, last_done = now, done
-                    elif now - last_change > STALL_SECONDS:
-                        raise RuntimeError(f"scoring stalled at {done} of {expect} events")
-                    await asyncio.sleep(POLL_SECONDS)
-            per_partition = select(backbone.inbox.c.partition, func.count()).group_by(
-                backbone.inbox.c.partition
-            )
-            async with engine.connect() as conn:
-                rows = (await conn.execute(per_partition)).all()
-            by_partition = {int(partition): int(count) for partition, count in rows}
-            for name, cap in caps.items():
-                throttled[name] = cap.throttled_seconds() - throttled[name]
-        finally:
-            await waits.stop()
-            await engine.dispose()
-    for cap in caps.values():
-        cap.remove()
+                    cap.add(pid)
+                    caps[name] = cap
+            assignment = await stable_group(bootstrap, stack.topics.group("scoring"), instances)
+            await produce(bootstrap, stack.topics.applications, backlog)
+            engine = create_async_engine(stack.databases["scoring"], pool_size=1)
+            applied = select(func.count()).select_from(backbone.inbox)
+            meter = CpuMeter(scorers)
+            throttled = {name: cap.throttled_seconds() for name, cap in caps.items()}
+            waits = WaitSampler(server_url, [stack.databases["scoring"]])
+            database = DatabaseMeter(server_url, {"scoring": stack.databases["scoring"]})
+            window_start = window_count = 0.0
+            last_change, last_done = time.perf_counter(), -1
+            try:
+                with profiled(f"scaling-{instances}", scorers):
+                    while True:
+                        async with engine.connect() as conn:
+                            done = int(await conn.scalar(applied) or 0)
+                        now = time.perf_counter()
+                        if not window_start and done >= SETTLING * expect:
+                            window_start, window_count = now, done
+                            meter.start()
+                            waits.start()
+                            await database.start()
+                        if done >= expect:
+                            meter.stop()  # while the processes still run
+                            await database.stop()
+                            break
+                        if done != last_done:
+                            last_change, last_done = now, done
+                        elif now - last_change > STALL_SECONDS:
+                            raise RuntimeError(f"scoring stalled at {done} of {expect} events")
+                        await asyncio.sleep(POLL_SECONDS)
+                per_partition = select(backbone.inbox.c.partition, func.count()).group_by(
+                    backbone.inbox.c.partition
+                )
+                async with engine.connect() as conn:
+                    rows = (await conn.execute(per_partition)).all()
+                by_partition = {int(partition): int(count) for partition, count in rows}
+                for name, cap in caps.items():
+                    throttled[name] = cap.throttled_seconds() - throttled[name]
+            finally:
+                await waits.stop()
+                await engine.dispose()
+    finally:
+        for cap in caps.values():  # empty once bench_stack stopped the instances
+            cap.remove()
     rate = (expect - window_count) / (now - window_start)
     capped = f", each capped at {CAP} cores ({next(iter(caps.values())).kind})" if caps else ""
     print(f"{instances} instance{'s' if instances > 1 else ''}{capped}: {rate:>8,.0f} events/s")
