@@ -109,6 +109,7 @@ class RateLimiter:
         if not taken:
             return
         table = self.table
+        totals: list[tuple[str, int, int, int]] = []
         try:
             async with self.sessions.begin() as session:
                 for key, window, pending in taken:
@@ -117,7 +118,10 @@ class RateLimiter:
                         index_elements=[table.c.key, table.c.window],
                         set_={"count": table.c.count + add.excluded.count},
                     ).returning(table.c.count)
-                    self.windows.learn(key, window, (await session.execute(upsert)).scalar_one())
+                    total = (await session.execute(upsert)).scalar_one()
+                    totals.append((key, window, pending, total))
+            for key, window, added, total in totals:
+                self.windows.synced(key, window, added, total)
         except (SQLAlchemyError, OSError) as error:
             self.windows.give_back(taken)
             log.warning("rate limit counts not synced (kept for the next sync): %s", error)

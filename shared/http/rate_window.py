@@ -21,6 +21,13 @@ class KeyCount:
     window: int
     shared: int = 0  # the total of all instances at the last sync
     pending: int = 0  # admitted here since the last sync
+    # Admitted here and being added to the shared count by a sync now in flight: still
+    # counted, or a request arriving meanwhile would find the budget emptier than it is.
+    syncing: int = 0
+
+    @property
+    def known(self) -> int:
+        return self.shared + self.syncing + self.pending
 
 
 @dataclass
@@ -48,23 +55,34 @@ class Windows:
         counted = self.counts.get(key)
         if counted is None or counted.window != window:
             counted = self.counts[key] = KeyCount(window)
-        if counted.shared + counted.pending >= self.limit_of[kind]:
+        if counted.known >= self.limit_of[kind]:
             return max(1, int((window + 1) * self.window_seconds - now + 0.999))
         counted.pending += 1
         return None
 
     def take_pending(self) -> list[tuple[str, int, int]]:
-        """What to add to the shared counts: (key, window, admitted here), each once."""
+        """What to add to the shared counts: (key, window, admitted here), each once; it
+        stays counted as syncing until the sync says how it went."""
         taken = [(k, c.window, c.pending) for k, c in self.counts.items() if c.pending]
-        for key, _, _ in taken:
-            self.counts[key].pending = 0
+        for key, _, pending in taken:
+            counted = self.counts[key]
+            counted.syncing += pending
+            counted.pending = 0
         return taken
+
+    def synced(self, key: str, window: int, added: int, shared: int) -> None:
+        """A sync added `added` to the key's shared count, which is now `shared`."""
+        counted = self.counts.get(key)
+        if counted is not None and counted.window == window:
+            counted.syncing -= added
+        self.learn(key, window, shared)
 
     def give_back(self, taken: list[tuple[str, int, int]]) -> None:
         """A sync that failed: what it took is added at the next one."""
         for key, window, pending in taken:
             counted = self.counts.get(key)
             if counted is not None and counted.window == window:
+                counted.syncing -= pending
                 counted.pending += pending
 
     def learn(self, key: str, window: int, shared: int) -> None:

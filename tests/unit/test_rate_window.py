@@ -42,8 +42,20 @@ def test_a_sync_adds_what_was_admitted_here_once_and_learns_the_total() -> None:
     counts.admit("subject", "subject:a", 121.0)
     assert counts.take_pending() == [("subject:a", 2, 2)]
     assert counts.take_pending() == []
-    counts.learn("subject:a", 2, 3)  # with the other instances' one
+    counts.synced("subject:a", 2, added=2, shared=3)  # with the other instances' one
     assert counts.admit("subject", "subject:a", 122.0) == 58
+
+
+def test_what_a_sync_in_flight_carries_still_counts() -> None:
+    counts = windows()
+    for _ in range(3):
+        counts.admit("subject", "subject:a", 120.0)
+    taken = counts.take_pending()
+    # The sync's round trip has not come back: the three are still this caller's.
+    assert counts.admit("subject", "subject:a", 121.0) == 59
+    counts.synced("subject:a", 2, added=3, shared=3)
+    assert counts.admit("subject", "subject:a", 121.0) == 59
+    assert taken == [("subject:a", 2, 3)]
 
 
 def test_a_failed_sync_gives_its_counts_back_for_the_next() -> None:
