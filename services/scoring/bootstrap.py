@@ -25,7 +25,14 @@ from shared.settings import KafkaSettings
 from shared.topics import Topics
 
 from .adapters.projection import project_many
-from .adapters.tables import allocation_outcome, backbone, claim, metadata, scoring_round
+from .adapters.tables import (
+    allocation_outcome,
+    backbone,
+    claim,
+    metadata,
+    register,
+    scoring_round,
+)
 from .handlers import CONSUMES, ScoringHandlers
 
 SOURCE = "scoring"
@@ -54,6 +61,7 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     subscribe(
         broker,
         topics.applications,
+        topics.register,
         service=SOURCE,
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
@@ -66,7 +74,9 @@ def build_app(settings: ScoringSettings) -> FastAPI:
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
         consumes=CONSUMES,
-        description="Reviews to score, and closed rounds to allocate.",
+        description="Reviews to score, and closed rounds to allocate. The district's "
+        "register: an allocation rewards no enterprise it holds as deregistered or on the "
+        "dishonesty list at the decision, nor (once it is in use) one it does not hold.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
     broker.publisher(
@@ -92,15 +102,16 @@ def build_app(settings: ScoringSettings) -> FastAPI:
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(claim, scoring_round, allocation_outcome),
+    tables=(claim, scoring_round, allocation_outcome, register.enterprise, register.load),
     project=project_many,
     not_from_the_log={},
 )
 
 
 def projection_topics(topics: Topics) -> list[str]:
-    """What the projection is made of: the topics a rebuild reads."""
-    return [topics.applications, topics.scoring]
+    """What the projection is made of: the topics a rebuild reads (the register for who
+    may be rewarded)."""
+    return [topics.applications, topics.scoring, topics.register]
 
 
 def main() -> None:

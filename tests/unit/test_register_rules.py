@@ -9,7 +9,13 @@ import pytest
 
 from shared.contracts.register import DishonestyEntry, RegisteredEnterprise
 from shared.rules.industries import classification, industry_code_problem, within
-from shared.rules.register import dishonesty_refusal, registration_refusal, years_before
+from shared.rules.register import (
+    NON_AWARD_REASONS,
+    barred_at_decision,
+    dishonesty_refusal,
+    registration_refusal,
+    years_before,
+)
 
 FILED = date(2026, 6, 15)
 
@@ -127,3 +133,54 @@ def test_a_code_is_within_its_section_and_division_only() -> None:
     assert within("G59", cold_chain)
     assert not within("G56", cold_chain)
     assert not within("C54", cold_chain)
+
+
+DECIDED = date(2026, 12, 1)
+
+
+def test_at_the_decision_an_enterprise_listed_after_filing_is_barred_and_told_why() -> None:
+    # Filed while clean (FILED); listed before the decision: the decision is what counts.
+    record = enterprise().model_copy(update={"dishonesty": [listed(date(2026, 9, 1))]})
+    barred = barred_at_decision({record.credit_code: record}, DECIDED)
+    assert list(barred) == [record.credit_code]
+    reason, basis = barred[record.credit_code]
+    assert reason == "on_dishonesty_list"
+    assert "not_on_dishonesty_list" in basis
+    assert "2026-12-01" in basis
+    assert "渝市监信[2024]12号" in basis
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (enterprise(deregistered_on=DECIDED), "not_registered_in_district"),
+        (enterprise(deregistered_on=date(2026, 7, 1)), "not_registered_in_district"),
+        (None, "not_registered_in_district"),  # the register no longer (or never) holds it
+        (enterprise(deregistered_on=date(2026, 12, 2)), None),  # gone only after it
+        (enterprise(), None),
+        # Deregistered and listed: the first rule broken is the one named.
+        (
+            enterprise(deregistered_on=DECIDED).model_copy(
+                update={"dishonesty": [listed(date(2026, 1, 1))]}
+            ),
+            "not_registered_in_district",
+        ),
+    ],
+)
+def test_at_the_decision_only_an_enterprise_still_registered_is_rewarded(
+    record: RegisteredEnterprise | None, reason: str | None
+) -> None:
+    barred = barred_at_decision({"91110108551385082Q": record}, DECIDED)
+    assert (barred["91110108551385082Q"].reason if barred else None) == reason
+
+
+def test_a_listing_after_the_decision_bars_nothing_then() -> None:
+    record = enterprise().model_copy(update={"dishonesty": [listed(date(2026, 12, 2))]})
+    assert barred_at_decision({record.credit_code: record}, DECIDED) == {}
+
+
+def test_each_rule_has_its_non_award_reason() -> None:
+    assert NON_AWARD_REASONS == {
+        "registered_in_district": "not_registered_in_district",
+        "not_on_dishonesty_list": "on_dishonesty_list",
+    }

@@ -11,7 +11,7 @@ from shared.contracts.register import RegisteredEnterprise
 from shared.contracts.values import Claim
 from shared.program_bar import BEIJING, barred
 from shared.rules.credit_code import credit_code_problem
-from shared.rules.register import dishonesty_refusal, registration_refusal
+from shared.rules.register import refusal_on
 
 from .errors import InvalidInput
 from .filing import Filing
@@ -47,9 +47,7 @@ def refuse_unregistered(
     deregistered) on the day of the filing files, and none on the serious-dishonesty list
     within three years before it (`at`: the filing's time, its day in Beijing)."""
     day = at.astimezone(BEIJING).date()
-    refusal = registration_refusal(record, day) or dishonesty_refusal(
-        record.dishonesty if record else (), day
-    )
+    refusal = refusal_on(record, day)
     if refusal is not None:
         raise InvalidInput(
             "enterprise.credit_code", refusal.rule, f"{credit_code}: {refusal.message}"

@@ -20,6 +20,7 @@ from .application import Application, Scored
 from .causality import Reviews
 from .facts import ApplicationFacts
 from .findings import Finding
+from .register import RegisterAsOf
 from .rounds import Round
 
 SCORE, POLICY = "score reproduced", "policy"
@@ -116,17 +117,26 @@ def _where(application: Application) -> dict[str, Any]:
 
 Pending = Callable[[], list[Finding]]
 # Starts reproducing the rounds' allocations; what it returns gives the findings.
-RoundsReproduction = Callable[[Mapping[str, Round], Mapping[str, ApplicationFacts]], Pending]
+RoundsReproduction = Callable[
+    [Mapping[str, Round], Mapping[str, ApplicationFacts], RegisterAsOf], Pending
+]
 
 
-def reproduce_rounds(rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts]) -> Pending:
+def reproduce_rounds(
+    rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts], register: RegisterAsOf
+) -> Pending:
     """Every round's allocation run again, in this process, when the findings are asked
     for (an adapter may run them in other processes meanwhile: rounds are independent)."""
-    return lambda: [f for round_ in rounds.values() for f in reproduce_round(round_, facts)]
+    return lambda: [
+        f for round_ in rounds.values() for f in reproduce_round(round_, facts, register)
+    ]
 
 
-def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> list[Finding]:
-    """The round's allocations run again over the claims in play: needs every partition."""
+def reproduce_round(
+    round_: Round, facts: Mapping[str, ApplicationFacts], register: RegisterAsOf
+) -> list[Finding]:
+    """The round's allocations run again over the claims in play, holding enterprises to
+    the register as of each allocation: needs every partition."""
     closed = round_.closed
     decided = [a for a in round_.applications if a.decisions]
     if closed is None or not decided:
@@ -151,4 +161,4 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
     ]
     # What earlier rounds had paid is taken as the decisions recorded it: the allocation
     # is reproduced on their word, and the limits check holds them to the history.
-    return findings + reproduce_allocations(round_, facts, policy, decided)
+    return findings + reproduce_allocations(round_, facts, policy, decided, register)

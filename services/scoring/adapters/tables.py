@@ -4,6 +4,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, Uui
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
+from shared.register_copy import register_tables
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -62,3 +63,8 @@ allocation_outcome = Table(
     Column("reason_code", String(40)),
     Column("allocation", Integer, nullable=False, server_default="1"),
 )
+
+# The district's enterprise register, as the register service published it
+# (shared/register_copy.py): an allocation rewards no enterprise it holds as deregistered
+# or on the serious-dishonesty list at the decision, nor one it does not hold.
+register = register_tables(metadata)

@@ -1,0 +1,143 @@
+"""The auditor holds each allocation to the district's register as it stood at the
+decision, read from the register topic: a decision that rewards an enterprise the
+register then listed as dishonest (or no longer held) is found; a load taken after the
+decision, even one that lists the enterprise from an earlier day, changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import orjson
+import pytest
+
+from bench.history import START, history
+from services.audit.domain.records import Coordinates
+from services.audit.domain.register import RegisterAsOf
+from services.audit.domain.verdict import Verdict, Verifier
+from shared.contracts import Contract
+from shared.contracts.register import (
+    DishonestyEntry,
+    EnterprisesRegistered,
+    RegisteredEnterprise,
+    RegisterLoadAccepted,
+)
+from tests.support.events import stream
+
+Log = list[tuple[Coordinates, bytes]]
+
+
+@pytest.fixture(scope="module")
+def log() -> Log:
+    """One round of twelve applications, scored and allocated (some awarded)."""
+    return [
+        (Coordinates(suffix, 0, offset), value)
+        for offset, (suffix, _, value) in enumerate(history(40, per_round=12))
+    ]
+
+
+def events(log: Log) -> list[dict[str, object]]:
+    return [orjson.loads(value) for _, value in log]
+
+
+def enterprises(log: Log) -> list[str]:
+    return sorted(
+        {
+            str(e["payload"]["enterprise_credit_code"])  # type: ignore[index]
+            for e in events(log)
+            if e["event_type"] == "ApplicationScored"
+        }
+    )
+
+
+def an_award(log: Log) -> tuple[str, str, datetime]:
+    """An awarded application, its enterprise and the allocation's moment."""
+    scored = {
+        e["aggregate_id"]: e["payload"]["enterprise_credit_code"]  # type: ignore[index]
+        for e in events(log)
+        if e["event_type"] == "ApplicationScored"
+    }
+    award = next(e for e in events(log) if e["event_type"] == "ApplicationAwarded")
+    moment = datetime.fromisoformat(str(award["occurred_at"]))
+    return str(award["aggregate_id"]), str(scored[award["aggregate_id"]]), moment
+
+
+def record(code: str, **fields: object) -> RegisteredEnterprise:
+    return RegisteredEnterprise.model_validate(
+        {
+            "credit_code": code,
+            "name": f"企业{code[-4:]}",
+            "industry_code": "G5430",
+            "registered_on": date(2019, 3, 1),
+            **fields,
+        }
+    )
+
+
+def load(load_id: str, at: datetime, records: list[RegisteredEnterprise]) -> list[bytes]:
+    made: list[Contract] = [
+        RegisterLoadAccepted(
+            load_id=load_id,
+            loaded_by="chongqing-gov-platform",
+            sha256="0" * 64,
+            rows=len(records),
+            accepted=len(records),
+            rejected=0,
+            batches=1,
+            problems=[],
+        ),
+        EnterprisesRegistered(load_id=load_id, batch=1, enterprises=records),
+    ]
+    return [e.encode() for e in stream(made, source="register", occurred_at=at)]
+
+
+def verify(log: Log, *loads: list[bytes]) -> Verdict:
+    verifier, register = Verifier(), RegisterAsOf()
+    for at, value in log:
+        verifier.observe(value, at)
+    for offset, value in enumerate(v for made in loads for v in made):
+        register.observe(value, Coordinates("register", 0, offset))
+    return verifier.verify(register=register)
+
+
+def about(verdict: Verdict, application_id: str) -> list[str]:
+    return [f.message for f in verdict.findings if f.application_id == application_id]
+
+
+BEFORE = START - timedelta(days=1)
+LISTED = DishonestyEntry(listed_on=date(2026, 1, 5), reference="渝信[2026]3号")
+
+
+def test_a_history_true_to_its_register_verifies(log: Log) -> None:
+    clean = load("load-1", BEFORE, [record(c) for c in enterprises(log)])
+    assert verify(log, clean).findings == []
+
+
+def test_an_award_to_an_enterprise_listed_before_the_decision_is_found(log: Log) -> None:
+    application_id, code, decided = an_award(log)
+    clean = load("load-1", BEFORE, [record(c) for c in enterprises(log)])
+    listing = load("load-2", decided - timedelta(seconds=1), [record(code, dishonesty=[LISTED])])
+    [message] = about(verify(log, clean, listing), application_id)
+    assert "reproduced 0" in message
+    assert "on_dishonesty_list" in message
+
+
+def test_a_load_after_the_decision_does_not_flip_it(log: Log) -> None:
+    # Listed from a day before the decision, but loaded after it: the decision stands.
+    _, code, decided = an_award(log)
+    clean = load("load-1", BEFORE, [record(c) for c in enterprises(log)])
+    listing = load("load-2", decided + timedelta(seconds=1), [record(code, dishonesty=[LISTED])])
+    assert verify(log, clean, listing).findings == []
+
+
+def test_an_award_to_an_enterprise_the_register_in_use_does_not_hold_is_found(log: Log) -> None:
+    application_id, code, _ = an_award(log)
+    others = load("load-1", BEFORE, [record(c) for c in enterprises(log) if c != code])
+    [message] = about(verify(log, others), application_id)
+    assert "not_registered_in_district" in message
+
+
+def test_before_any_load_nobody_is_held_to_the_register(log: Log) -> None:
+    _, _, decided = an_award(log)
+    # In use only after the decision, and holding none of the round's enterprises.
+    late = load("load-1", decided + timedelta(days=1), [record("91110000600037341L")])
+    assert verify(log, late).findings == []
