@@ -98,7 +98,9 @@ class ScoringHandlers:
 
 def _score(row: Any) -> ApplicationScored:
     policy = policy_version(row["policy_version"])
-    assessment = assess(row["claim"], row["credit_code"], row["industry"], policy)
+    assessment = assess(
+        row["claim"], row["credit_code"], row["industry"], policy, row["industry_code"]
+    )
     return ApplicationScored(
         application_id=row["application_id"],
         round_id=row["round_id"],

@@ -148,6 +148,9 @@ async def test_the_allocation_rewards_only_enterprises_the_register_holds_clean_
     views = await settled(program, list(ids.values()))
     kept, listed, gone = (views[ids[code]] for code in (KEPT, LISTED, GONE))
     assert (kept["status"], kept["awarded_amount_yuan"]) == ("awarded", 300_000)
+    # Filed as "retail", recorded as the register's G5430 (road transport): under the
+    # round's policy (2026.4, the newest) logistics, a priority: 60 for the level, 15.
+    assert kept["score"] == 60 + 15
     assert (listed["status"], listed["reason_code"]) == ("not_awarded", "on_dishonesty_list")
     assert "渝信[2026]9号" in listed["reason"]
     assert (gone["status"], gone["reason_code"]) == ("not_awarded", "not_registered_in_district")

@@ -22,6 +22,7 @@ class Review(msgspec.Struct, gc=False):
 class Enterprise(msgspec.Struct, gc=False):
     credit_code: Any = None
     industry: Any = None
+    industry_code: Any = None
     name: Any = None  # as the published list must show it
 
 

@@ -70,7 +70,9 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
     if review is not None and review[3] == "participant":
         # The reviewer paid a second claim to lead one standard as a participant's.
         claim = cast(ClaimRecord, {**claim, "role": "participant"})
-    again = assess(claim, enterprise.credit_code, enterprise.industry, policy)
+    again = assess(
+        claim, enterprise.credit_code, enterprise.industry, policy, enterprise.industry_code
+    )
     if (
         recorded.claimed_amount_yuan == again.claimed_amount_yuan
         and recorded.score == again.score

@@ -176,6 +176,7 @@ def _filing(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
     return {
         "credit_code": event.enterprise.credit_code,
         "industry": event.enterprise.industry,
+        "industry_code": event.enterprise.industry_code,
         # Without nulls: a claim filed before a field was added (a title's conferred_on)
         # projects as it did then, so a rebuild equals the rows projected back then.
         "claim": event.claim.model_dump(mode="json", exclude_none=True),

@@ -16,6 +16,8 @@ claim = Table(
     Column("round_id", String(64), nullable=False, index=True),
     Column("credit_code", String(18), nullable=False),
     Column("industry", String(500), nullable=False),
+    # GB/T 4754-2017, as the filing recorded it (the register's); None in older filings.
+    Column("industry_code", String(6)),
     Column("claim", JSONB, nullable=False),
     Column("policy_version", String(40), nullable=False),
     # submitted; eligible, ineligible or returned (the review's decision); withdrawn; scored
