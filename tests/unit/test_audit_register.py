@@ -141,3 +141,28 @@ def test_before_any_load_nobody_is_held_to_the_register(log: Log) -> None:
     # In use only after the decision, and holding none of the round's enterprises.
     late = load("load-1", decided + timedelta(days=1), [record("91110000600037341L")])
     assert verify(log, late).findings == []
+
+
+def test_a_filing_scored_under_another_industry_than_the_registers_is_found() -> None:
+    from services.audit.domain.facts import micros
+    from services.audit.domain.intake import check_intake, intake_facts
+
+    pilot = {"category": "pilot_project", "level": "municipal", "project_name": "P"}
+    code = "91110108551385082Q"
+    register = RegisterAsOf()
+    for offset, value in enumerate(load("load-1", BEFORE, [record(code)])):  # G5430
+        register.observe(value, Coordinates("register", 0, offset))
+    at = Coordinates("scoring", 0, 7)
+
+    def scored(industry_code: str | None, filed: datetime) -> list[str]:
+        fact = intake_facts(
+            "a", "r1", pilot, "2026.4", code, 0, (at, "s"), None, (industry_code, micros(filed))
+        )
+        return [f.message for f in check_intake({}, [fact] if fact else [], register)]
+
+    assert scored("G5430", START) == []
+    assert scored(None, START) == []  # no code: nothing to hold (and no priority by code)
+    [message] = scored("G59", START)
+    assert "'G59' while the register held the enterprise as G5430" in message
+    # Filed before the register was in use: its code was the applicant's to give.
+    assert scored("G59", BEFORE - timedelta(days=1)) == []

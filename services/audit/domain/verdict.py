@@ -177,6 +177,7 @@ class Verifier:
             application.decisions.append((in_scoring, version, Decision.of(event, at, figures)))
         elif kind in (SUBMITTED, AMENDED):
             filing = payloads.FILING.decode(payload)
+            filing.filed_at = micros(event.occurred_at)
             application.filings.append((version, filing))
             if kind == SUBMITTED and application.submitted is None:
                 application.submitted = filing
@@ -290,6 +291,7 @@ class Verifier:
             application.submitted_at or 0,
             (last.at, last.event_id),
             review[3],
+            (filing.enterprise.industry_code, filing.filed_at),
         )
 
     def ids(self) -> array[int]:
@@ -442,7 +444,7 @@ def merge(
     findings += _reused_ids(shared_ids, facts)
     findings += check_causes(facts.values(), closings)
     findings += check_limits(rounds, facts)
-    findings += check_intake(rounds, (a.intake for a in facts.values() if a.intake))
+    findings += check_intake(rounds, (a.intake for a in facts.values() if a.intake), register)
     findings += check_publicity(rounds, answers)
     findings += check_bar(
         (r for result in results for r in result.revocations), answers.submissions
