@@ -40,7 +40,8 @@ class Refusal:
 
 
 def registration_refusal(record: RegisteredEnterprise | None, on: date) -> Refusal | None:
-    """Rule (a), on the day of the filing; None when the enterprise may file."""
+    """Rule (a), on the day of the filing or of the decision; None when the enterprise
+    may file, or be rewarded."""
     rule: Rule = "registered_in_district"
     if record is None:
         return Refusal(rule, "the enterprise is not in the district's register")
@@ -55,8 +56,8 @@ def registration_refusal(record: RegisteredEnterprise | None, on: date) -> Refus
 
 
 def dishonesty_refusal(entries: Iterable[DishonestyEntry], decided_on: date) -> Refusal | None:
-    """Rule (b), on the day of the decision; None when no listing reaches into the three
-    years before it."""
+    """Rule (b), on the day of the filing or of the decision; None when no listing
+    reaches into the three years before it."""
     since = years_before(decided_on, EXCLUSION_YEARS)
     for entry in sorted(entries, key=lambda e: e.listed_on, reverse=True):
         if entry.listed_on <= decided_on and (entry.removed_on is None or entry.removed_on > since):
