@@ -15,12 +15,11 @@ is no longer listed), or on, while it is not removed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
-from shared.contracts.register import DishonestyEntry, RegisteredEnterprise
 from shared.rules.allocation import Exclusion, Reason
 
 EXCLUSION_YEARS = 3
@@ -33,13 +32,36 @@ NON_AWARD_REASONS: dict[Rule, Reason] = {
 }
 
 
+class Listing(Protocol):
+    """A listing on the serious-dishonesty list, as the rules read it (a DishonestyEntry)."""
+
+    @property
+    def listed_on(self) -> date: ...
+    @property
+    def removed_on(self) -> date | None: ...
+    @property
+    def reference(self) -> str: ...
+
+
+class Record(Protocol):
+    """What the rules read of the register's record of an enterprise (a
+    RegisteredEnterprise, or the auditor's leaner copy of one)."""
+
+    @property
+    def registered_on(self) -> date: ...
+    @property
+    def deregistered_on(self) -> date | None: ...
+    @property
+    def dishonesty(self) -> Sequence[Listing]: ...
+
+
 @dataclass(frozen=True)
 class Refusal:
     rule: Rule
     message: str
 
 
-def registration_refusal(record: RegisteredEnterprise | None, on: date) -> Refusal | None:
+def registration_refusal(record: Record | None, on: date) -> Refusal | None:
     """Rule (a), on the day of the filing or of the decision; None when the enterprise
     may file, or be rewarded."""
     rule: Rule = "registered_in_district"
@@ -55,7 +77,7 @@ def registration_refusal(record: RegisteredEnterprise | None, on: date) -> Refus
     return None
 
 
-def dishonesty_refusal(entries: Iterable[DishonestyEntry], decided_on: date) -> Refusal | None:
+def dishonesty_refusal(entries: Iterable[Listing], decided_on: date) -> Refusal | None:
     """Rule (b), on the day of the filing or of the decision; None when no listing
     reaches into the three years before it."""
     since = years_before(decided_on, EXCLUSION_YEARS)
@@ -70,7 +92,7 @@ def dishonesty_refusal(entries: Iterable[DishonestyEntry], decided_on: date) -> 
     return None
 
 
-def refusal_on(record: RegisteredEnterprise | None, day: date) -> Refusal | None:
+def refusal_on(record: Record | None, day: date) -> Refusal | None:
     """Both rules on one day (of a filing, of a decision): the first broken, or None."""
     return registration_refusal(record, day) or dishonesty_refusal(
         record.dishonesty if record else (), day
@@ -78,7 +100,7 @@ def refusal_on(record: RegisteredEnterprise | None, day: date) -> Refusal | None
 
 
 def barred_at_decision(
-    records: Mapping[str, RegisteredEnterprise | None], decided_on: date
+    records: Mapping[str, Record | None], decided_on: date
 ) -> dict[str, Exclusion]:
     """Of the enterprises an allocation decides on (by credit code, with the register's
     record of each as of the decision, or None where it holds none), those it may not

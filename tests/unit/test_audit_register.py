@@ -166,3 +166,29 @@ def test_a_filing_scored_under_another_industry_than_the_registers_is_found() ->
     assert "'G59' while the register held the enterprise as G5430" in message
     # Filed before the register was in use: its code was the applicant's to give.
     assert scored("G59", BEFORE - timedelta(days=1)) == []
+
+
+def test_loads_read_out_of_order_are_taken_in_their_times_and_repeats_kept_once() -> None:
+    from services.audit.domain.facts import micros
+
+    code = "91110108551385082Q"
+    listed = record(code, dishonesty=[LISTED])
+    t1, t2, t3 = (START + timedelta(days=d) for d in (1, 2, 3))
+    # Three monthly loads of the whole register, read as partitions happen to come.
+    loads = [
+        load("l3", t3, [listed]),
+        load("l1", t1, [record(code)]),
+        load("l2", t2, [record(code)]),
+    ]
+    register = RegisterAsOf()
+    for offset, value in enumerate(v for made in loads for v in made):
+        register.observe(value, Coordinates("register", offset % 2, offset))
+
+    def held(at: datetime) -> object:
+        found = register.record_at(code, micros(at))
+        return found.dishonesty if found else None
+
+    assert held(t1 - timedelta(seconds=1)) is None
+    assert held(t2 + timedelta(hours=1)) == ()
+    assert [e.reference for e in held(t3)] == ["渝信[2026]3号"]  # type: ignore[attr-defined]
+    assert len(register.records[code]) == 2  # the second clean load changed nothing
