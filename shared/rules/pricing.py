@@ -47,11 +47,7 @@ def assess(
     """The claim's amount and score, with a breakdown a reader can check by hand. The
     priority industry points go by `industry` (as typed) under a policy that names its
     priorities in words, by `industry_code` under one that names them by code."""
-    terms = _terms(claim, industry)
-    if policy.ranks_by_industry_code:
-        # Only what the policy reads is in the terms: fewer distinct ones to price.
-        terms = terms._replace(industry="", industry_code=industry_code)
-    priced = _priced(terms, policy)
+    priced = _priced(_terms(claim, industry)._replace(industry_code=industry_code), policy)
     return Assessment(
         enterprise_achievement(credit_code, claim, policy.achievement_rules),
         priced.amount_yuan,

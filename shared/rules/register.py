@@ -94,9 +94,10 @@ def dishonesty_refusal(entries: Iterable[Listing], decided_on: date) -> Refusal 
 
 def refusal_on(record: Record | None, day: date) -> Refusal | None:
     """Both rules on one day (of a filing, of a decision): the first broken, or None."""
-    return registration_refusal(record, day) or dishonesty_refusal(
-        record.dishonesty if record else (), day
-    )
+    refusal = registration_refusal(record, day)
+    if refusal is not None or record is None:
+        return refusal
+    return dishonesty_refusal(record.dishonesty, day)
 
 
 def barred_at_decision(

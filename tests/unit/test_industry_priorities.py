@@ -134,12 +134,18 @@ def test_the_office_report_counts_priority_awards_by_code_as_scoring_gives_them(
     from shared.rules.report.policies import priorities
     from shared.rules.report.shape import Scope
 
-    rounds = [RoundFacts(round_id="r", year=2026, policy_version="2026.4")]
+    # And a round under a policy this deployment lacks: its awards are in no priority.
+    rounds = [
+        RoundFacts(round_id="r", year=2026, policy_version="2026.4"),
+        RoundFacts(round_id="old", year=2026, policy_version="2019.1"),
+    ]
 
-    def award(application_id: str, industry: str, code: str = "") -> ApplicationFacts:
+    def award(
+        application_id: str, industry: str, code: str = "", round_id: str = "r"
+    ) -> ApplicationFacts:
         return ApplicationFacts(
             application_id,
-            round_id="r",
+            round_id=round_id,
             industry=industry,
             industry_code=code,
             proposed_yuan=300_000,
@@ -149,13 +155,34 @@ def test_the_office_report_counts_priority_awards_by_code_as_scoring_gives_them(
         award("a", "cold-chain logistics", "G5930"),
         award("b", "logistics"),  # no code: no priority
         award("c", "payments", "J6930"),
+        award("d", "storage", "G5930", round_id="old"),
     ]
-    made = report(
-        Scope(kind="round", round_id="r", year=2026), rounds, applications, priorities(rounds)
-    )
+    made = report(Scope(kind="year", year=2026), rounds, applications, priorities(rounds))
     by_priority = {p.priority_industry: p.awards for p in made.by_priority_industry}
     assert by_priority["logistics"] == 1
     assert by_priority["modern finance"] == 1
     assert set(by_priority) == set(CODES.priority_names)
     flagged = {line.industry: line.priority for line in made.by_industry}
-    assert flagged == {"cold-chain logistics": True, "logistics": False, "payments": True}
+    assert flagged == {
+        "cold-chain logistics": True,
+        "logistics": False,
+        "payments": True,
+        "storage": False,
+    }
+
+
+def test_the_report_keeps_the_code_each_filing_recorded() -> None:
+    from shared.rules.report.changes import changes
+    from shared.rules.report.facts import Facts
+    from tests.support.events import stream, submitted
+
+    with_code, without = submitted(), submitted()
+    coded = with_code.enterprise.model_copy(update={"industry_code": "G5930"})
+    with_code = with_code.model_copy(update={"enterprise": coded})
+    facts = Facts()
+    for event in (with_code, without):
+        [envelope] = stream([event])
+        for change in changes(envelope, event):
+            facts.apply(change)
+    codes = {a.application_id: a.industry_code for a in facts.applications.values()}
+    assert codes == {with_code.application_id: "G5930", without.application_id: ""}

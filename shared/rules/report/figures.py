@@ -121,7 +121,7 @@ def _priority_match(
     a: ApplicationFacts, policy_of: Mapping[str, str], priorities: Mapping[str, Policy]
 ) -> str | None:
     """The priority industry the application's industry is, as scoring matches it."""
-    policy = priorities.get(policy_of.get(a.round_id, ""))
+    policy = priorities.get(policy_of[a.round_id])  # None: a policy the deployment lacks
     found = priority_of(policy, a.industry, a.industry_code or None) if policy else None
     return found[0] if found is not None else None
 

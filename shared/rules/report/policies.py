@@ -14,7 +14,7 @@ def priorities(rounds: Iterable[RoundFacts]) -> dict[str, Policy]:
     """Each round's policy, by version: its priority industries, and how it matches them
     (by words, or from 2026.4 by classification codes)."""
     found: dict[str, Policy] = {}
-    for version in {r.policy_version for r in rounds if r.policy_version}:
+    for version in sorted({r.policy_version for r in rounds if r.policy_version}):
         try:
             found[version] = policy_version(version)
         except UnknownPolicy:
