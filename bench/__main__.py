@@ -12,10 +12,16 @@
 6. latency from submission to ApplicationScored at a steady rate (bench/latency.py);
 7. scoring's throughput with 1, 2 and 4 instances in one group (bench/scaling.py);
 8. HTTP intake next to a bare endpoint of the same server (bench/intake.py);
-9. a register load of 100,000 rows as CSV: rows a second, CPU per row (bench/register.py).
+9. a register load of 100,000 rows as CSV: rows a second, CPU per row (bench/register.py);
+10. official lists of 10,000 entries matched to a register of 100,000 enterprises:
+    entries a second, CPU per entry (bench/lists.py);
+11. an official list of 10,000 standards matched against a register of 100,000
+    enterprises, proposed by the applications service: proposals a second, CPU per
+    proposal (bench/proposals.py).
 
 `python -m bench` runs every section; `python -m bench pipeline latency` only those named
-(envelopes, relay, services, audit, pipeline, latency, scaling, intake, register).
+(envelopes, relay, services, audit, pipeline, latency, scaling, intake, register,
+lists, proposals).
 """
 
 from __future__ import annotations
@@ -35,7 +41,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.audit import bench_audit
 from bench.intake import bench_intake
 from bench.latency import bench_latency
+from bench.lists import bench_lists
 from bench.pipeline import bench_pipeline
+from bench.proposals import bench_proposals
 from bench.register import bench_register
 from bench.scaling import bench_scaling
 from bench.services import bench_services
@@ -142,6 +150,8 @@ SECTIONS: dict[str, Section] = {
     "scaling": bench_scaling,
     "intake": bench_intake,
     "register": bench_register,
+    "lists": bench_lists,
+    "proposals": bench_proposals,
 }
 EVENT_SECTIONS = ("envelopes", "relay")
 ALL = [*EVENT_SECTIONS, *SECTIONS]

@@ -90,6 +90,10 @@ async def bench_stack(
             "QSFUND_TOPIC_NAMESPACE": topics.namespace,
             "QSFUND_POLICY_DIR": str(POLICIES),
             "NOTIFICATIONS_SMTP_PORT": str(mail_port),
+            # The benchmark is one caller making thousands of requests a minute: the
+            # limits per caller would measure themselves, not the services.
+            "QSFUND_RATE_LIMIT_PER_SUBJECT": "1000000000",
+            "QSFUND_RATE_LIMIT_PER_ADDRESS": "1000000000",
             **tokens.env,
             **{f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()},
         }

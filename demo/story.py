@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shared.policy import Policy
+from shared.rules.calendar import CalendarUnknown, period_end
 
 from .api import OFFICER, REVIEWERS, Api, DemoError, applicant
 from .evidence import documents
@@ -32,10 +33,26 @@ async def open_round(api: Api, budget: int, policy: Policy) -> dict[str, Any]:
         "period_end": "2026-06-30",
         "budget_yuan": budget,
         "policy_version": policy.version,
+        "publicity_day_kind": publicity_day_kind(policy, now),
     }
     created = await api.call("POST", "/v1/rounds", OFFICER, body)
     result: dict[str, Any] = await api.call("GET", f"/v1/rounds/{created['id']}")
     return result
+
+
+def publicity_day_kind(policy: Policy, now: datetime) -> str:
+    """The policy's kind of publicity days, unless the official calendar of the year they
+    would run into is not yet known (late in December, before chinese-calendar carries
+    the State Council's notice for the next year): intake would refuse to close such a
+    round, so the demo counts calendar days then, and says so."""
+    days, kind = policy.publicity.days, policy.publicity.day_kind
+    try:
+        # A day's margin: the demo closes its round a few minutes after opening it.
+        period_end(now + timedelta(days=1), days, kind)
+    except CalendarUnknown as unknown:
+        say(f"  (publicity in calendar days: {unknown})")
+        return "calendar"
+    return kind
 
 
 def filing(entry: Entry, code: str, claim: dict[str, Any], missing: str | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ SCORING_EVENTS = "scoring.events"
 PAYMENTS_EVENTS = "payments.events"
 REGISTER_EVENTS = "register.events"
 DEAD_LETTERS = "dead-letters"
+REVOCATIONS = "auth.revocations"
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,22 @@ class Topics:
     def dead_letters(self) -> str:
         return self.name(DEAD_LETTERS)
 
+    @property
+    def revocations(self) -> str:
+        """Tokens revoked before their expiry, which every instance reads whole."""
+        return self.name(REVOCATIONS)
+
     def group(self, service: str) -> str:
         """The service's consumer group, in this namespace: groups of two namespaces on
         one broker never rebalance each other."""
         return self.name(service)
 
     def all(self) -> list[str]:
-        return [self.applications, self.scoring, self.payments, self.register, self.dead_letters]
+        return [
+            self.applications,
+            self.scoring,
+            self.payments,
+            self.register,
+            self.dead_letters,
+            self.revocations,
+        ]

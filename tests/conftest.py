@@ -4,7 +4,7 @@ token issuer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from uuid import uuid4
 
 import pytest
@@ -13,6 +13,7 @@ from hypothesis import settings
 from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.infrastructure import Infrastructure, infrastructure, servers_chosen
+from tests.support.kafka import delete_topics
 from tests.support.server_choice import ServerChoice, ServerChoiceError
 from tests.support.tokens import Tokens
 
@@ -57,8 +58,10 @@ def tokens(tmp_path_factory: pytest.TempPathFactory) -> Tokens:
 
 
 @pytest.fixture
-async def topics(infra: Infrastructure) -> Topics:
-    """Topics of a namespace of this test's own, created as `make up` creates them."""
+async def topics(infra: Infrastructure) -> AsyncIterator[Topics]:
+    """Topics of a namespace of this test's own, created as `make up` creates them, and
+    deleted after it."""
     namespace = Topics(f"t{uuid4().hex[:10]}")
     await ensure_topics(infra.kafka_bootstrap, namespace.all(), partitions=4)
-    return namespace
+    yield namespace
+    await delete_topics(infra.kafka_bootstrap, namespace.all())

@@ -27,6 +27,11 @@ if [[ "${QSFUND_ENV:-development}" == production ]]; then
   unset QSFUND_TEST_CLOCK_FILE
 else
   export QSFUND_TEST_CLOCK_FILE="${QSFUND_TEST_CLOCK_FILE-$QSFUND_HOME/clock-offset-seconds}"
+  # The demo files and reviews hundreds of applications a minute with a few tokens:
+  # development lifts the limits per caller unless told otherwise (production keeps
+  # the services' defaults, README "Limits per caller").
+  export QSFUND_RATE_LIMIT_PER_SUBJECT="${QSFUND_RATE_LIMIT_PER_SUBJECT-1000000}"
+  export QSFUND_RATE_LIMIT_PER_ADDRESS="${QSFUND_RATE_LIMIT_PER_ADDRESS-1000000}"
 fi
 declare -A PORTS=([applications]="${APPLICATIONS_PORT:-8000}" [scoring]="${SCORING_PORT:-8001}" [notifications]="${NOTIFICATIONS_PORT:-8002}" [payments]="${PAYMENTS_PORT:-8003}" [register]="${REGISTER_PORT:-8004}" [reports]="${REPORTS_PORT:-8005}")
 

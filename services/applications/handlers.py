@@ -4,7 +4,7 @@ with its Idempotency-Key when the request came with one."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +20,8 @@ from shared.register_copy import enterprise_record, register_in_use
 from .adapters import repository
 from .adapters.idempotency import KeyClaim, claim
 from .adapters.leads import claims_to_lead_alike
-from .adapters.projections import project
+from .adapters.projections import project, project_many
+from .adapters.proposal_reads import open_in_round
 from .adapters.repository import load_round
 from .adapters.revocations import revocations_of
 from .adapters.tables import register
@@ -36,6 +37,7 @@ from .domain.errors import NotFound
 from .domain.filing import Filing
 from .domain.intake_rules import refuse_barred, refuse_unregistered, registered_industry
 from .domain.lead import LeadReview, rivals
+from .domain.proposal import Proposal
 from .domain.rounds import open_round
 from .scope import check_filing, submitted_via
 
@@ -66,7 +68,9 @@ class ApplicationsService:
             [closing] = await self.save(
                 session, await self.store.head(session, round_id), [closed], cause
             )
-            await self._lapse_returned(session, round_id, Cause.following(closing, cause.actor))
+            following = Cause.following(closing, cause.actor)
+            await self._lapse_returned(session, round_id, following)
+            await self._lapse_proposals(session, round_id, following)
 
     async def submit(
         self, command: SubmitApplication, caller: Principal, cause: Cause, key: Key = None
@@ -142,6 +146,18 @@ class ApplicationsService:
                 await claim(session, key, {"id": answer_id}, self.clock())
             yield session
 
+    def transaction(self, key: Key, answer_id: str) -> AbstractAsyncContextManager[AsyncSession]:
+        """A command's transaction, with its Idempotency-Key: how a confirmed proposal
+        (proposals.py) is filed as a submission is."""
+        return self._begin(key, answer_id)
+
+    async def refuse_excluded(
+        self, session: AsyncSession, filing: Filing, now: datetime
+    ) -> Enterprise:
+        """Intake's exclusions (the three-year bar, the register's rules), for a filing
+        made elsewhere than `submit` (a confirmed proposal); the enterprise as recorded."""
+        return await self._refuse_excluded(session, filing, now)
+
     async def _refuse_excluded(
         self, session: AsyncSession, filing: Filing, now: datetime
     ) -> Enterprise:
@@ -161,6 +177,16 @@ class ApplicationsService:
             lapsed = intake.Application.replay(parse_payload(e) for e in stream).lapse()
             if lapsed is not None:
                 await self.save(session, head_of(stream), [lapsed], cause)
+
+    async def _lapse_proposals(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
+        """Open proposals lapse with their round, in one statement however many. A
+        proposal's row is written with its events, so `open` here is its state."""
+        ids = await open_in_round(session, round_id)
+        heads = await self.store.heads(session, ids)
+        lapsed = [Proposal(id_, round_id, "open").lapse() for id_ in ids]
+        writes = [(heads[e.proposal_id], [e], cause) for e in lapsed if e is not None]
+        sealed = await self.store.append_each(session, writes)
+        await project_many(session, [(e, w[1][0]) for [e], w in zip(sealed, writes, strict=True)])
 
     async def stream(
         self, session: AsyncSession, application_id: str, caller: Principal | None = None

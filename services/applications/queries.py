@@ -20,6 +20,7 @@ from .adapters.tables import (
     published_list,
 )
 from .domain.errors import NotFound
+from .proposal_queries import sources_of
 from .scope import visible_to
 
 # An application with how far its round's decision has gone: what its award stage needs.
@@ -42,7 +43,8 @@ async def application_view(
     row = (await session.execute(query)).mappings().first()
     if row is None:
         raise NotFound("application_id", "exists", f"no application {application_id}")
-    return _with_stage(row, now or datetime.now(UTC))
+    [view] = await _with_sources(session, [_with_stage(row, now or datetime.now(UTC))])
+    return view
 
 
 async def application_events(
@@ -108,7 +110,13 @@ async def enterprise_applications(
             application.c.submitted_at
         )
     )
-    return [_with_stage(row, now) for row in rows.mappings()]
+    return await _with_sources(session, [_with_stage(row, now) for row in rows.mappings()])
+
+
+async def _with_sources(session: AsyncSession, views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each view with the official list unit it came from, for one filed from a proposal."""
+    sources = await sources_of(session, [view["proposal_id"] for view in views])
+    return [view | {"source": sources.get(view["proposal_id"] or "")} for view in views]
 
 
 async def published_list_view(

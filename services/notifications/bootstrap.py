@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -25,8 +26,10 @@ from shared.http.idempotency import install_idempotency, purge_expired_keys_ever
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
+from shared.read_log import ReadLog, install_read_log
 from shared.rebuild import Projection, run_rebuild
 from shared.runtime import database, health_router, lifespan, serve
 from shared.settings import KafkaSettings
@@ -44,6 +47,8 @@ from .adapters.tables import (
     notification,
     objector,
     payment_tranche,
+    rate_limit,
+    read_log,
     recipient,
 )
 from .adapters.webhook import WebhookSender, webhook_client
@@ -203,6 +208,8 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         async with http_client:
             await delivery.run()
 
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund notifications",
         version="1",
@@ -210,20 +217,26 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         lifespan=lifespan(
             broker,
             engine,
-            [deliver, partial(purge_expired_keys_every, engine, idempotency_key, settings.clock)],
+            [
+                limiter.run,
+                revocations.run,
+                deliver,
+                partial(purge_expired_keys_every, engine, idempotency_key, settings.clock),
+            ],
         ),
-        dependencies=[AUTHORIZED],
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
+    clock = partial(datetime.now, UTC)
     app.state.service = NotificationsService(
         transaction=sql_transaction(sessions, box),
         rules=settings.webhooks,
-        clock=lambda: datetime.now(UTC),
+        clock=clock,
         new_id=uuid4,
         new_secret=new_secret,
     )
     app.state.broker = broker
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     app.state.limits = Limits()
     install_problems(app)
     install_idempotency(app, NotificationsKeys(sessions, idempotency_key, box))
@@ -231,7 +244,9 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     app.add_middleware(Correlation)  # added last: outermost
     app.include_router(router)
     app.include_router(webhooks.router)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
+    install_read_log(app, ReadLog(read_log, sessions, clock))
     install_links(app, LINKS)
     return app
 

@@ -29,6 +29,7 @@ from shared.contracts.payments import (
     PaymentInstructed,
     PaymentSucceeded,
 )
+from shared.contracts.proposals import ApplicationProposed
 from shared.contracts.publicity import (
     AwardFinalised,
     ObjectionDecided,
@@ -46,7 +47,13 @@ from shared.contracts.scoring import (
 from shared.envelope import Envelope
 
 from .adapters import recording
-from .domain.messages import Message, message_for, objector_message_for, round_message_for
+from .domain.messages import (
+    Message,
+    message_for,
+    objector_message_for,
+    proposal_message,
+    round_message_for,
+)
 from .domain.payment_messages import Tranche, payment_message_for, tranche_of
 
 # The events someone is told of (domain/messages.py, payment_messages.py), from the three
@@ -72,6 +79,7 @@ CONSUMES: tuple[type[Contract], ...] = (
     PaymentFailed,
     AwardRevoked,
     ClawbackSettled,
+    ApplicationProposed,
 )
 
 
@@ -100,7 +108,15 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
         if isinstance(event, ApplicationSubmitted | ApplicationAmended):
             via = event.submitted_via if isinstance(event, ApplicationSubmitted) else None
             # contact.webhook_url stays in the events, never posted to: not kept here.
-            recipients.append(recording.Recipient(envelope.aggregate_id, event.contact.email, via))
+            recipients.append(
+                recording.Recipient(
+                    envelope.aggregate_id,
+                    event.contact.email,
+                    via,
+                    event.enterprise.credit_code,
+                    envelope.occurred_at,
+                )
+            )
         if (message := _message_for(event, known)) is not None:
             emails.append(recording.Email(envelope, message))
     rounds = [
@@ -112,13 +128,39 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
     concerned = sorted(
         {r.application_id for r in recipients} | {e.envelope.aggregate_id for e in emails}
     )
-    if not concerned:
+    if concerned:
+        await recording.lock_applications(session, concerned)
+        await recording.remember_recipients(session, recipients)
+        await recording.remember_objectors(session, objectors)
+        await recording.record_emails(session, emails)
+        await recording.extend_to_webhooks(session, concerned)
+    await _tell_enterprises(
+        session, [(e, ev) for e, ev in events if isinstance(ev, ApplicationProposed)]
+    )
+
+
+async def _tell_enterprises(
+    session: AsyncSession, proposed: Sequence[tuple[Envelope, ApplicationProposed]]
+) -> None:
+    """E-mail each proposal to the contact of its enterprise's most recent application, if
+    qsfund has one (after this batch's own: a contact given in it counts). The proposal
+    is remembered as its own recipient, so that its e-mail is sent like any other."""
+    contacts = await recording.latest_contacts(
+        session, sorted({event.enterprise.credit_code for _, event in proposed})
+    )
+    told = [
+        (envelope, event, contacts[event.enterprise.credit_code])
+        for envelope, event in proposed
+        if event.enterprise.credit_code in contacts
+    ]
+    if not told:
         return
-    await recording.lock_applications(session, concerned)
-    await recording.remember_recipients(session, recipients)
-    await recording.remember_objectors(session, objectors)
-    await recording.record_emails(session, emails)
-    await recording.extend_to_webhooks(session, concerned)
+    await recording.remember_recipients(
+        session, [recording.Recipient(e.aggregate_id, email, None) for e, _, email in told]
+    )
+    await recording.record_emails(
+        session, [recording.Email(e, proposal_message(event)) for e, event, _ in told]
+    )
 
 
 async def _tranches(

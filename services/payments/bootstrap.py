@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -20,8 +21,10 @@ from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
+from shared.read_log import ReadLog, install_read_log
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
 from shared.runtime import database, health_router, lifespan, serve
@@ -34,7 +37,7 @@ from .adapters.finance import (
     FinanceBureau,
 )
 from .adapters.projection import project_many
-from .adapters.tables import award, backbone, instruction, metadata
+from .adapters.tables import award, backbone, instruction, metadata, rate_limit, read_log
 from .bureau_calls import BureauCalls
 from .entrypoints import callbacks, http, operations
 from .entrypoints.access import ACCESS
@@ -131,13 +134,15 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
         clock=clock,
         poll_seconds=settings.payments_calls_poll_seconds,
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund payments",
         version="1",
         description="Pays final awards through the district finance bureau, and recovers "
         "revoked ones (docs/finance-contract.md).",
-        lifespan=lifespan(broker, engine, [relay.run, calls.run]),
-        dependencies=[AUTHORIZED],
+        lifespan=lifespan(broker, engine, [limiter.run, revocations.run, relay.run, calls.run]),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     app.state.broker = broker
@@ -147,9 +152,11 @@ def build_app(settings: PaymentsSettings) -> FastAPI:
     app.state.limits = Limits()
     # An account or a callback is a few hundred bytes: anything near this is not one.
     app.add_middleware(BodyLimit, max_bytes=16 * 1024)
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_error_handlers(app)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
+    install_read_log(app, ReadLog(read_log, sessions, clock))
     app.include_router(http.router)
     app.include_router(callbacks.router)
     app.include_router(operations.router)

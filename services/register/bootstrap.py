@@ -9,13 +9,15 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.contracts.documentation import RegisterTopicEvent
 from shared.eventstore import EventStore
 from shared.http.body import BodyLimit
 from shared.http.correlation import Correlation
-from shared.http.openapi import operation_id
+from shared.http.openapi import install_body_schemas, operation_id
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -25,14 +27,19 @@ from shared.settings import KafkaSettings
 from shared.topics import Topics
 
 from .adapters.projection import project_many
-from .adapters.tables import backbone, metadata, register
+from .adapters.tables import backbone, lists, metadata, rate_limit, register
 from .entrypoints import http
+from .entrypoints import lists as lists_http
 from .entrypoints.access import ACCESS
 from .entrypoints.errors import install_error_handlers
+from .entrypoints.list_schemas import OfficialListRequest
+from .entrypoints.schemas import LoadRequest
+from .list_service import OfficialListService
 from .service import RegisterService
 
 SOURCE = "register"
 LOADS = "/v1/register/loads"
+LISTS = "/v1/official-lists"
 
 
 class RegisterSettings(KafkaSettings, AuthSettings):
@@ -43,6 +50,9 @@ class RegisterSettings(KafkaSettings, AuthSettings):
     register_port: int = 8004
     # A load's body: 100,000 rows are about 12 MB of CSV or 25 MB of JSON.
     register_max_load_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # An official list's body: 10,000 standards of three drafting units each are about
+    # 6 MB of JSON.
+    register_max_list_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
 
 
 def build_app(settings: RegisterSettings) -> FastAPI:
@@ -51,44 +61,52 @@ def build_app(settings: RegisterSettings) -> FastAPI:
     publisher = BrokerPublisher(broker)
     topics = settings.topics
     clock = settings.clock
-    service = RegisterService(
-        sessions=sessions, store=EventStore(SOURCE, backbone.event, clock), clock=clock
-    )
+    store = EventStore(SOURCE, backbone.event, clock)
+    service = RegisterService(sessions=sessions, store=store, clock=clock)
     broker.publisher(
         topics.register,
         schema=RegisterTopicEvent,
         description="The district's enterprise register: each load's acceptance, then its "
-        "accepted rows in batches of at most 1,000.",
+        "accepted rows in batches of at most 1,000. The official lists matched to it: each "
+        "list's receipt, its entries in batches of at most 500, its units' matches in "
+        "batches of at most 2,000, then each unit a person resolved.",
     )
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.register
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund register",
         version="1",
         description="The district's enterprise register as the municipal platform loads it, "
-        "and the industry classification (GB/T 4754-2017) filings are coded in.",
-        lifespan=lifespan(broker, engine, [relay.run]),
-        dependencies=[AUTHORIZED],
+        "the industry classification (GB/T 4754-2017) filings are coded in, and the "
+        "official (published) lists of standards, awards and pilot projects matched to it.",
+        lifespan=lifespan(broker, engine, [limiter.run, revocations.run, relay.run]),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     app.state.broker = broker
     app.state.service = service
-    # Only a load takes a body of any size; anything else near 16 KiB is not a request.
-    app.add_middleware(
-        BodyLimit, max_bytes=16 * 1024, paths={LOADS: settings.register_max_load_bytes}
-    )
+    app.state.lists = OfficialListService(sessions=sessions, store=store, clock=clock)
+    # Only a load and a list take a body of any size; anything else near 16 KiB is not a
+    # request.
+    limits = {LOADS: settings.register_max_load_bytes, LISTS: settings.register_max_list_bytes}
+    app.add_middleware(BodyLimit, max_bytes=16 * 1024, paths=limits)
     app.add_middleware(Correlation)  # added last: outermost
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_error_handlers(app)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     app.include_router(http.router)
+    app.include_router(lists_http.router)
+    install_body_schemas(app, [LoadRequest, OfficialListRequest])
     return app
 
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(register.enterprise, register.load),
+    tables=(register.enterprise, register.load, lists.official_list, lists.entry, lists.unit),
     project=project_many,
     not_from_the_log={},
 )

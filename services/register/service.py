@@ -40,6 +40,7 @@ class RegisterService:
             earlier = await repository.recorded_load(session, load_id)
             if earlier is not None:
                 return _same_load(earlier, body_sha256)
+            await id_free(session, "load_id", load_id)
             events = accept(load_id, cause.actor.id, body_sha256, check_rows(rows()))
             sealed = await self.store.append(session, StreamHead(), events, cause)
             await project_many(session, list(zip(sealed, events, strict=True)))
@@ -53,6 +54,13 @@ class RegisterService:
         if row is None:
             raise NotFound("credit_code", "exists", f"the register holds no {credit_code}")
         return row
+
+
+async def id_free(session: AsyncSession, field: str, stream_id: str) -> None:
+    """A load's or a list's id is not another stream's already."""
+    taken = await repository.stream_type(session, stream_id)
+    if taken is not None:
+        raise Conflicting(field, "id_free", f"{stream_id} is the id of a {taken}; use another id")
 
 
 def _same_load(earlier: dict[str, Any], body_sha256: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -16,6 +17,7 @@ from shared.http.body import BodyLimit
 from shared.http.limits import Limits
 from shared.http.openapi import install_links, operation_id
 from shared.http.problems import install_problems
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -25,7 +27,7 @@ from shared.settings import KafkaSettings
 from shared.topics import Topics
 
 from .adapters.projection import project_many
-from .adapters.tables import backbone, metadata, report_application, report_round
+from .adapters.tables import backbone, metadata, rate_limit, report_application, report_round
 from .entrypoints import http
 from .entrypoints.access import ACCESS
 from .entrypoints.links import LINKS
@@ -66,14 +68,23 @@ def build_app(settings: ReportsSettings) -> FastAPI:
         consumes=tuple(CHANGES),
         description="Every application's way from submission to payment, for the office's report.",
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund reports",
         version="1",
         description="The program office's report of a round or a year: budget use, awards by "
         "category, level and industry, why applications failed, how long each step took; as "
         "JSON, CSV, XLSX and a printable page.",
-        lifespan=lifespan(broker, engine, []),
-        dependencies=[AUTHORIZED],
+        lifespan=lifespan(
+            broker,
+            engine,
+            [
+                limiter.run,
+                revocations.run,
+            ],
+        ),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
         generate_unique_id_function=operation_id,
     )
     app.state.broker = broker
@@ -81,8 +92,9 @@ def build_app(settings: ReportsSettings) -> FastAPI:
     app.state.limits = Limits()
     # The API takes no bodies: anything past the headers is not a report request.
     app.add_middleware(BodyLimit, max_bytes=1024)
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
     install_problems(app)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     app.include_router(http.router)
     install_links(app, LINKS)

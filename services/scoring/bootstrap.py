@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.auth.http import AUTHORIZED, install_auth
 from shared.auth.matrix import Access
+from shared.auth.revocation import RevocationFeed
 from shared.auth.settings import AuthSettings
 from shared.auth.verify import build_verifier
 from shared.consumer import IdempotentConsumer
@@ -16,6 +17,7 @@ from shared.contracts.documentation import ScoringTopicEvent
 from shared.deadletter import DeadLetters
 from shared.envelope import Actor
 from shared.eventstore import EventStore
+from shared.http.rate_limits import RATE_LIMITED, RateLimiter, install_rate_limits
 from shared.kafka import build_broker, subscribe
 from shared.publishing import BrokerPublisher
 from shared.rebuild import Projection, run_rebuild
@@ -30,6 +32,7 @@ from .adapters.tables import (
     backbone,
     claim,
     metadata,
+    rate_limit,
     register,
     scoring_round,
 )
@@ -87,15 +90,18 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     relay = OutboxRelay(
         engine=engine, table=backbone.event, publisher=publisher, topic=topics.scoring
     )
+    limiter = RateLimiter.from_settings(settings, rate_limit, sessions)
+    revocations = RevocationFeed(settings.kafka_bootstrap_servers, settings.topics.revocations)
     app = FastAPI(
         title="qsfund scoring",
         version="1",
         description="Scores eligible applications and allocates closed rounds.",
-        lifespan=lifespan(broker, engine, [relay.run]),
-        dependencies=[AUTHORIZED],
+        lifespan=lifespan(broker, engine, [limiter.run, revocations.run, relay.run]),
+        dependencies=[AUTHORIZED, RATE_LIMITED],
     )
     app.state.broker = broker
-    install_auth(app, ACCESS, build_verifier(settings))
+    install_auth(app, ACCESS, build_verifier(settings), revocations)
+    install_rate_limits(app, limiter)
     app.include_router(health_router())
     return app
 

@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .matrix import Access
 from .principal import AuthError, Forbidden, Principal, Unauthenticated
+from .revocation import RevocationFeed
 from .verify import TokenVerifier
 
 REALM = "qsfund"
@@ -31,12 +32,18 @@ _bearer = HTTPBearer(
 class Authorization:
     access: Access
     verifier: TokenVerifier
+    revocations: RevocationFeed | None = None
 
 
-def install_auth(app: FastAPI, access: Access, verifier: TokenVerifier) -> None:
-    """Give the app its table of who may call what, its verifier and the problem+json
-    answer for refusals."""
-    app.state.authorization = Authorization(access, verifier)
+def install_auth(
+    app: FastAPI,
+    access: Access,
+    verifier: TokenVerifier,
+    revocations: RevocationFeed | None = None,
+) -> None:
+    """Give the app its table of who may call what, its verifier, the revocations it
+    refuses (shared/auth/revocation.py) and the problem+json answer for refusals."""
+    app.state.authorization = Authorization(access, verifier, revocations)
     app.add_exception_handler(AuthError, _refused)  # type: ignore[arg-type]
 
 
@@ -53,6 +60,10 @@ async def authorize(
     if credentials is None:
         raise Unauthenticated("token_missing", "send a bearer token: Authorization: Bearer <jwt>")
     principal = await authorization.verifier.verify(credentials.credentials)
+    if authorization.revocations is not None:
+        revoked = await authorization.revocations.refusal(principal)
+        if revoked is not None:
+            raise Unauthenticated("token_revoked", revoked)
     roles = access.allowed_roles(method, path)
     if roles is None:
         raise Forbidden("not_in_matrix", f"{method} {path} is open to no role")
@@ -76,6 +87,8 @@ _PROBLEM: dict[str, Any] = {"application/problem+json": {}}
 REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no token, or one failing a check (errors[].rule)", "content": _PROBLEM},
     403: {"description": "the token's role or binding does not allow this", "content": _PROBLEM},
+    # shared/http/rate_limits.py: the caller's (or, without a token, the address's) limit.
+    429: {"description": "too many requests; retry after Retry-After seconds", "content": _PROBLEM},
     503: {"description": "the issuer's keys could not be fetched; retry", "content": _PROBLEM},
 }
 

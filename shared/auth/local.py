@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class LocalIssuer:
             "iat": now,
             "nbf": now,
             "exp": now + ttl_seconds,
+            # Names this token alone, so that it can be revoked alone.
+            "jti": str(uuid.uuid4()),
         }
         if credit_code is not None:
             body["credit_code"] = credit_code

@@ -3,7 +3,7 @@ enterprise it is bound to. No I/O: handlers and queries scope their work by it."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 from shared.envelope import Actor
@@ -19,6 +19,12 @@ class Principal:
     subject: str
     role: Role
     credit_code: str | None = None
+    # The token's `jti` (if the issuer gives one), `iat` and `exp`: what a revocation
+    # names (shared/auth/revocation.py). Of the token, not of who the caller is: two
+    # tokens of one caller are the same principal.
+    token_id: str | None = field(default=None, compare=False)
+    issued_at: int = field(default=0, compare=False)
+    expires_at: int = field(default=0, compare=False)
 
     @property
     def actor(self) -> Actor:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from shared.clock import Clock, clock_from
+from shared.http.rate_settings import RateLimitSettings
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_ISSUER = "qsfund-local"
@@ -31,7 +32,7 @@ def local_jwks_file() -> Path:
     return qsfund_home() / "auth" / "jwks.json"
 
 
-class AuthSettings(BaseSettings):
+class AuthSettings(RateLimitSettings):
     # A refusal names the setting; echoing the input would print every other setting
     # too, database passwords included, into the logs.
     model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)

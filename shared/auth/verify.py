@@ -110,8 +110,17 @@ def _principal(claims: dict[str, Any]) -> Principal:
         if not isinstance(credit_code, str) or len(credit_code) != 18:
             message = "an applicant's token names its enterprise's 18-character credit_code"
             raise Unauthenticated("token_claim_missing", message)
-        return Principal(subject, role, credit_code)
-    return Principal(subject, role)
+    else:
+        credit_code = None
+    jti = claims.get("jti")
+    return Principal(
+        subject,
+        role,
+        credit_code,
+        token_id=jti if isinstance(jti, str) and 0 < len(jti) <= 200 else None,
+        issued_at=int(claims["iat"]),
+        expires_at=int(claims["exp"]),
+    )
 
 
 def build_verifier(settings: AuthSettings) -> TokenVerifier:

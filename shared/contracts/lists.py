@@ -24,11 +24,13 @@ from shared.contracts.base import Contract
 from shared.contracts.register import LoadId, Reference
 from shared.contracts.values import Text, Value
 
-# The most entries one OfficialListEntries carries: a standard names at most
-# MAX_UNITS drafting units, so a batch stays at a few megabytes at worst, under the
-# largest event the topics take.
+# The most entries one OfficialListEntries carries. A batch of 500 real entries is a few
+# hundred kilobytes; 500 standards of MAX_UNITS units with the longest names would be
+# 37 MB, so the register also cuts batches by size (services/register/domain/lists.py),
+# under the largest event the topics take: a batch may hold fewer.
 ENTRIES_BATCH_SIZE = 500
-# The most unit matches one OfficialListMatched carries.
+# The most unit matches one OfficialListMatched carries (fewer when their reasons are
+# long, as above).
 MATCHES_BATCH_SIZE = 2000
 MAX_UNITS = 50
 CreditCode = Annotated[str, Field(min_length=18, max_length=18)]

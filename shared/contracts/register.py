@@ -14,13 +14,8 @@ from shared.contracts.base import Contract
 from shared.contracts.values import IndustryCode, Text, Value
 
 # The most enterprises one EnterprisesRegistered carries: a batch of a few hundred
-# kilobytes for ordinary records.
+# kilobytes, well under the largest event the topics take.
 BATCH_SIZE = 1000
-# And the most bytes their records may take encoded: half the largest event the topics
-# take (8 MiB, shared/kafka.py's MAX_EVENT_BYTES), the rest left to the envelope and to a
-# dead letter's headers. A record of 20 former names and 50 listings of the longest may
-# take 120 KB, so such records go some thirty to a batch.
-BATCH_BYTES = 4 * 1024 * 1024
 LoadId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 Reference = Annotated[str, Field(min_length=1, max_length=200)]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 
 def operation_id(route: APIRoute) -> str:
@@ -48,6 +49,26 @@ def install_links(app: FastAPI, links: Links) -> None:
             for operation in item.values():
                 for status, named in links.get(operation.get("operationId", ""), {}).items():
                     operation["responses"][status].setdefault("links", {}).update(named)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def install_body_schemas(app: FastAPI, models: list[type[BaseModel]]) -> None:
+    """Add the schemas of bodies a route reads itself (so FastAPI never saw their model)
+    to the OpenAPI document's components, where the route's `openapi_extra` refers."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for model in models:
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, schema in found.pop("$defs", {}).items():
+                schemas.setdefault(name, schema)
+            schemas[model.__name__] = found
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -257,6 +257,7 @@ def test_topics_are_kept_forever_and_writes_need_two_of_three_brokers() -> None:
         "qsfund.payments.events",
         "qsfund.register.events",
         "qsfund.dead-letters",
+        "qsfund.auth.revocations",
     }
     for topic in topics:
         config = topic["spec"]["config"]

@@ -14,6 +14,8 @@ from shared.admin import ensure_topics
 from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
+from tests.support.kafka import delete_topics
+from tests.support.limits import UNTHROTTLED
 from tests.support.processes import BIN, ServiceProcess, free_port
 from tests.support.tokens import Tokens
 
@@ -33,10 +35,11 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-async def stack_topics(infra: Infrastructure) -> Topics:
+async def stack_topics(infra: Infrastructure) -> AsyncIterator[Topics]:
     namespace = Topics(f"e{uuid4().hex[:10]}")
     await ensure_topics(infra.kafka_bootstrap, namespace.all(), partitions=4)
-    return namespace
+    yield namespace
+    await delete_topics(infra.kafka_bootstrap, namespace.all())
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +73,7 @@ def stack(
         "QSFUND_TOPIC_NAMESPACE": stack_topics.namespace,
         "QSFUND_POLICY_DIR": str(TEST_POLICIES),
         **tokens.env,
+        **UNTHROTTLED,
         **{f"{name.upper()}_DATABASE_URL": url for name, url in database_urls.items()},
         **stack_env,
     }

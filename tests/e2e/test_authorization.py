@@ -72,6 +72,15 @@ class World:
 
 
 @pytest.fixture(scope="module")
+def stack_env() -> dict[str, str]:
+    """No mail server listens in this stack: the world's notification fails each try.
+    With the second try an hour away it is never parked while the module runs, so the
+    operator's retry meets the rule that only a parked notification is retried (409),
+    however long the module takes."""
+    return {"NOTIFICATIONS_RETRY_BASE_SECONDS": "3600"}
+
+
+@pytest.fixture(scope="module")
 async def world(stack: Stack, finance: Finance, tokens: Tokens) -> AsyncIterator[World]:
     reader = tokens.headers("auditor")
     async with (
@@ -143,6 +152,20 @@ async def _load(w: World) -> tuple[str, Any]:
     return "/v1/register/loads", {"load_id": f"matrix-{uuid4().hex[:12]}", "rows": []}
 
 
+async def _official_list(w: World) -> tuple[str, Any]:
+    winner = {
+        "kind": "award",
+        "source_document": "渝府[2026]1号",
+        "award": "district_quality_award",
+        "tier": "winner",
+        "year": 2026,
+        "conferred_on": "2026-03-01",
+        "winner": {"name": "矩阵测试有限公司"},
+    }
+    body = {"list_id": f"matrix-{uuid4().hex[:12]}", "kind": "award_winners", "title": "区质量奖"}
+    return "/v1/official-lists", body | {"entries": [winner]}
+
+
 def _fixed(path: Callable[[World], str], body: Any = None) -> Request:
     async def request(w: World) -> tuple[str, Any]:
         return path(w), body
@@ -172,6 +195,12 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
     "applications": {
         ("POST", "/v1/rounds"): (_fixed(lambda w: "/v1/rounds", ROUND), 201),
         ("GET", "/v1/rounds/{round_id}"): (_fixed(lambda w: f"/v1/rounds/{w.round_id}"), 200),
+        ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
+        # A token nobody holds: revoking it refuses no request of this test.
+        ("POST", "/v1/revocations"): (
+            _fixed(lambda w: "/v1/revocations", {"token_id": "nobody-holds-it", "reason": "test"}),
+            201,
+        ),
         ("POST", "/v1/rounds/{round_id}/close"): (_new_round, 202),
         ("POST", "/v1/applications"): (_submission, 201),
         ("GET", "/v1/applications/{application_id}"): (
@@ -207,6 +236,25 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
             ),
             404,
         ),
+        ("GET", "/v1/proposals"): (_fixed(lambda w: f"/v1/proposals?round_id={w.round_id}"), 200),
+        # No list was matched in this stack: the roles allowed get past the matrix to the
+        # 404 of the proposal's id (the 200s and 201s are in
+        # tests/integration/test_proposals.py).
+        ("GET", "/v1/proposals/{proposal_id}"): (_fixed(lambda w: "/v1/proposals/unknown"), 404),
+        ("POST", "/v1/proposals/{proposal_id}/confirm"): (
+            _fixed(
+                lambda w: "/v1/proposals/unknown/confirm",
+                {
+                    "contact": {"email": "office@yuzhong-quality.example.cn"},
+                    "commitment": {"name": "commitment.pdf", "size_bytes": 1, "sha256": "7" * 64},
+                },
+            ),
+            404,
+        ),
+        ("POST", "/v1/proposals/{proposal_id}/decline"): (
+            _fixed(lambda w: "/v1/proposals/unknown/decline", {"reason": "not ours"}),
+            404,
+        ),
     },
     "notifications": {
         ("GET", "/v1/notifications"): (
@@ -230,6 +278,7 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ),
         ("POST", "/v1/webhooks"): (_fixed(lambda w: "/v1/webhooks", WEBHOOK), 201),
         ("GET", "/v1/webhooks"): (_fixed(lambda w: "/v1/webhooks"), 200),
+        ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
         ("POST", "/v1/webhooks/{webhook_id}/rotate"): (_rotation, 201),
         ("POST", "/v1/webhooks/{webhook_id}/retire"): (_retirement, 200),
         ("DELETE", "/v1/webhooks/{webhook_id}"): (_deletion, 204),
@@ -238,6 +287,7 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
     # matrix to the rule that only an award, or a final one, is paid or revoked (the
     # 200s are in tests/e2e/test_payments.py).
     "payments": {
+        ("GET", "/v1/read-log"): (_fixed(lambda w: "/v1/read-log"), 200),
         ("GET", "/v1/awards/{application_id}"): (
             _fixed(lambda w: f"/v1/awards/{w.application_id}"),
             200,
@@ -295,10 +345,28 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ),
     },
     # A load of no rows: the platform's answer, and nothing for any copy of the register.
+    # A list of one award whose winner the (empty) register lacks; a list never submitted
+    # answers 404 past the matrix.
     "register": {
         ("POST", "/v1/register/loads"): (_load, 200),
         ("GET", "/v1/register/enterprises/{credit_code}"): (
             _fixed(lambda w: f"/v1/register/enterprises/{CODE_A}"),
+            404,
+        ),
+        ("POST", "/v1/official-lists"): (_official_list, 200),
+        ("GET", "/v1/official-lists/{list_id}"): (
+            _fixed(lambda w: "/v1/official-lists/no-such-list"),
+            404,
+        ),
+        ("GET", "/v1/official-lists/{list_id}/units"): (
+            _fixed(lambda w: "/v1/official-lists/no-such-list/units?state=ambiguous"),
+            404,
+        ),
+        ("POST", "/v1/official-lists/{list_id}/entries/{entry}/units/{unit}/resolve"): (
+            _fixed(
+                lambda w: "/v1/official-lists/no-such-list/entries/1/units/0/resolve",
+                {"credit_code": None, "note": "not in the district"},
+            ),
             404,
         ),
     },

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -216,7 +216,12 @@ SEQUENCE_CHECKS = CHECKS[:-1]  # every step is valid data: nothing to see refuse
 
 
 def test_sequences_along_the_links_survive(service: Service, tokens: Tokens) -> None:
-    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app)
+    # A listing of proposals takes no id and always answers: the cases, drawn the same
+    # way each run, would start every sequence there and never reach a round or a
+    # filing of their own (the whole-API test above still fuzzes it).
+    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app).exclude(
+        operation_id="listProposals"
+    )
     name = service.name
     steps: list[str] = []
 

@@ -9,7 +9,7 @@ import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,9 +17,11 @@ import httpx
 import pytest
 
 from shared.contracts.applications import ApplicationSubmitted
+from shared.contracts.lists import UnitRef
 from shared.contracts.payments import PayeeAccount, PaymentFailed, PaymentInstructed
+from shared.contracts.proposals import ApplicationProposed
 from shared.contracts.scoring import ApplicationScored
-from shared.contracts.values import Contact
+from shared.contracts.values import Contact, Enterprise, StandardClaim
 from shared.envelope import Envelope
 from shared.topics import Topics
 from tests.support.events import (
@@ -585,3 +587,60 @@ def payment_failed(application_id: str) -> tuple[PaymentInstructed, PaymentFaile
         failed_at=datetime.now(UTC),
     )
     return instructed, failed
+
+
+def proposed(proposal_id: str, credit_code: str) -> ApplicationProposed:
+    return ApplicationProposed(
+        proposal_id=proposal_id,
+        round_id="round-9",
+        policy_version="2026.2",
+        enterprise=Enterprise(
+            credit_code=credit_code, name="重庆金宇检测有限公司", industry="道路运输业"
+        ),
+        claim=StandardClaim(
+            category="standard",
+            level="national",
+            standard_number="GB/T 45001-2026",
+            title="冷链物流服务质量",
+            work="formulation",
+            role="lead",
+            published_on=date(2026, 2, 10),
+        ),
+        source=UnitRef(list_id="samr-2026-03", entry=1, unit=0),
+        source_document="国家标准公告2026年第3号",
+    )
+
+
+async def test_a_proposal_reaches_the_enterprises_latest_contact_and_every_portal(
+    notifications: Notifications, topics: Topics
+) -> None:
+    """The register holds no e-mail: a proposal is e-mailed to the contact the enterprise
+    gave in its latest application, if it ever filed one, and posted to every portal
+    that registered for proposals."""
+    filed = submitted()
+    await notifications.publish(topics.applications, stream([filed]))
+    await all_sent(notifications, filed.application_id, count=1)
+    await notifications.register(
+        notifications.platform.url, events=["ApplicationProposed"], platform="district-portal"
+    )
+    known, unknown = (
+        proposed("p-known", VALID_CREDIT_CODES[0]),
+        proposed("p-unknown", VALID_CREDIT_CODES[1]),
+    )
+    await notifications.publish(topics.applications, [*stream([known]), *stream([unknown])])
+
+    async def both_posted() -> Any:
+        requests = notifications.platform.requests
+        return requests if len(requests) == 2 else None
+
+    bodies = [json.loads(r.body) for r in await eventually(both_posted)]
+    assert {b["event_type"] for b in bodies} == {"ApplicationProposed"}
+    assert {(b["round_id"], b["application_id"]) for b in bodies} == {("round-9", "")}
+    assert any("/v1/proposals/p-known/confirm" in b["summary"] for b in bodies)
+
+    (email,) = await all_sent(notifications, "p-known", count=1)
+    assert email["channel"] == "email"
+    (mail,) = [m for m in notifications.smtp.received if "p-known" in m.message["Subject"]]
+    assert mail.recipients == [EMAIL]
+    # Posted to the portal, so consumed: and no e-mail, since no contact is known.
+    assert await listed(notifications, "p-unknown") == []

@@ -3,6 +3,7 @@ of applications is a few megabytes, beyond Kafka's default megabyte."""
 
 from __future__ import annotations
 
+import asyncio
 from uuid import uuid4
 
 import pytest
@@ -46,6 +47,12 @@ async def test_topics_made_before_are_given_this_codes_configuration(
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, num_partitions=1, replication_factor=1)])
+        # The broker lists a topic a moment after creating it: wait for it (a positive
+        # signal), so that ensure_topics meets it as a topic made before.
+        for _ in range(600):
+            if name in await admin.list_topics():
+                break
+            await asyncio.sleep(0.05)
         assert await ensure_topics(infra.kafka_bootstrap, [name], partitions=1) == []
         [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
         configs = {entry[0]: entry[1] for entry in response.resources[0][4]}

@@ -28,6 +28,10 @@ TAGS = {
     "finance",
     "reports",
     "register",
+    "read-log",
+    "revocations",
+    "proposals",
+    "lists",
 }
 # Each id becomes a client's function name: a change here breaks platforms' code.
 OPERATIONS = {
@@ -57,6 +61,12 @@ OPERATIONS = {
         ("GET", "/v1/rounds/{round_id}/objections"): ("getObjections", "publicity"),
         ("POST", "/v1/objections/{objection_id}/decision"): ("decideObjection", "publicity"),
         ("POST", "/v1/rounds/{round_id}/finalise"): ("finaliseRound", "rounds"),
+        ("GET", "/v1/read-log"): ("listReads", "read-log"),
+        ("POST", "/v1/revocations"): ("revokeTokens", "revocations"),
+        ("GET", "/v1/proposals"): ("listProposals", "proposals"),
+        ("GET", "/v1/proposals/{proposal_id}"): ("getProposal", "proposals"),
+        ("POST", "/v1/proposals/{proposal_id}/confirm"): ("confirmProposal", "proposals"),
+        ("POST", "/v1/proposals/{proposal_id}/decline"): ("declineProposal", "proposals"),
     },
     "notifications": {
         ("GET", "/v1/notifications"): ("listNotifications", "notifications"),
@@ -74,6 +84,7 @@ OPERATIONS = {
         ("POST", "/v1/webhooks/{webhook_id}/rotate"): ("rotateWebhookSecret", "webhooks"),
         ("POST", "/v1/webhooks/{webhook_id}/retire"): ("retireWebhookSecrets", "webhooks"),
         ("DELETE", "/v1/webhooks/{webhook_id}"): ("deleteWebhook", "webhooks"),
+        ("GET", "/v1/read-log"): ("listReads", "read-log"),
     },
     "payments": {
         ("GET", "/v1/awards/{application_id}"): ("getAward", "payments"),
@@ -88,6 +99,7 @@ OPERATIONS = {
             "reconcileBureauCall",
             "payments",
         ),
+        ("GET", "/v1/read-log"): ("listReads", "read-log"),
     },
     "reports": {
         ("GET", "/v1/reports/rounds/{round_id}"): ("getRoundReport", "reports"),
@@ -99,6 +111,13 @@ OPERATIONS = {
         ("POST", "/v1/register/loads"): ("loadRegister", "register"),
         ("GET", "/v1/register/enterprises/{credit_code}"): ("getEnterprise", "register"),
         ("GET", "/v1/register/industries"): ("listIndustries", "register"),
+        ("POST", "/v1/official-lists"): ("submitOfficialList", "lists"),
+        ("GET", "/v1/official-lists/{list_id}"): ("getOfficialList", "lists"),
+        ("GET", "/v1/official-lists/{list_id}/units"): ("listOfficialListUnits", "lists"),
+        ("POST", "/v1/official-lists/{list_id}/entries/{entry}/units/{unit}/resolve"): (
+            "resolveOfficialListUnit",
+            "lists",
+        ),
     },
 }
 

@@ -12,6 +12,8 @@ from services.register.domain.csv_rows import HeaderProblem, csv_rows
 from services.register.domain.load import accept
 from services.register.domain.rows import check_rows
 from shared.contracts.register import EnterprisesRegistered, RegisterLoadAccepted
+from shared.envelope import canonical_json
+from shared.kafka import MAX_EVENT_BYTES
 from tests.support.credit_codes import credit_codes
 
 A, B, C = credit_codes(seed=41, count=3)
@@ -170,3 +172,14 @@ def test_a_load_is_one_acceptance_then_batches_of_a_thousand() -> None:
     # Every batch round-trips through its contract as a consumer reads it.
     for batch in batches:
         assert EnterprisesRegistered.model_validate(batch.model_dump(mode="json")) == batch
+
+
+def test_a_load_of_the_longest_records_is_batched_under_what_the_topic_takes() -> None:
+    # A thousand rows of 20 former names of 500 characters would be a 60 MB event.
+    long = ["长" * 498 + f"{n:02d}" for n in range(20)]
+    codes = credit_codes(seed=43, count=1_000)
+    checked = check_rows([row(code, name="名" * 500, former_names=long) for code in codes])
+    _, *batches = accept("load-2", "platform-cq", "0" * 64, checked)
+    assert sum(len(b.enterprises) for b in batches if isinstance(b, EnterprisesRegistered)) == 1_000
+    largest = max(len(canonical_json(b.model_dump(mode="json"))) for b in batches)
+    assert largest < MAX_EVENT_BYTES // 2

@@ -24,6 +24,7 @@ from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
+from .proposal_projection import project_proposals, record_list_entries
 from .revocations import record_revocations
 from .round_projection import project_round_event
 from .tables import application, application_history, objection, register
@@ -73,7 +74,8 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
     """Apply events in order: each run of application events folded in a few statements
     (their history, new rows, one read, one UPDATE of every row touched). Of the payments
     service's events (about an award) only revocations matter here: they bar enterprises.
-    The register's loads are copied whole: intake checks filings against them."""
+    The register's loads are copied whole: intake checks filings against them; so are the
+    official lists' entries, which proposals are made from."""
     for about, grouped in groupby(events, key=lambda pair: pair[1].aggregate_type):
         run = list(grouped)
         if about == "round":
@@ -81,6 +83,10 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
                 await project_round_event(session, envelope, event)
         elif about == "register-load":
             await record_register(session, register, run)
+        elif about == "official-list":
+            await record_list_entries(session, run)
+        elif about == "proposal":
+            await project_proposals(session, run)
         elif about == "award":
             await record_revocations(session, [e for _, e in run if isinstance(e, AwardRevoked)])
         else:
@@ -168,6 +174,7 @@ def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any
         "lead_key": lead_key(claim_record(event.claim), event.policy_version),
         "status": "submitted",
         "submitted_via": event.submitted_via,
+        "proposal_id": event.proposal_id,
         "submitted_at": envelope.occurred_at,
         "updated_at": envelope.occurred_at,
     }

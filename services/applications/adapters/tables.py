@@ -17,6 +17,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.http.rate_limits import rate_limit_table
+from shared.read_log import read_log_table
 from shared.register_copy import register_tables
 
 metadata = new_metadata()
@@ -88,6 +90,8 @@ application = Table(
     Column("lead_key", String(300), index=True),
     # A claim to lead a standard others also claim to lead: what the reviewer decided.
     Column("lead_decision", String(20)),
+    # The proposal (from an official list) it was filed from: a reviewer sees the source.
+    Column("proposal_id", String(64), index=True),
 )
 
 # Each publication of a round's list, exactly as its event carried it: what the public
@@ -169,3 +173,50 @@ award_revocation = Table(
 # (shared/register_copy.py): intake refuses an enterprise it does not hold, or holds as
 # on the serious-dishonesty list, once any load of it has been recorded.
 register = register_tables(metadata)
+
+# The entries of the official lists the register service received, as it published them
+# (shared/contracts/lists.py): what a proposal's claim is made from, once the units are
+# matched, and what a reader of a proposal sees as its source.
+official_list_entry = Table(
+    "official_list_entry",
+    metadata,
+    Column("list_id", String(64), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("entry", JSONB, nullable=False),
+    PrimaryKeyConstraint("list_id", "number"),
+)
+
+# Each proposal made (or withheld) from a list unit for a round, and where it stands.
+proposal = Table(
+    "proposal",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("round_id", String(64), nullable=False, index=True),
+    Column("credit_code", String(18), nullable=False, index=True),
+    Column("enterprise_name", String(500)),
+    Column("industry", String(500)),
+    Column("category", String(40), nullable=False),
+    Column("claim", JSONB, nullable=False),
+    Column("policy_version", String(40)),
+    # open, withheld, confirmed, declined or lapsed.
+    Column("state", String(20), nullable=False),
+    Column("source_list_id", String(64), nullable=False),
+    Column("source_entry", Integer, nullable=False),
+    Column("source_unit", Integer, nullable=False),
+    Column("source_document", String(200)),
+    # Withheld: why, and the application or proposal that already covers it.
+    Column("reason", String(40)),
+    Column("covered_by", JSONB),
+    # Confirmed: the application filed; declined: the enterprise's reason.
+    Column("application_id", String(64)),
+    Column("decline_reason", String(2000)),
+    Column("decided_by", String(200)),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Who read which confidential fields (shared/read_log.py): append-only, not from the log.
+read_log = read_log_table(metadata)
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

@@ -191,9 +191,14 @@ class Application:
 
 
 def submit(
-    application_id: str, round_: FundingRound, filing: Filing, submitted_via: str | None = None
+    application_id: str,
+    round_: FundingRound,
+    filing: Filing,
+    submitted_via: str | None = None,
+    proposal_id: str | None = None,
 ) -> ApplicationSubmitted:
-    """`submitted_via` names the municipal platform that filed it; None if filed directly."""
+    """`submitted_via` names the municipal platform that filed it; None if filed directly.
+    `proposal_id`: the proposal it was confirmed from; None if applied for unprompted."""
     check_claim(filing, round_)
     return ApplicationSubmitted(
         application_id=application_id,
@@ -205,6 +210,7 @@ def submit(
         contact=filing.contact,
         credit_code_exception_requested=filing.credit_code_exception,
         submitted_via=submitted_via,
+        proposal_id=proposal_id,
     )
 
 

@@ -6,6 +6,7 @@ from shared.auth.matrix import (
     APPLICANT,
     AUDITOR,
     OFFICER,
+    OPERATOR,
     PLATFORM,
     READERS,
     REVIEWER,
@@ -15,6 +16,11 @@ from shared.auth.matrix import (
 
 ACCESS = Access(
     rows={
+        # Who read which confidential fields: for auditors (shared/read_log.py).
+        ("GET", "/v1/read-log"): roles(AUDITOR),
+        # Tokens revoked before their expiry (shared/auth/revocation.py): operators, and
+        # the issuer with an operator token of its own.
+        ("POST", "/v1/revocations"): roles(OPERATOR),
         ("POST", "/v1/rounds"): roles(OFFICER),
         ("GET", "/v1/rounds/{round_id}"): READERS,
         ("POST", "/v1/rounds/{round_id}/close"): roles(OFFICER),
@@ -29,6 +35,12 @@ ACCESS = Access(
         ("POST", "/v1/applications/{application_id}/review"): roles(REVIEWER),
         ("POST", "/v1/applications/{application_id}/amend"): roles(APPLICANT, PLATFORM),
         ("POST", "/v1/applications/{application_id}/withdraw"): roles(APPLICANT, PLATFORM),
+        # Proposals from official lists: an applicant its own enterprise's (queries and
+        # the service scope it), a platform any enterprise's it serves.
+        ("GET", "/v1/proposals"): READERS,
+        ("GET", "/v1/proposals/{proposal_id}"): READERS,
+        ("POST", "/v1/proposals/{proposal_id}/confirm"): roles(APPLICANT, PLATFORM),
+        ("POST", "/v1/proposals/{proposal_id}/decline"): roles(APPLICANT, PLATFORM),
     },
     # A round's published list and objections to it are public by nature (公示): anyone
     # may read the list and object, by name, without an account.

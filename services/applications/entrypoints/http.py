@@ -15,6 +15,7 @@ from shared.eventstore import Cause
 from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
+from shared.read_log import Read, recorded
 
 from .. import queries
 from ..commands import (
@@ -135,10 +136,16 @@ async def get_enterprise_applications(
 
 @router.get("/applications/{application_id}/history", responses=MISSING, tags=["applications"])
 async def get_application_history(
-    application_id: str, session: SessionDep, caller: Caller
+    application_id: str, session: SessionDep, caller: Caller, request: Request
 ) -> list[HistoryEntry]:
-    """Every event about the application, in order: who decided what, when and why."""
+    """Every event about the application, in order: who decided what, when and why. Its
+    payloads hold the applicant's contact and evidence, and objectors' identities to
+    those who may see them: the read is recorded."""
     rows = await queries.application_events(session, application_id, caller)
+    fields = ["contact", "evidence"]
+    if caller.role not in ("applicant", "platform"):
+        fields += ["objector"] if any(r["event_type"] == "ObjectionLodged" for r in rows) else []
+    await recorded(request, caller, [Read("application", application_id, tuple(fields))], session)
     return [HistoryEntry(**row) for row in rows]
 
 

@@ -48,4 +48,13 @@ LINKS: Links = {
         }
     },
     "lodgeObjection": {"201": {"DecideObjection": link("decideObjection", objection_id=NEW_ID)}},
+    "getProposal": {
+        "200": {
+            "ConfirmProposal": link("confirmProposal", proposal_id="$response.body#/id"),
+            "DeclineProposal": link("declineProposal", proposal_id="$response.body#/id"),
+            "GetRound": link("getRound", round_id="$response.body#/round_id"),
+        }
+    },
+    # A confirmation answers the application it filed.
+    "confirmProposal": {"201": {"GetApplication": link("getApplication", application_id=NEW_ID)}},
 }

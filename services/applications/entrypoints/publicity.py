@@ -9,10 +9,12 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import HTMLResponse
 
+from shared.auth.http import Caller
 from shared.envelope import Actor
 from shared.eventstore import Cause
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
+from shared.read_log import reads, recorded
 
 from .. import queries
 from ..publicity import PublicityService
@@ -103,10 +105,17 @@ async def lodge_objection(
 
 
 @router.get("/rounds/{round_id}/objections", responses=MISSING, tags=["publicity"])
-async def get_objections(round_id: str, session: SessionDep) -> list[ObjectionView]:
-    """Every objection to the round's list, with who made it: reviewers, officers, auditors."""
+async def get_objections(
+    round_id: str, session: SessionDep, caller: Caller, request: Request
+) -> list[ObjectionView]:
+    """Every objection to the round's list, with who made it: reviewers, officers,
+    auditors. Each objector's identity shown is recorded as read."""
     await queries.round_view(session, round_id)
-    return [ObjectionView(**row) for row in await queries.objections(session, round_id)]
+    rows = await queries.objections(session, round_id)
+    await recorded(
+        request, caller, reads("objection", (r["id"] for r in rows), ("objector",)), session
+    )
+    return [ObjectionView(**row) for row in rows]
 
 
 @router.post(

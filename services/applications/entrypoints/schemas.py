@@ -187,6 +187,23 @@ class ApplicationView(BaseModel):
     )
     reason: str | None = Field(description="the same in words")
     open_objections: int = Field(description="objections lodged and not yet decided")
+    proposal_id: str | None = Field(
+        default=None,
+        description="the proposal from an official list it was confirmed from; null when "
+        "the enterprise applied of its own accord",
+    )
+    source: ProposalSource | None = Field(
+        default=None, description="for one filed from a proposal: the list unit it came from"
+    )
+
+
+class ProposalSource(BaseModel):
+    """The official list's unit a proposal (and the application filed from it) came from."""
+
+    list_id: str
+    entry: int
+    unit: int
+    document: str | None
 
 
 class HistoryEntry(BaseModel):

@@ -5,9 +5,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import uuid4
 
-from sqlalchemy import ARRAY, BigInteger, String, any_, cast, func, literal, or_, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    DateTime,
+    String,
+    Uuid,
+    any_,
+    cast,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +38,8 @@ class Recipient:
     application_id: str
     email: str
     platform: str | None
+    credit_code: str | None = None
+    given_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,8 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
             set_={
                 "email": new.excluded.email,
                 "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
+                "credit_code": new.excluded.credit_code,
+                "given_at": new.excluded.given_at,
             },
         ),
         [
@@ -84,10 +102,26 @@ async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipi
                 "application_id": r.application_id,
                 "email": r.email,
                 "platform": r.platform,
+                "credit_code": r.credit_code,
+                "given_at": r.given_at,
             }
             for r in recipients
         ],
     )
+
+
+async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
+    """Each enterprise's contact as its most recent application gave it, where qsfund
+    has one (the register holds no e-mail)."""
+    if not codes:
+        return {}
+    rows = await session.execute(
+        select(recipient.c.credit_code, recipient.c.email)
+        .where(recipient.c.credit_code == any_(literal(list(codes), ARRAY(String))))
+        .order_by(recipient.c.credit_code, recipient.c.given_at.desc())
+        .distinct(recipient.c.credit_code)
+    )
+    return {code: email for code, email in rows}
 
 
 async def remember_objectors(session: AsyncSession, objectors: Sequence[Objector]) -> None:
@@ -194,31 +228,63 @@ async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[st
 
 async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) -> None:
     """A round's event, to every webhook registered for its type when it occurred,
-    whichever platform registered it: the published list is public by nature."""
-    for email in emails:
-        envelope = email.envelope
-        event_type = literal(envelope.event_type)
-        to_each = select(
+    whichever platform registered it: the published list is public by nature. So is a
+    proposal to any platform serving enterprises (its round named, no application).
+
+    One statement for all the events (a list of 10,000 entries makes 20,000 proposals):
+    the events as arrays, unnested and joined with the webhooks."""
+    if not emails:
+        return
+    events = (
+        func.unnest(
+            literal([e.envelope.event_id for e in emails], ARRAY(Uuid)),
+            literal([e.envelope.event_type for e in emails], ARRAY(String)),
+            literal([e.envelope.occurred_at for e in emails], ARRAY(DateTime(timezone=True))),
+            literal([e.message.subject for e in emails], ARRAY(String)),
+            literal([e.message.summary for e in emails], ARRAY(String)),
+            literal([_round_of(e.envelope) for e in emails], ARRAY(String)),
+        )
+        .table_valued(
+            column("event_id", Uuid),
+            column("event_type", String),
+            column("occurred_at", DateTime(timezone=True)),
+            column("subject", String),
+            column("summary", String),
+            column("round_id", String),
+        )
+        .render_derived()
+        .alias("due")
+    )
+    to_each = (
+        select(
             func.gen_random_uuid(),
-            literal(envelope.event_id),
+            events.c.event_id,
             literal(""),
-            event_type,
-            literal(envelope.occurred_at),
+            events.c.event_type,
+            events.c.occurred_at,
             literal("webhook"),
             cast(webhook.c.id, String),
-            literal(email.message.subject),
-            literal(email.message.summary),
+            events.c.subject,
+            events.c.summary,
             literal(PENDING),
-            literal(envelope.aggregate_id),
-        ).where(
-            event_type == any_(webhook.c.event_types),
-            webhook.c.created_at <= envelope.occurred_at,
-            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > envelope.occurred_at),
+            events.c.round_id,
         )
-        columns = [*_COLUMNS, "round_id"]
-        await session.execute(
-            insert(notification).from_select(columns, to_each).on_conflict_do_nothing()
+        .select_from(events)
+        .join(webhook, events.c.event_type == any_(webhook.c.event_types))
+        .where(
+            webhook.c.created_at <= events.c.occurred_at,
+            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > events.c.occurred_at),
         )
+    )
+    columns = [*_COLUMNS, "round_id"]
+    await session.execute(
+        insert(notification).from_select(columns, to_each).on_conflict_do_nothing()
+    )
+
+
+def _round_of(envelope: Envelope) -> str:
+    """The round a broadcast names: a proposal's round, or the round's own event."""
+    return str(envelope.payload.get("round_id", envelope.aggregate_id))
 
 
 _COLUMNS = [

@@ -21,6 +21,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.idempotency import idempotency_table
+from shared.http.rate_limits import rate_limit_table
+from shared.read_log import read_log_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -33,6 +35,11 @@ recipient = Table(
     # The platform (its token's subject) that filed the application, if one did: whose
     # registered webhooks hear of it.
     Column("platform", String(200)),
+    # The enterprise, and when its contact was last given: a proposal from an official
+    # list is e-mailed to the contact of the enterprise's most recent application.
+    # Null for a contact remembered before proposals existed.
+    Column("credit_code", String(18), index=True),
+    Column("given_at", DateTime(timezone=True)),
 )
 
 # Who objected to an application's proposed award, and where to tell them the outcome:
@@ -139,3 +146,9 @@ webhook_secret = Table(
 )
 
 idempotency_key = idempotency_table(metadata)
+
+# Who read which confidential fields (shared/read_log.py): append-only, not from the log.
+read_log = read_log_table(metadata)
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

@@ -11,6 +11,7 @@ from shared.contracts.applications import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
 )
+from shared.contracts.proposals import ApplicationProposed
 from shared.contracts.publicity import (
     AwardFinalised,
     ObjectionDecided,
@@ -153,8 +154,34 @@ def objector_message_for(event: Contract) -> Message | None:
     return None
 
 
+def proposal_message(event: ApplicationProposed) -> Message:
+    """What an enterprise (and a portal that serves enterprises) is told of a proposal:
+    what is claimed for it, from which list, and how to answer."""
+    claim = event.claim
+    if claim.category == "standard":
+        what = f"the {claim.role} drafting of standard {claim.standard_number}"
+    elif claim.category == "quality_brand":
+        what = f"the {claim.year} {claim.award} ({claim.tier})"
+    elif claim.category == "pilot_project":
+        what = f"the {claim.level} pilot project {claim.project_name}"
+    else:
+        what = f"the adoption of {claim.international_standard}"
+    answer = f"/v1/proposals/{event.proposal_id}"
+    return Message(
+        f"Application proposed to {event.enterprise.name}: proposal {event.proposal_id}",
+        f"Official list {event.source.list_id} ({event.source_document}) names "
+        f"{event.enterprise.name} ({event.enterprise.credit_code}) for {what}. An "
+        f"application to round {event.round_id} is pre-filled: confirm it with your contact "
+        f"and the signed authenticity commitment ({answer}/confirm), or decline it "
+        f"({answer}/decline), before the round closes.",
+    )
+
+
 def round_message_for(event: Contract) -> Message | None:
-    """What a portal that mirrors a round's published list is told: where to read it."""
+    """What a portal that mirrors a round's published list is told: where to read it.
+    And what a portal serving enterprises is told of each proposal."""
+    if isinstance(event, ApplicationProposed):
+        return proposal_message(event)
     if isinstance(event, PublishedList):
         listed = f"/v1/public/rounds/{event.round_id}/list"
         if isinstance(event, PublicityOpened):

@@ -46,8 +46,14 @@ EventType = Literal[
     "PublicityOpened",
     "PublishedListRevised",
     "RoundFinalised",
+    # A proposal from an official list, for a portal that serves enterprises: every
+    # platform's webhook for it hears of every proposal (its round is named, no
+    # application exists yet).
+    "ApplicationProposed",
 ]
-ROUND_EVENT_TYPES = frozenset({"PublicityOpened", "PublishedListRevised", "RoundFinalised"})
+ROUND_EVENT_TYPES = frozenset(
+    {"PublicityOpened", "PublishedListRevised", "RoundFinalised", "ApplicationProposed"}
+)
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 

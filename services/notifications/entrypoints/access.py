@@ -6,6 +6,8 @@ from shared.auth.matrix import AUDITOR, OFFICER, OPERATOR, PLATFORM, Access, rol
 
 ACCESS = Access(
     rows={
+        # Who read which confidential fields: for auditors (shared/read_log.py).
+        ("GET", "/v1/read-log"): roles(AUDITOR),
         # The officer answers "was the applicant told?"; the operator sees deliveries,
         # not what was said to whom about which application.
         ("GET", "/v1/notifications"): roles(OFFICER, AUDITOR),

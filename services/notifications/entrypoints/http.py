@@ -14,6 +14,7 @@ from shared.auth.http import REFUSALS, Caller
 from shared.http.idempotency import IdempotencyKey
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
+from shared.read_log import reads, recorded
 
 from ..service import NotificationsService
 from ..views import AttemptView, NotificationView
@@ -33,20 +34,29 @@ async def _service(request: Request) -> NotificationsService:  # async: no threa
 
 
 ServiceDep = Annotated[NotificationsService, Depends(_service)]
+# What a notification's view shows that the read log records as read.
+CONTENTS = ("target", "subject", "summary")
 
 
 @router.get("/notifications")
 async def list_notifications(
-    application_id: str, service: ServiceDep, _: Caller
+    application_id: str, service: ServiceDep, caller: Caller, request: Request
 ) -> list[NotificationView]:
-    """Every notification recorded for one application, oldest first."""
-    return await service.notifications_for(application_id)
+    """Every notification recorded for one application, oldest first. What each said,
+    and to whom, is recorded as read."""
+    views = await service.notifications_for(application_id)
+    await recorded(request, caller, reads("notification", (str(v.id) for v in views), CONTENTS))
+    return views
 
 
 @router.get("/notifications/dead-letters")
-async def list_dead_letters(service: ServiceDep, _: Caller) -> list[NotificationView]:
+async def list_dead_letters(
+    service: ServiceDep, caller: Caller, request: Request
+) -> list[NotificationView]:
     """Notifications parked after their last try, with the last error, oldest first."""
-    return await service.dead_letters()
+    views = await service.dead_letters()
+    await recorded(request, caller, reads("notification", (str(v.id) for v in views), CONTENTS))
+    return views
 
 
 @router.get("/notifications/{notification_id}/attempts", responses={404: PROBLEM})

@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from shared.auth.http import REFUSALS, Caller
 from shared.http.idempotency import IdempotencyKey
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
+from shared.read_log import reads, recorded
 
 from ..views import WebhookCreated, WebhookView
 from .http import ServiceDep
@@ -37,9 +38,12 @@ async def register_webhook(
 
 
 @router.get("/webhooks")
-async def list_webhooks(service: ServiceDep, caller: Caller) -> list[WebhookView]:
-    """The calling platform's webhooks, oldest first, with their valid secrets' dates."""
-    return await service.list_webhooks(caller.subject)
+async def list_webhooks(service: ServiceDep, caller: Caller, request: Request) -> list[WebhookView]:
+    """The calling platform's webhooks, oldest first, with their valid secrets' dates.
+    Each registration shown is recorded as read."""
+    views = await service.list_webhooks(caller.subject)
+    await recorded(request, caller, reads("webhook", (str(v.id) for v in views), ("url",)))
+    return views
 
 
 @router.post("/webhooks/{webhook_id}/rotate", status_code=201, responses=NOT_FOUND)

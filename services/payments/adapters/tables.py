@@ -13,6 +13,8 @@ from sqlalchemy import (
 )
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.rate_limits import rate_limit_table
+from shared.read_log import read_log_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -96,3 +98,9 @@ bureau_call = Table(
     Column("parked_at", DateTime(timezone=True)),
     Column("last_error", String(500)),
 )
+
+# Who read which confidential fields (shared/read_log.py): append-only, not from the log.
+read_log = read_log_table(metadata)
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

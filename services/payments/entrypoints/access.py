@@ -16,6 +16,8 @@ ACCESS = Access(
     # The enterprise registers the account its award is paid into; the program office
     # records milestones, revokes and records repayments; the auditor reads.
     rows={
+        # Who read which confidential fields: for auditors (shared/read_log.py).
+        ("GET", "/v1/read-log"): roles(AUDITOR),
         ("GET", "/v1/awards/{application_id}"): roles(APPLICANT, PLATFORM, OFFICER, AUDITOR),
         ("PUT", "/v1/awards/{application_id}/payee"): roles(APPLICANT, PLATFORM),
         ("POST", "/v1/awards/{application_id}/milestones"): roles(OFFICER),

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from shared.auth.http import REFUSALS, Caller
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
+from shared.read_log import Read, recorded
 
 from ..domain.account import payee
 from ..service import PaymentsService
@@ -35,9 +36,15 @@ ServiceDep = Annotated[PaymentsService, Depends(_service)]
 
 
 @router.get("/awards/{application_id}", responses={404: PROBLEM})
-async def get_award(application_id: str, service: ServiceDep, caller: Caller) -> AwardView:
-    """An award's payments: what is final, paid and due back, and every instruction."""
-    return await service.award(caller, application_id)
+async def get_award(
+    application_id: str, service: ServiceDep, caller: Caller, request: Request
+) -> AwardView:
+    """An award's payments: what is final, paid and due back, and every instruction. The
+    payee's account an instruction shows (masked) is recorded as read."""
+    view = await service.award(caller, application_id)
+    if view.instructions:
+        await recorded(request, caller, [Read("award", application_id, ("payee_account",))])
+    return view
 
 
 @router.put("/awards/{application_id}/payee", responses=ANSWERS)

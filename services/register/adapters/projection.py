@@ -1,5 +1,6 @@
 """The register's read side from its own events: the same fold every copy of the
-register makes (shared/register_copy.py), into this service's tables."""
+register makes (shared/register_copy.py), into this service's tables, and the official
+lists matched to it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from shared.contracts import Contract
 from shared.envelope import Envelope
 from shared.register_copy import record_register
 
+from .list_projection import record_lists
 from .tables import register
 
 
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     await record_register(session, register, events)
+    await record_lists(session, events)

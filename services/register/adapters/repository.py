@@ -7,10 +7,12 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .tables import register
+from .tables import backbone, register
 
 # One load at a time: a load's records are stamped when it is taken, and a later stamp
-# must mean a later commit for "the later load wins" to hold in every copy.
+# must mean a later commit for "the later load wins" to hold in every copy. Official
+# lists are taken under the same lock: their ids share the event store with loads', and
+# a list is matched against the register as one load left it, not halfway through one.
 LOADS_LOCK = 0x7265676973746572  # "register"
 
 
@@ -38,3 +40,13 @@ async def enterprise_row(session: AsyncSession, credit_code: str) -> dict[str, A
         .first()
     )
     return dict(row) if row else None
+
+
+async def stream_type(session: AsyncSession, aggregate_id: str) -> str | None:
+    """What stream, if any, already has this id in the event store: loads and lists are
+    keyed by the platforms' ids, so one id cannot be both."""
+    event = backbone.event.c
+    found: str | None = await session.scalar(
+        select(event.aggregate_type).where(event.aggregate_id == aggregate_id).limit(1)
+    )
+    return found

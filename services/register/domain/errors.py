@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class RegisterError(Exception):
     def __init__(self, field: str, rule: str, message: str) -> None:
@@ -16,8 +18,28 @@ class InvalidInput(RegisterError):
 
 
 class Conflicting(RegisterError):
-    """The load id was used before for other rows (409)."""
+    """The state forbids it: a load or list id used before for another body, a unit
+    already decided (409)."""
 
 
 class NotFound(RegisterError):
-    """The register holds no such enterprise (404)."""
+    """The register holds no such enterprise, list or unit (404)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    rule: str
+    message: str
+
+
+class Problems(InvalidInput):
+    """Several problems at once (422): an official list's every bad entry. `total` counts
+    those not listed too."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        first = problems[0] if problems else Problem("body", "invalid", "the list is refused")
+        count = len(problems) if total is None else total
+        super().__init__(first.field, first.rule, f"the list is refused whole: {count} problem(s)")
+        self.problems = problems
+        self.total = count

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from shared.contracts import Contract
 from shared.contracts.register import (
-    BATCH_BYTES,
     BATCH_SIZE,
     EnterprisesRegistered,
     RegisteredEnterprise,
     RegisterLoadAccepted,
 )
 
+from .batches import batches
 from .rows import Checked
 
 # The problems one acceptance lists: a load of bad rows only still makes an event of a
@@ -19,8 +19,9 @@ MAX_LISTED_PROBLEMS = 10_000
 
 
 def accept(load_id: str, loaded_by: str, sha256: str, checked: Checked) -> list[Contract]:
-    """The acceptance first, then the accepted rows in EnterprisesRegistered batches."""
-    batches = cut(checked.accepted)
+    """The acceptance first, then one EnterprisesRegistered a thousand accepted rows (fewer
+    when their names and listings are long)."""
+    batched = batches(checked.accepted, BATCH_SIZE, _record_bytes)
     accepted = RegisterLoadAccepted(
         load_id=load_id,
         loaded_by=loaded_by,
@@ -28,54 +29,20 @@ def accept(load_id: str, loaded_by: str, sha256: str, checked: Checked) -> list[
         rows=checked.rows,
         accepted=len(checked.accepted),
         rejected=checked.rejected,
-        batches=len(batches),
+        batches=len(batched),
         problems=checked.problems[:MAX_LISTED_PROBLEMS],
         problems_not_listed=max(0, len(checked.problems) - MAX_LISTED_PROBLEMS),
     )
     registered = [
         EnterprisesRegistered.model_construct(load_id=load_id, batch=number, enterprises=batch)
-        for number, batch in enumerate(batches, start=1)
+        for number, batch in enumerate(batched, start=1)
     ]
     return [accepted, *registered]
 
 
-# What a record's canonical JSON holds besides its strings' characters, at most: its
-# keys, two dates, a credit code and an industry code, punctuation; and each listing's.
-RECORD_FRAME_BYTES = 256
-LISTING_FRAME_BYTES = 96
-NAME_FRAME_BYTES = 3  # a former name's quotes and comma
-# The most bytes one character can take in JSON: a control character escaped as \u001f
-# (a Chinese character takes 3, the widest in UTF-8 takes 4).
-CHARACTER_BYTES = 6
-
-
-def encoded_bound(record: RegisteredEnterprise) -> int:
-    """At least the bytes the record takes in its event, counted without encoding it: a
-    load of 100,000 rows is encoded once, when its events are sealed."""
-    characters = (
-        len(record.name)
-        + sum(len(name) for name in record.former_names)
-        + sum(len(entry.reference) for entry in record.dishonesty)
-    )
-    return (
-        RECORD_FRAME_BYTES
-        + NAME_FRAME_BYTES * len(record.former_names)
-        + LISTING_FRAME_BYTES * len(record.dishonesty)
-        + CHARACTER_BYTES * characters
-    )
-
-
-def cut(records: list[RegisteredEnterprise]) -> list[list[RegisteredEnterprise]]:
-    """Consecutive batches of at most BATCH_SIZE records and BATCH_BYTES (bounded) each:
-    ordinary records a thousand to a batch, the largest some thirty."""
-    batches: list[list[RegisteredEnterprise]] = []
-    start, size = 0, 0
-    for index, record in enumerate(records):
-        bound = encoded_bound(record)
-        if index > start and (index - start == BATCH_SIZE or size + bound > BATCH_BYTES):
-            batches.append(records[start:index])
-            start, size = index, 0
-        size += bound
-    if start < len(records):
-        batches.append(records[start:])
-    return batches
+def _record_bytes(record: RegisteredEnterprise) -> int:
+    # UTF-8 takes at most 3 bytes a character; field names, codes and dates are ~200,
+    # a listing's ~100 beside its reference.
+    names = len(record.name) + sum(len(name) for name in record.former_names)
+    listings = sum(100 + 3 * len(entry.reference) for entry in record.dishonesty)
+    return 200 + 3 * names + listings

@@ -5,6 +5,7 @@ table stays empty: the service decides nothing, it only counts."""
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, String, Table
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.rate_limits import rate_limit_table
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -63,3 +64,6 @@ report_round = Table(
     _moment("closed_at"),
     _moment("finalised_at"),
 )
+
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)

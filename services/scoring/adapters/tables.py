@@ -4,6 +4,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, Uui
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
+from shared.http.rate_limits import rate_limit_table
 from shared.register_copy import register_tables
 
 metadata = new_metadata()
@@ -70,3 +71,5 @@ allocation_outcome = Table(
 # (shared/register_copy.py): an allocation rewards no enterprise it holds as deregistered
 # or on the serious-dishonesty list at the decision, nor one it does not hold.
 register = register_tables(metadata)
+# Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
+rate_limit = rate_limit_table(metadata)
