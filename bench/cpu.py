@@ -40,6 +40,18 @@ def process_seconds(pid: int, with_children: bool = False) -> float:
     return ticks / TICKS
 
 
+def resident_mib(pid: int) -> float:
+    """The process's resident memory (VmRSS), 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def server_seconds() -> dict[str, float]:
     """CPU seconds of each server group; a group's parent also counts its exited
     children, so backends that come and go during the measurement are not lost."""

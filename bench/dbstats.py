@@ -1,6 +1,7 @@
 """Transactions and rows of each service's database over a measurement, from
-pg_stat_database: how many transactions a unit of work costs is what batching changes,
-and the rollbacks include the connection pool's pre-ping (BEGIN; SELECT 1; ROLLBACK)."""
+pg_stat_database: how many transactions a unit of work costs is what batching changes.
+The rollbacks include the connection pool's check of a connection idle for long
+(shared/pool.py); a read answered without a transaction counts a commit a statement."""
 
 from __future__ import annotations
 

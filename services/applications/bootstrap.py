@@ -34,7 +34,7 @@ from shared.publishing import BrokerPublisher
 from shared.read_log import ReadLog, install_read_log
 from shared.rebuild import Projection, run_rebuild
 from shared.relay import OutboxRelay
-from shared.runtime import database, health_router, lifespan, serve
+from shared.runtime import database, health_router, lifespan, read_sessions, serve
 from shared.settings import KafkaSettings
 from shared.topics import Topics
 
@@ -192,6 +192,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         generate_unique_id_function=operation_id,
     )
     app.state.service = service
+    app.state.reads = read_sessions(engine)
     app.state.publicity = publicity
     app.state.proposals = proposals
     app.state.broker = broker

@@ -69,6 +69,16 @@ async def application_events(
     return history
 
 
+# Each application counted once per figure: by status, by category, by industry. The
+# grouping() bits say which set a row belongs to (a 1 for each column left out).
+_GROUPED = (application.c.status, application.c.category, application.c.industry)
+_FIGURES = {
+    0b011: ("applications_by_status", 0),
+    0b101: ("applications_by_category", 1),
+    0b110: ("applications_by_industry", 2),
+}
+
+
 async def round_view(session: AsyncSession, round_id: str) -> dict[str, Any]:
     row = (
         (await session.execute(select(funding_round).where(funding_round.c.id == round_id)))
@@ -77,26 +87,30 @@ async def round_view(session: AsyncSession, round_id: str) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("round_id", "exists", f"no funding round {round_id}")
-    in_round = application.c.round_id == round_id
-
-    async def counts_by(column: Any) -> dict[str, int]:
-        rows = await session.execute(
-            select(column, func.count()).where(in_round).group_by(column).order_by(column)
+    # One statement for every figure: one pass over the round's applications.
+    counted = await session.execute(
+        select(
+            func.grouping(*_GROUPED),
+            *_GROUPED,
+            func.count(),
+            func.sum(application.c.awarded_amount_yuan),
         )
-        return {str(key): int(count) for key, count in rows.tuples()}
-
-    awarded = await session.scalar(
-        select(func.coalesce(func.sum(application.c.awarded_amount_yuan), 0)).where(
-            in_round, application.c.status == "awarded"
-        )
+        .where(application.c.round_id == round_id)
+        .group_by(func.grouping_sets(*_GROUPED))
     )
+    rows = [(grouping, keys, int(count), amount) for grouping, *keys, count, amount in counted]
+    figures: dict[str, dict[str, int]] = {name: {} for name, _ in _FIGURES.values()}
+    awarded = 0
+    for grouping, keys, count, amount in sorted(rows, key=lambda r: str(r[1][_FIGURES[r[0]][1]])):
+        name, index = _FIGURES[grouping]
+        figures[name][str(keys[index])] = count
+        if name == "applications_by_status" and keys[index] == "awarded":
+            awarded = int(amount or 0)
     return {
         **dict(row),
         "status": "closed" if row["closed_at"] else "open",
-        "applications_by_status": await counts_by(application.c.status),
-        "applications_by_category": await counts_by(application.c.category),
-        "applications_by_industry": await counts_by(application.c.industry),
-        "awarded_total_yuan": int(awarded or 0),
+        **figures,
+        "awarded_total_yuan": awarded,
     }
 
 

@@ -82,7 +82,13 @@ def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) 
 
 def read_all(args: argparse.Namespace, settings: KafkaSettings) -> History:
     """The whole history in this process, for the commands that look into it."""
-    topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
+    # The register topic too: the official lists an application may have come from.
+    topics = [
+        settings.topics.applications,
+        settings.topics.scoring,
+        settings.topics.payments,
+        settings.topics.register,
+    ]
     with progress_bar(args.progress) as update:
         counts = [0, 0]
 

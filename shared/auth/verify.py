@@ -16,6 +16,7 @@ from joserfc.errors import (
 )
 from joserfc.jwt import JWTClaimsRegistry
 
+from .cache import Verified, VerifiedTokens
 from .keys import KeyCache, jwks_file, jwks_url
 from .principal import Principal, Role, Unauthenticated
 from .settings import AuthSettings
@@ -41,6 +42,7 @@ class TokenVerifier:
         algorithms: Collection[str],
         leeway: int,
         clock: Callable[[], float] = time.time,
+        verified: VerifiedTokens | None = None,
     ) -> None:
         self.keys = keys
         self.issuer = issuer
@@ -48,10 +50,27 @@ class TokenVerifier:
         self.algorithms = list(algorithms)
         self.leeway = leeway
         self.clock = clock
+        self.verified = verified if verified is not None else VerifiedTokens()
 
     async def verify(self, token: str) -> Principal:
         if len(token) > MAX_TOKEN_LENGTH:
             raise Unauthenticated("token_malformed", "the token is too long")
+        digest = self.verified.digest(token)
+        known = self.verified.get(digest, self.clock())
+        if known is not None:
+            try:
+                still = await self.keys.key(known.kid) is known.key
+            except Unauthenticated:  # the issuer no longer publishes the key
+                self.verified.forget(digest)
+                raise
+            if still:
+                return known.principal
+            self.verified.forget(digest)  # the keys were reloaded: check it again
+        principal, verified = await self._verify(token)
+        self.verified.put(digest, verified)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, Verified]:
         try:
             header = jws.extract_compact(token.encode()).headers()
         except (JoseError, ValueError) as error:
@@ -73,7 +92,9 @@ class TokenVerifier:
         except (JoseError, ValueError) as error:
             raise Unauthenticated("token_malformed", "the token cannot be read") from error
         self._check_claims(claims)
-        return _principal(claims)
+        principal = _principal(claims)
+        good_until = float(claims["exp"]) + self.leeway
+        return principal, Verified(principal, header.get("kid"), key, good_until)
 
     def _check_claims(self, claims: dict[str, Any]) -> None:
         registry = JWTClaimsRegistry(

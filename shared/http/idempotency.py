@@ -60,6 +60,8 @@ class Keys:
 
     async def recall(self, claim: KeyClaim) -> Remembered | None:
         async with self.sessions() as session:
+            # One read: no transaction to open and roll back (shared/runtime.read_sessions).
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             return await recall(session, self.table, claim.principal, claim.key, _now())
 
 

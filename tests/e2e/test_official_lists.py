@@ -11,14 +11,18 @@ lapse when the round closes. The award traces back to the list entry it came fro
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
 
 from services.applications.adapters.tables import register as copy
+from shared.topics import Topics
 from tests.e2e.conftest import Stack, wait_for_status
+from tests.e2e.test_audit import audit
 from tests.support.credit_codes import credit_codes
 from tests.support.databases import rows_reach
+from tests.support.infrastructure import Infrastructure
 from tests.support.processes import ServiceProcess
 from tests.support.program import CLAIMS, EVIDENCE, Program
 from tests.support.tokens import Tokens
@@ -146,7 +150,11 @@ async def states(api: httpx.AsyncClient, round_id: str, wanted: dict[str, str]) 
 
 
 async def test_official_lists_become_proposals_and_one_an_award(
-    stack: Stack, register: ServiceProcess, tokens: Tokens
+    stack: Stack,
+    register: ServiceProcess,
+    tokens: Tokens,
+    infra: Infrastructure,
+    stack_topics: Topics,
 ) -> None:
     platform, reviewer = tokens.headers("platform"), tokens.headers("reviewer")
     async with (
@@ -253,3 +261,17 @@ async def test_official_lists_become_proposals_and_one_an_award(
                 REWARDED: "withheld",
             },
         )
+
+    # The auditor finds nothing wrong in the history, and the award's trail goes back to
+    # the list entry it came from.
+    verified = audit(infra, stack_topics, "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    trail = audit(infra, stack_topics, "trail", application_id)
+    assert trail.returncode == 0, trail.stdout + trail.stderr
+    types = [entry["event_type"] for entry in json.loads(trail.stdout)]
+    assert types[:4] == [
+        "OfficialListReceived",
+        "OfficialListMatched",
+        "ApplicationProposed",
+        "ProposalConfirmed",
+    ], types

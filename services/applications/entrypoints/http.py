@@ -57,7 +57,9 @@ def service_of(request: Request) -> ApplicationsService:
 
 
 async def _session(request: Request) -> Any:
-    async with service_of(request).sessions() as session:
+    """A session for the routes that only read: without a transaction (no BEGIN, no
+    ROLLBACK), so never for a write; writes go through the service's transactions."""
+    async with request.app.state.reads() as session:
         yield session
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .records import Coordinates, LoggedEvent, Unreadable, parse
+from .records import NOT_APPLICATIONS, Coordinates, LoggedEvent, Unreadable, parse
 
 DECISIONS = ("ApplicationAwarded", "ApplicationNotAwarded")
 # At one moment, the application's own event first, then the scoring's, then the money's.
@@ -52,6 +52,9 @@ class History:
     rounds: dict[str, list[LoggedEvent]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[str, LoggedEvent] = field(default_factory=dict)
     in_round: dict[str, list[ApplicationEvents]] = field(default_factory=lambda: defaultdict(list))
+    # Streams that are no application's, by aggregate id: a proposal's, an official
+    # list's, a register load's. What an application was proposed from.
+    others: dict[str, list[LoggedEvent]] = field(default_factory=lambda: defaultdict(list))
 
     def observe(self, raw: bytes, at: Coordinates) -> None:
         """Take one record as read; what is not an event is verify's to report."""
@@ -67,6 +70,9 @@ class History:
         self.by_id[event.event_id] = event
         if event.aggregate_type == "round":
             self.rounds[event.aggregate_id].append(event)
+            return
+        if event.aggregate_type in NOT_APPLICATIONS:
+            self.others[event.aggregate_id].append(event)
             return
         trail = self.applications.setdefault(
             event.aggregate_id, ApplicationEvents(event.aggregate_id)
@@ -84,8 +90,40 @@ class History:
             trail.own.sort(key=lambda e: e.aggregate_version)
             trail.scoring.sort(key=lambda e: e.aggregate_version)
             trail.payments.sort(key=lambda e: e.aggregate_version)
-        for stream in self.rounds.values():
+        for stream in (*self.rounds.values(), *self.others.values()):
             stream.sort(key=lambda e: e.aggregate_version)
+
+    def proposed_from(self, trail: ApplicationEvents) -> list[LoggedEvent]:
+        """What an application filed from a proposal came from: the official list's
+        receipt, the match (or a person's resolution) of its unit, and the proposal's
+        own events. Empty for an application filed of the enterprise's own accord."""
+        proposal_id = trail.submitted.payload.get("proposal_id") if trail.submitted else None
+        if not proposal_id:
+            return []
+        proposal = self.others.get(str(proposal_id), [])
+        proposed = next((e for e in proposal if e.event_type == "ApplicationProposed"), None)
+        if proposed is None:
+            return proposal
+        source = proposed.payload["source"]
+        return [*_unit_of(self.others.get(source["list_id"], []), source), *proposal]
 
     def applications_in(self, round_id: str) -> list[ApplicationEvents]:
         return self.in_round.get(round_id, [])
+
+
+def _unit_of(official_list: list[LoggedEvent], source: dict[str, Any]) -> list[LoggedEvent]:
+    """Of a list's stream, its receipt and the events that decided the unit's enterprise:
+    the batch of matches holding it, and a person's resolution of it, if any."""
+    entry, unit = source["entry"], source["unit"]
+
+    def about_unit(event: LoggedEvent) -> bool:
+        if event.event_type == "OfficialListReceived":
+            return True
+        if event.event_type == "OfficialListMatched":
+            matches = event.payload.get("matches", [])
+            return any(m["entry"] == entry and m["unit"] == unit for m in matches)
+        if event.event_type == "OfficialListUnitResolved":
+            return bool(event.payload["entry"] == entry and event.payload["unit"] == unit)
+        return False
+
+    return [event for event in official_list if about_unit(event)]

@@ -21,6 +21,12 @@ Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 # A tuple, not a frozen dataclass: one is made for every event read, and a tuple costs a
 # fraction as much to make and to send between processes.
+# Streams read beside the applications' that are no application's: an official list's
+# (the register topic) and a proposal's (the applications topic, shared/contracts/
+# proposals.py), a register load's. The trail follows an application to them.
+NOT_APPLICATIONS = frozenset({"proposal", "official-list", "register-load"})
+
+
 class Coordinates(NamedTuple):
     topic: str
     partition: int

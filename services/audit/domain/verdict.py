@@ -36,6 +36,7 @@ from .payments import Award, check_payments
 from .publicity import check_publicity
 from .publicity_facts import FINAL, Final, Noted, publicity_of
 from .records import (
+    NOT_APPLICATIONS,
     Coordinates,
     Heading,
     LoggedEvent,
@@ -134,6 +135,8 @@ class Verifier:
         if on_round:  # a few hundred in a million: decoded whole
             self.rounds.setdefault(aggregate_id, []).append(parse(raw, at))
             return
+        if event.aggregate_type in NOT_APPLICATIONS:
+            return  # their chains are checked above; they are no application's stream
         if event.aggregate_type == "award":
             try:
                 self.awards.setdefault(aggregate_id, []).append(parse(raw, at))

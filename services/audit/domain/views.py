@@ -59,8 +59,13 @@ def trail_entry(event: LoggedEvent) -> dict[str, Any]:
 
 
 def application_trail(history: History, application_id: str) -> list[dict[str, Any]]:
+    """Every event of the application in time order; for one filed from a proposal, first
+    the official list and match it came from and the proposal's events."""
     trail = history.applications.get(application_id)
-    return [trail_entry(e) for e in trail.in_time_order()] if trail else []
+    if trail is None:
+        return []
+    origin = sorted(history.proposed_from(trail), key=lambda e: e.occurred_at)
+    return [trail_entry(e) for e in (*origin, *trail.in_time_order())]
 
 
 def application_as_of(history: History, application_id: str, moment: datetime) -> dict[str, Any]:
