@@ -16,7 +16,9 @@ SHARE = 0.6  # of the total claimed: the budget must leave some claims unfunded
 
 def scored(entry: Entry, application_id: str, credit_code: str, policy: Policy) -> ScoredClaim:
     """The claim as the scoring service will price and score it."""
-    found = assess(cast(ClaimRecord, entry.final_claim), credit_code, entry.firm.industry, policy)
+    firm = entry.firm
+    claim = cast(ClaimRecord, entry.final_claim)
+    found = assess(claim, credit_code, firm.industry, policy, firm.industry_code)
     return ScoredClaim(
         application_id, credit_code, found.achievement_key, found.claimed_amount_yuan, found.score
     )

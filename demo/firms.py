@@ -15,7 +15,8 @@ YUBEI = "500112"  # a neighbouring district: its firms are not this program's to
 class Firm:
     key: str  # also the firm's mail domain
     short_name: str
-    industry: str
+    industry: str  # in the firm's own words
+    industry_code: str  # GB/T 4754-2017's class: what policies from 2026.4 rank by
     region: str = YUZHONG
 
     @property
@@ -26,36 +27,45 @@ class Firm:
 FIRMS = {
     firm.key: firm
     for firm in [
-        Firm("jfb-coldchain", "Jiefangbei Cold Chain Logistics", "logistics"),
-        Firm("cyb-fresh", "Caiyuanba Fresh Supply Chain", "logistics"),
-        Firm("ctm-culture", "Chaotianmen Cultural Tourism", "cultural tourism"),
-        Firm("lj-cruise", "Liangjiang Night Cruise", "all-region tourism"),
-        Firm("hyd-scenic", "Hongyadong Scenic Area Operation", "all-region tourism"),
-        Firm("kanghua-med", "Yuzhong Kanghua Medical Services", "medical services"),
-        Firm("renhe-clinic", "Daping Renhe Outpatient Clinic", "medical services"),
-        Firm("sqs-anyang", "Shangqingsi Anyang Elderly Care", "elderly care"),
-        Firm("huimin-care", "Yuzhong Huimin Home Care Services", "elderly care"),
-        Firm("anju-property", "Jiefangbei Anju Property Management", "property management"),
-        Firm("eling-jiayuan", "Eling Jiayuan Property Services", "property management"),
-        Firm("huazhi-test", "Huazhi Inspection and Testing", "inspection and testing"),
-        Firm("zhengxin-cert", "Yuzhong Zhengxin Certification", "inspection and testing"),
-        Firm("jfb-findata", "Jiefangbei Financial Data Services", "modern finance"),
-        Firm("yinfu-pay", "Yuzhong Yinfu Payment Technology", "modern finance"),
-        Firm("changan-ins", "Chang'an Insurance Brokerage", "banking and insurance"),
-        Firm("huixin-lease", "Yuzhong Huixin Financial Leasing", "banking and insurance"),
-        Firm("meimei-store", "Jiefangbei Meimei Department Store", "high-end commerce"),
-        Firm("llk-youxuan", "Lianglukou Youxuan E-commerce", "e-commerce"),
-        Firm("yunshu-net", "Eling Yunshu Internet Technology", "internet services"),
-        Firm("zhongcheng-cpa", "Zhongcheng Certified Public Accountants", "professional services"),
-        Firm("rencai-hr", "Yuzhong Rencai Human Resources", "professional services"),
-        Firm("jiuyuan-rescue", "Yuzhong Jiuyuan Emergency Rescue", "emergency management"),
-        Firm("xte-hotpot", "Xiaotianer Hotpot Catering", "catering"),
-        Firm("shancheng-hotel", "Jiefangbei Shancheng Hotel Management", "hospitality"),
-        Firm("zhixing-edu", "Yuzhong Zhixing Vocational Training", "education and training"),
-        Firm("zhitong-park", "Yuzhong Zhitong Smart Parking", "parking services"),
-        Firm("eling-expo", "Eling Exhibition Services", "conventions and exhibitions"),
-        Firm("jiajie-home", "Yuzhong Jiajie Housekeeping", "domestic services"),
-        Firm("konggang-log", "Konggang Airport Logistics", "logistics", YUBEI),
+        Firm("jfb-coldchain", "Jiefangbei Cold Chain Logistics", "logistics", "G5432"),
+        Firm("cyb-fresh", "Caiyuanba Fresh Supply Chain", "logistics", "G5930"),
+        Firm("ctm-culture", "Chaotianmen Cultural Tourism", "cultural tourism", "L7291"),
+        Firm("lj-cruise", "Liangjiang Night Cruise", "all-region tourism", "G5522"),
+        Firm("hyd-scenic", "Hongyadong Scenic Area Operation", "all-region tourism", "N7861"),
+        Firm("kanghua-med", "Yuzhong Kanghua Medical Services", "medical services", "Q8421"),
+        Firm("renhe-clinic", "Daping Renhe Outpatient Clinic", "medical services", "Q8423"),
+        Firm("sqs-anyang", "Shangqingsi Anyang Elderly Care", "elderly care", "Q8514"),
+        Firm("huimin-care", "Yuzhong Huimin Home Care Services", "elderly care", "Q8521"),
+        Firm(
+            "anju-property", "Jiefangbei Anju Property Management", "property management", "K7020"
+        ),
+        Firm("eling-jiayuan", "Eling Jiayuan Property Services", "property management", "K7020"),
+        Firm("huazhi-test", "Huazhi Inspection and Testing", "inspection and testing", "M7452"),
+        Firm("zhengxin-cert", "Yuzhong Zhengxin Certification", "inspection and testing", "M7455"),
+        Firm("jfb-findata", "Jiefangbei Financial Data Services", "modern finance", "J6940"),
+        Firm("yinfu-pay", "Yuzhong Yinfu Payment Technology", "modern finance", "J6930"),
+        Firm("changan-ins", "Chang'an Insurance Brokerage", "banking and insurance", "J6851"),
+        Firm("huixin-lease", "Yuzhong Huixin Financial Leasing", "banking and insurance", "J6631"),
+        Firm("meimei-store", "Jiefangbei Meimei Department Store", "high-end commerce", "F5211"),
+        Firm("llk-youxuan", "Lianglukou Youxuan E-commerce", "e-commerce", "F5292"),
+        Firm("yunshu-net", "Eling Yunshu Internet Technology", "internet services", "I6490"),
+        Firm(
+            "zhongcheng-cpa",
+            "Zhongcheng Certified Public Accountants",
+            "professional services",
+            "L7241",
+        ),
+        Firm("rencai-hr", "Yuzhong Rencai Human Resources", "professional services", "L7269"),
+        Firm("jiuyuan-rescue", "Yuzhong Jiuyuan Emergency Rescue", "emergency management", "O8290"),
+        Firm("xte-hotpot", "Xiaotianer Hotpot Catering", "catering", "H6210"),
+        Firm("shancheng-hotel", "Jiefangbei Shancheng Hotel Management", "hospitality", "H6110"),
+        Firm(
+            "zhixing-edu", "Yuzhong Zhixing Vocational Training", "education and training", "P8391"
+        ),
+        Firm("zhitong-park", "Yuzhong Zhitong Smart Parking", "parking services", "O8090"),
+        Firm("eling-expo", "Eling Exhibition Services", "conventions and exhibitions", "L7289"),
+        Firm("jiajie-home", "Yuzhong Jiajie Housekeeping", "domestic services", "O8010"),
+        Firm("konggang-log", "Konggang Airport Logistics", "logistics", "G5920", YUBEI),
     ]
 }
 

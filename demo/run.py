@@ -24,7 +24,7 @@ from .plan import Entry, build
 from .publicity import Publicity, publicity
 from .story import say
 
-SEED, POLICY = 2026, "2026.3"
+SEED, POLICY = 2026, "2026.4"
 DECIDED = {"awarded", "not_awarded", "ineligible", "withdrawn"}
 
 

@@ -59,7 +59,13 @@ def filing(entry: Entry, code: str, claim: dict[str, Any], missing: str | None) 
     firm: Firm = entry.firm
     mailbox = MAILBOXES[sum(map(ord, firm.key)) % len(MAILBOXES)]
     return {
-        "enterprise": {"credit_code": code, "name": firm.name, "industry": firm.industry},
+        "enterprise": {
+            "credit_code": code,
+            "name": firm.name,
+            "industry": firm.industry,
+            # What the round's policy (2026.4) ranks priority industries by.
+            "industry_code": firm.industry_code,
+        },
         "claim": claim,
         "evidence": documents(firm.name, claim, missing),
         "contact": {"email": f"{mailbox}@{firm.key}.example.cn"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -15,6 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shared.contracts.values import Category
+from shared.rules.industries import industry_code_problem
+
+SECTION = re.compile(r"^[A-T]$")
 
 Yuan = Field(ge=0)
 # The rule sets that say what one achievement is (services/scoring/domain/achievements.py).
@@ -112,6 +116,25 @@ class PaymentTerms(Strict):
         return value
 
 
+class PriorityIndustry(Strict):
+    """A priority industry named by codes of GB/T 4754-2017: a section ("J"), division
+    ("G59"), group ("M745") or class ("F5292") matches every code under it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    codes: list[str] = Field(min_length=1)
+
+    @field_validator("codes")
+    @classmethod
+    def _codes_of_the_classification(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if SECTION.match(code):
+                continue
+            problem = industry_code_problem(code)
+            if problem is not None:
+                raise ValueError(f"{code}: {problem[1]}")
+        return value
+
+
 class Policy(Strict):
     version: str
     allocation_mode: Literal["rank", "pro_rata"]
@@ -121,11 +144,34 @@ class Policy(Strict):
     enterprise_cap_yuan: int = Field(gt=0)
     amounts: Amounts
     rubric: Rubric
-    priority_industries: list[str]
+    # The priority industries by name, matched against a filing's industry as typed
+    # (2026.1 to 2026.3: auditors replay them so); or, from 2026.4, by code, matched
+    # against the filing's industry code (the register's): a policy names them one way.
+    priority_industries: list[str] = []
+    priority_industry_codes: list[PriorityIndustry] = []
     publicity: PublicityDefaults = PublicityDefaults()
     # Optional so that 2026.1 and 2026.2, written before payment, keep their bytes.
     payment: PaymentTerms = PaymentTerms()
     sha256: str = ""
+
+    @model_validator(mode="after")
+    def _priorities_one_way(self) -> Policy:
+        if self.priority_industries and self.priority_industry_codes:
+            raise ValueError(
+                "name the priority industries by text (priority_industries) or by code "
+                "(priority_industry_codes), not both"
+            )
+        return self
+
+    @property
+    def ranks_by_industry_code(self) -> bool:
+        """Whether a filing's industry code, not its text, earns the priority points."""
+        return bool(self.priority_industry_codes)
+
+    @property
+    def priority_names(self) -> list[str]:
+        """The priority industries' names, however the policy matches them."""
+        return [p.name for p in self.priority_industry_codes] or list(self.priority_industries)
 
     # Its lists and dicts are not hashable, and what is priced under a policy is cached
     # by it: equal policies have equal digests.

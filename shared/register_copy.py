@@ -8,7 +8,7 @@ keep their own copies, so intake and the decision read their own database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -142,9 +142,21 @@ async def enterprise_record(
         .mappings()
         .first()
     )
-    if row is None:
-        return None
-    fields = set(RegisteredEnterprise.model_fields)
+    return None if row is None else _record(row)
+
+
+async def enterprise_records(
+    session: AsyncSession, tables: RegisterTables, credit_codes: Collection[str]
+) -> dict[str, RegisteredEnterprise]:
+    """The records the register holds of these enterprises, by credit code (one query)."""
+    rows = await session.execute(
+        select(tables.enterprise).where(tables.enterprise.c.credit_code.in_(list(credit_codes)))
+    )
+    return {row["credit_code"]: _record(row) for row in rows.mappings()}
+
+
+def _record(row: Any) -> RegisteredEnterprise:
+    fields = RegisteredEnterprise.model_fields
     return RegisteredEnterprise.model_validate({k: v for k, v in row.items() if k in fields})
 
 

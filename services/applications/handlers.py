@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Principal
 from shared.contracts import Contract, parse_payload
+from shared.contracts.values import Enterprise
 from shared.envelope import Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
 from shared.register_copy import enterprise_record, register_in_use
@@ -34,7 +35,7 @@ from .commands import (
 from .domain import application as intake
 from .domain.errors import NotFound
 from .domain.filing import Filing
-from .domain.intake_rules import refuse_barred, refuse_unregistered
+from .domain.intake_rules import refuse_barred, refuse_unregistered, registered_industry
 from .domain.lead import LeadReview, rivals
 from .domain.proposal import Proposal
 from .domain.rounds import open_round
@@ -82,7 +83,8 @@ class ApplicationsService:
             now = self.clock()
             round_.refuse_submission_at(now)
             submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
-            await self._refuse_excluded(session, command.filing, now)
+            enterprise = await self._refuse_excluded(session, command.filing, now)
+            submitted = submitted.model_copy(update={"enterprise": enterprise})
             await self.save(session, StreamHead(), [submitted], cause)
         return application_id
 
@@ -97,7 +99,8 @@ class ApplicationsService:
             now = self.clock()
             round_.refuse_submission_at(now)
             amended = current.amend(command.filing, round_)
-            await self._refuse_excluded(session, command.filing, now)
+            enterprise = await self._refuse_excluded(session, command.filing, now)
+            amended = amended.model_copy(update={"enterprise": enterprise})
             await self.save(session, head_of(stream), [amended], cause)
 
     async def review(self, command: ReviewApplication, cause: Cause, key: Key = None) -> None:
@@ -148,16 +151,25 @@ class ApplicationsService:
         (proposals.py) is filed as a submission is."""
         return self._begin(key, answer_id)
 
-    async def refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
+    async def refuse_excluded(
+        self, session: AsyncSession, filing: Filing, now: datetime
+    ) -> Enterprise:
         """Intake's exclusions (the three-year bar, the register's rules), for a filing
-        made elsewhere than `submit` (a confirmed proposal)."""
-        await self._refuse_excluded(session, filing, now)
+        made elsewhere than `submit` (a confirmed proposal); the enterprise as recorded."""
+        return await self._refuse_excluded(session, filing, now)
 
-    async def _refuse_excluded(self, session: AsyncSession, filing: Filing, now: datetime) -> None:
+    async def _refuse_excluded(
+        self, session: AsyncSession, filing: Filing, now: datetime
+    ) -> Enterprise:
+        """Refuse an enterprise the program's rules exclude; the enterprise as recorded
+        (with the register's industry code, when the register is in use)."""
         code = filing.enterprise.credit_code
         refuse_barred(code, await revocations_of(session, code), now)
-        if self.register_required or await register_in_use(session, register):
-            refuse_unregistered(code, await enterprise_record(session, register, code), now)
+        if not (self.register_required or await register_in_use(session, register)):
+            return filing.enterprise
+        record = await enterprise_record(session, register, code)
+        refuse_unregistered(code, record, now)
+        return registered_industry(filing.enterprise, record)
 
     async def _lapse_returned(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
         for application_id in await repository.returned_in_round(session, round_id):

@@ -128,7 +128,9 @@ class ProposalsService:
             submitted = intake.submit(
                 application_id, round_, filing, submitted_via(caller), proposal_id=id_
             )
-            await apps.refuse_excluded(session, filing, now)
+            enterprise = await apps.refuse_excluded(session, filing, now)
+            # Its industry code the register's, as any filing's (policies from 2026.4).
+            submitted = submitted.model_copy(update={"enterprise": enterprise})
             await apps.save(session, head_of(stream), [confirmed], cause)
             await apps.save(session, StreamHead(), [submitted], cause)
         return application_id
@@ -221,7 +223,10 @@ class Proposing:
                     round_id=round_.id,
                     policy_version=round_.policy_version,
                     enterprise=Enterprise(
-                        credit_code=code, name=name, industry=industry_of(industry_code)
+                        credit_code=code,
+                        name=name,
+                        industry=industry_of(industry_code),
+                        industry_code=industry_code,  # what policies from 2026.4 rank by
                     ),
                     claim=claim,
                     source=unit,

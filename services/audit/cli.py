@@ -50,7 +50,12 @@ def verify(args: argparse.Namespace, settings: KafkaSettings, console: Console) 
     topics = [settings.topics.applications, settings.topics.scoring, settings.topics.payments]
     # Processes are forked before and after the bar, never while its thread runs.
     read = start_verify(
-        settings.kafka_bootstrap_servers, topics, args.round, args.workers, args.published
+        settings.kafka_bootstrap_servers,
+        topics,
+        args.round,
+        args.workers,
+        args.published,
+        settings.topics.register,
     )
     with progress_bar(args.progress) as update:
         merging = read(update)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection
 
 from shared.log_reader import read_records
 
 from .collector import paused_collector
 from .domain.records import Coordinates
+from .domain.register import RegisterAsOf
 
 
 async def replay(
@@ -27,3 +29,11 @@ async def replay(
                 at = new(Coordinates, (record.topic, record.partition, record.offset))
                 observe(record.value or b"", at)
             on_read(len(records))
+
+
+def read_register(bootstrap: str, topic: str | None) -> RegisterAsOf:
+    """The register topic read whole, in this process (none: a history without one)."""
+    register = RegisterAsOf()
+    if topic is not None:
+        asyncio.run(replay(bootstrap, [topic], register.observe))
+    return register

@@ -10,6 +10,7 @@ from multiprocessing.connection import Connection
 from .collector import paused_collector
 from .domain.facts import ApplicationFacts
 from .domain.findings import Finding
+from .domain.register import RegisterAsOf
 from .domain.reproduction import Pending, RoundsReproduction, reproduce_round, reproduce_rounds
 from .domain.rounds import Round
 from .shards import end, receive
@@ -19,18 +20,20 @@ def rounds_in_processes(workers: int) -> RoundsReproduction:
     """Rounds' allocations run again in `workers` forked processes, which find the facts
     already in their memory, while this one checks the limits."""
 
-    def start(rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts]) -> Pending:
+    def start(
+        rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts], register: RegisterAsOf
+    ) -> Pending:
         ids = list(rounds)
         count = min(workers, len(ids))
         if count < 1:
-            return reproduce_rounds(rounds, facts)
+            return reproduce_rounds(rounds, facts, register)
         context = multiprocessing.get_context("fork")
         running = []
         for index in range(count):
             ours, theirs = context.Pipe()
             process = context.Process(
                 target=_reproduce,
-                args=(theirs, rounds, facts, ids[index::count]),
+                args=(theirs, rounds, facts, register, ids[index::count]),
                 name=f"qsfund-audit-rounds-{index}",
                 daemon=True,
             )
@@ -53,11 +56,12 @@ def _reproduce(
     connection: Connection,
     rounds: Mapping[str, Round],
     facts: Mapping[str, ApplicationFacts],
+    register: RegisterAsOf,
     ids: list[str],
 ) -> None:
     try:
         with paused_collector():
-            findings = [f for i in ids for f in reproduce_round(rounds[i], facts)]
+            findings = [f for i in ids for f in reproduce_round(rounds[i], facts, register)]
         connection.send(("done", findings))
     except BaseException as error:
         connection.send(("failed", repr(error)))

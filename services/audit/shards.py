@@ -18,7 +18,7 @@ from .domain.kept import KeptList
 from .domain.lookups import Answers, lookups_of
 from .domain.reproduction import RoundsReproduction
 from .domain.verdict import ShardResult, Verdict, Verifier, ids_in_several, merge
-from .reading import replay
+from .reading import read_register, replay
 
 Progress = Callable[[int, int], None]  # (events in all, events read so far)
 Merging = Callable[[], Verdict]
@@ -43,6 +43,7 @@ def start_shards(
     round_id: str | None,
     reproduce: RoundsReproduction,
     kept: KeptList | None = None,
+    register_topic: str | None = None,
 ) -> Callable[[Progress], Merging]:
     # fork: a worker starts in milliseconds with the modules already imported.
     context = multiprocessing.get_context("fork")
@@ -64,6 +65,9 @@ def start_shards(
 
     def collect(progress: Progress) -> Merging:
         try:
+            # Read here while the shards read theirs: the rounds' workers, forked later,
+            # find it in memory.
+            register = read_register(bootstrap, register_topic)
             with paused_collector():  # while the shards' results are decoded
                 answers = _gather(connections, counters, progress)
             several = ids_in_several([ids for _, ids in answers])
@@ -82,7 +86,7 @@ def start_shards(
 
         def merged() -> Verdict:
             with paused_collector():
-                return merge(results, shared, round_id, reproduce, found, kept)
+                return merge(results, shared, round_id, reproduce, found, kept, register)
 
         return merged
 

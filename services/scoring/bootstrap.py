@@ -33,6 +33,7 @@ from .adapters.tables import (
     claim,
     metadata,
     rate_limit,
+    register,
     scoring_round,
 )
 from .handlers import CONSUMES, ScoringHandlers
@@ -63,6 +64,7 @@ def build_app(settings: ScoringSettings) -> FastAPI:
     subscribe(
         broker,
         topics.applications,
+        topics.register,
         service=SOURCE,
         group_id=topics.group(SOURCE),
         batch_size=settings.consumer_batch_size,
@@ -75,7 +77,9 @@ def build_app(settings: ScoringSettings) -> FastAPI:
             partition_concurrency=settings.consumer_partition_concurrency,
         ),
         consumes=CONSUMES,
-        description="Reviews to score, and closed rounds to allocate.",
+        description="Reviews to score, and closed rounds to allocate. The district's "
+        "register: an allocation rewards no enterprise it holds as deregistered or on the "
+        "dishonesty list at the decision, nor (once it is in use) one it does not hold.",
     )
     # Published by the outbox relay; declared here so the AsyncAPI document shows it.
     broker.publisher(
@@ -104,15 +108,16 @@ def build_app(settings: ScoringSettings) -> FastAPI:
 
 PROJECTION = Projection(
     metadata=metadata,
-    tables=(claim, scoring_round, allocation_outcome),
+    tables=(claim, scoring_round, allocation_outcome, register.enterprise, register.load),
     project=project_many,
     not_from_the_log={},
 )
 
 
 def projection_topics(topics: Topics) -> list[str]:
-    """What the projection is made of: the topics a rebuild reads."""
-    return [topics.applications, topics.scoring]
+    """What the projection is made of: the topics a rebuild reads (the register for who
+    may be rewarded)."""
+    return [topics.applications, topics.scoring, topics.register]
 
 
 def main() -> None:

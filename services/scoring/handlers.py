@@ -1,5 +1,6 @@
 """Reacting to the applications topic: keep the claims current, score eligible ones,
-and allocate a round once it is closed and every application in it is settled."""
+and allocate a round once it is closed and every application in it is settled. And to
+the register's: the copy the allocation holds enterprises to."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from shared.contracts.scoring import ApplicationScored
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import policy_version
+from shared.register_copy import CONSUMES as REGISTER_EVENTS
 from shared.rules.pricing import assess
 
 from .adapters.projection import PROJECTORS, project_many
@@ -25,7 +27,10 @@ from .round_allocation import allocate_if_due, reallocate
 
 # What scoring acts on, of all the applications topic carries: what its projection keeps
 # (the AsyncAPI document shows it as the subscriber's message).
-CONSUMES = tuple(kind for kind in PROJECTORS if kind in applications.PUBLISHED)
+CONSUMES = (
+    *(kind for kind in PROJECTORS if kind in applications.PUBLISHED),
+    *REGISTER_EVENTS,
+)
 
 
 @dataclass
@@ -93,7 +98,9 @@ class ScoringHandlers:
 
 def _score(row: Any) -> ApplicationScored:
     policy = policy_version(row["policy_version"])
-    assessment = assess(row["claim"], row["credit_code"], row["industry"], policy)
+    assessment = assess(
+        row["claim"], row["credit_code"], row["industry"], policy, row["industry_code"]
+    )
     return ApplicationScored(
         application_id=row["application_id"],
         round_id=row["round_id"],

@@ -1,10 +1,12 @@
 """Allocating a round once it is closed and every application in it is settled: the
-scoring service's use of the rule `shared.rules.allocation`, reading claims and
-earlier payments from its tables and writing the decisions as events."""
+scoring service's use of the rules `shared.rules.allocation` and (the register's, at
+the decision) `shared.rules.register`, reading claims, earlier payments and its copy of
+the register from its tables and writing the decisions as events."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -22,11 +24,14 @@ from shared.contracts.values import ChainHead
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore
 from shared.policy import Policy, policy_version
+from shared.program_bar import BEIJING
+from shared.register_copy import enterprise_records, register_in_use
 from shared.rules.achievements import paid_by_achievement
-from shared.rules.allocation import Outcome, PriorRewards, ScoredClaim, allocate
+from shared.rules.allocation import Exclusion, Outcome, PriorRewards, ScoredClaim, allocate
+from shared.rules.register import barred_at_decision
 
 from .adapters.projection import SETTLED, ensure_round, project
-from .adapters.tables import allocation_outcome, claim, scoring_round
+from .adapters.tables import allocation_outcome, claim, register, scoring_round
 
 # Rounds of one year share enterprise caps and all rounds share achievements, so two
 # rounds are never allocated at the same moment: each sees what the other paid.
@@ -92,12 +97,17 @@ async def _allocate(
     rows = (await session.execute(select(claim).where(claim.c.round_id == round_id))).mappings()
     scored = [_scored(row) for row in rows if row["state"] == "scored"]
     policy = policy_version(round_["policy_version"])
+    # One moment for the decision: the register is read as of it, and every event of the
+    # allocation is stamped with it, so the auditor holds them to the same register.
+    moment = store.clock()
+    store = EventStore(store.source, store.table, lambda: moment)
     outcomes = allocate(
         scored,
         budget=round_["budget_yuan"],
         cap=round_["enterprise_cap_yuan"],
         mode=policy.allocation_mode,
         prior=await _prior_rewards(session, round_id, round_["year"], scored, policy),
+        barred=await _barred(session, scored, moment),
     )
     decisions: list[tuple[str, Contract]] = [
         (application_id, _withdrawn(application_id, round_id, number, current, policy))
@@ -146,6 +156,19 @@ async def _allocate(
         .where(scoring_round.c.round_id == round_id)
         .values(allocated_at=func.coalesce(scoring_round.c.allocated_at, round_["closed_at"]))
     )
+
+
+async def _barred(
+    session: AsyncSession, claims: Sequence[ScoredClaim], moment: datetime
+) -> dict[str, Exclusion]:
+    """The enterprises the register's rules bar at the decision (its day in Beijing),
+    once the register is in use: a deployment without one allocates as before."""
+    if not claims or not await register_in_use(session, register):
+        return {}
+    codes = {c.credit_code for c in claims}
+    held = await enterprise_records(session, register, codes)
+    decided_on = moment.astimezone(BEIJING).date()
+    return barred_at_decision({code: held.get(code) for code in codes}, decided_on)
 
 
 def _changed(outcome: Outcome, current: Any) -> bool:

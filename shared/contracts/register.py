@@ -11,14 +11,13 @@ from typing import Annotated, ClassVar
 from pydantic import Field
 
 from shared.contracts.base import Contract
-from shared.contracts.values import Text, Value
+from shared.contracts.values import IndustryCode, Text, Value
 
 # The most enterprises one EnterprisesRegistered carries: a batch of a few hundred
 # kilobytes, well under the largest event the topics take.
 BATCH_SIZE = 1000
 LoadId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
 Reference = Annotated[str, Field(min_length=1, max_length=200)]
-IndustryCode = Annotated[str, Field(pattern=r"^[A-T][0-9]{2,4}$")]
 
 
 class DishonestyEntry(Value):

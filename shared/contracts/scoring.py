@@ -69,7 +69,14 @@ class ApplicationNotAwarded(Contract):
 
     application_id: str
     round_id: str
-    reason_code: Literal["budget_exhausted", "enterprise_cap_reached", "already_rewarded"]
+    # The last two: the district's register at the decision (shared/rules/register.py).
+    reason_code: Literal[
+        "budget_exhausted",
+        "enterprise_cap_reached",
+        "already_rewarded",
+        "not_registered_in_district",
+        "on_dishonesty_list",
+    ]
     note: str
     rank: int | None = None
     policy_version: str

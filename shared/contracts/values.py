@@ -36,12 +36,20 @@ class ChainHead(Value):
     hash: Digest
 
 
+# A code of GB/T 4754-2017 (shared/rules/industries.py): a section letter and 2 to 4
+# digits. The contract holds its shape; the API holds it to the classification.
+IndustryCode = Annotated[str, Field(pattern=r"^[A-T][0-9]{2,4}$")]
+
+
 class Enterprise(Value):
     """The applying enterprise, identified by its unified social credit code."""
 
     credit_code: str = Field(min_length=18, max_length=18)
     name: Text
     industry: Text
+    # Optional, so every filing recorded before it reads as it did: the enterprise's
+    # industry in the classification, the register's own where the register holds it.
+    industry_code: IndustryCode | None = None
 
 
 class Evidence(Value):

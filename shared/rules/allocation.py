@@ -1,5 +1,6 @@
-"""Allocating a closed round: highest level only, then the enterprise's annual cap, then
-the budget by the policy's mode. Exact integer yuan; the result depends only on the
+"""Allocating a closed round: enterprises the program's rules bar at the decision get
+nothing; then highest level only, the enterprise's annual cap, and the budget by the
+policy's mode. Exact integer yuan; the result depends only on the
 claims and what earlier rounds paid, never on the order the scores arrived in."""
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 Mode = Literal["rank", "pro_rata"]
-Reason = Literal["budget_exhausted", "enterprise_cap_reached", "already_rewarded"]
+Reason = Literal[
+    "budget_exhausted",
+    "enterprise_cap_reached",
+    "already_rewarded",
+    # The register's rules at the decision (shared/rules/register.py).
+    "not_registered_in_district",
+    "on_dishonesty_list",
+]
 
 
 class ScoredClaim(NamedTuple):
@@ -27,6 +35,13 @@ class PriorRewards:
 
     by_achievement: Mapping[str, int] = field(default_factory=dict)
     by_enterprise_this_year: Mapping[str, int] = field(default_factory=dict)
+
+
+class Exclusion(NamedTuple):
+    """Why an enterprise may not be rewarded at all at this decision, whatever the money."""
+
+    reason: Reason
+    basis: str
 
 
 class Outcome(NamedTuple):
@@ -51,10 +66,17 @@ def allocate(
     cap: int,
     mode: Mode,
     prior: PriorRewards | None = None,
+    barred: Mapping[str, Exclusion] | None = None,
 ) -> list[Outcome]:
+    """`barred`: enterprises (by credit code) not rewarded, and why. Their claims keep
+    their rank but take no money, cap or achievement from the others."""
     prior = prior or PriorRewards()
+    barred = barred or {}
     order = ranked(claims)
-    payable, superseded = _highest_level_only(order, prior)
+    payable, superseded = _highest_level_only(
+        [c for c in order if c.credit_code not in barred], prior
+    )
+    payable.update({c.application_id: 0 for c in order if c.credit_code in barred})
     capped = _apply_cap(order, payable, cap, prior)
     fund = _by_rank if mode == "rank" else _pro_rata
     granted = fund([capped[c.application_id] for c in order], budget)
@@ -63,7 +85,10 @@ def allocate(
     for rank, (claim, amount) in enumerate(zip(order, granted, strict=True), 1):
         application_id = claim.application_id
         before = prior.by_achievement.get(claim.achievement_key, 0)
-        if payable[application_id] == 0:
+        exclusion = barred.get(claim.credit_code)
+        if exclusion is not None:
+            reason, basis = exclusion
+        elif payable[application_id] == 0:
             reason = "already_rewarded"
             basis = superseded.get(application_id) or (
                 f"{before} yuan already paid for this achievement, as much as this claim"

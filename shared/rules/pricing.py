@@ -34,11 +34,20 @@ class Terms(NamedTuple):
     role: str | None
     work: str | None
     industry: str
+    industry_code: str | None = None
 
 
-def assess(claim: ClaimRecord, credit_code: str, industry: str, policy: Policy) -> Assessment:
-    """The claim's amount and score, with a breakdown a reader can check by hand."""
-    priced = _priced(_terms(claim, industry), policy)
+def assess(
+    claim: ClaimRecord,
+    credit_code: str,
+    industry: str,
+    policy: Policy,
+    industry_code: str | None = None,
+) -> Assessment:
+    """The claim's amount and score, with a breakdown a reader can check by hand. The
+    priority industry points go by `industry` (as typed) under a policy that names its
+    priorities in words, by `industry_code` under one that names them by code."""
+    priced = _priced(_terms(claim, industry)._replace(industry_code=industry_code), policy)
     return Assessment(
         enterprise_achievement(credit_code, claim, policy.achievement_rules),
         priced.amount_yuan,
@@ -66,7 +75,7 @@ def _priced(terms: Terms, policy: Policy) -> Priced:
 
 
 def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
-    category, level, industry = terms.category, terms.level, terms.industry
+    category, level = terms.category, terms.level
     rubric = policy.rubric
     parts = [
         ScoreComponent(
@@ -85,15 +94,41 @@ def _components(terms: Terms, policy: Policy) -> list[ScoreComponent]:
                 name="work", points=rubric.formulation_points, why="new standard (formulation)"
             )
         )
-    if strip_separators(industry) in _priority(tuple(policy.priority_industries)):
+    why = _priority_industry(terms, policy)
+    if why is not None:
         parts.append(
             ScoreComponent(
-                name="priority_industry",
-                points=rubric.priority_industry_points,
-                why=f"{industry} is a priority industry",
+                name="priority_industry", points=rubric.priority_industry_points, why=why
             )
         )
     return parts
+
+
+def _priority_industry(terms: Terms, policy: Policy) -> str | None:
+    """Why the filing's industry is a priority of the policy; None if it is not."""
+    found = priority_of(policy, terms.industry, terms.industry_code)
+    return found[1] if found is not None else None
+
+
+def priority_of(policy: Policy, industry: str, industry_code: str | None) -> tuple[str, str] | None:
+    """The policy's priority industry the filing's industry is, and why, as scoring
+    gives its points (and the office's report counts them): by the words typed under a
+    policy of words; under a policy of codes, the first priority whose codes (a section,
+    division, group or class) the filing's code falls under. None if none."""
+    if not policy.ranks_by_industry_code:
+        wanted = strip_separators(industry)
+        for name in policy.priority_industries:
+            if _normalised(name) == wanted:
+                return name, f"{industry} is a priority industry"
+        return None
+    if not isinstance(industry_code, str):  # none filed (or, in a tampered log, no string)
+        return None
+    for priority in policy.priority_industry_codes:
+        for prefix in priority.codes:
+            if industry_code.startswith(prefix):
+                why = f"{industry_code} falls under {prefix}: {priority.name}, a priority industry"
+                return priority.name, why
+    return None
 
 
 def _amount(terms: Terms, policy: Policy) -> int:
@@ -111,5 +146,5 @@ def _amount(terms: Terms, policy: Policy) -> int:
 
 
 @cache
-def _priority(industries: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(strip_separators(industry) for industry in industries)
+def _normalised(industry: str) -> str:
+    return strip_separators(industry)

@@ -139,7 +139,7 @@ async def test_applications_go_from_submission_to_award_through_all_services(
             ("ApplicationAwarded", "scoring", "scoring", "service"),
         ]
         # A round opened without a policy version pins the newest.
-        assert history[3]["payload"]["policy_version"] == latest_policy_version() == "2026.3"
+        assert history[3]["payload"]["policy_version"] == latest_policy_version() == "2026.4"
 
     # Each service's own projection agrees.
     outcomes = await query(

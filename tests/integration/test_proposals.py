@@ -149,6 +149,8 @@ async def test_a_matched_list_is_proposed_confirmed_declined_withheld_and_lapsed
         "credit_code": LEAD,
         "name": f"重庆企业{LEAD[-6:]}有限公司",
         "industry": "道路运输业",
+        # The proposal's event carries the register's code; its row does not keep it.
+        "industry_code": None,
     }
     assert lead["source"] == {
         "list_id": "samr-2026-03",

@@ -106,7 +106,25 @@ async def test_intake_holds_filings_to_the_register_once_it_is_in_use(
     await produce(infra.kafka_bootstrap, topics.register, records)
     await rows_reach(database, register.enterprise, 3)
 
-    await filings.submit(round_id, REGISTERED, CLAIMS["pilot"])
+    # The register's industry is recorded, given or not; another is refused.
+    for given in (None, "G5430"):
+        application_id = await filings.submit(
+            round_id, REGISTERED, CLAIMS["pilot"], industry_code=given
+        )
+        history = await filings.api.get(
+            f"/v1/applications/{application_id}/history",
+            headers=filings.tokens.headers("auditor"),
+        )
+        [submission] = [e for e in history.json() if e["event_type"] == "ApplicationSubmitted"]
+        assert submission["payload"]["enterprise"]["industry_code"] == "G5430"
+    contradicting = application(round_id, REGISTERED, CLAIMS["pilot"], industry_code="F51")
+    refused = await filings.api.post(
+        "/v1/applications", json=contradicting, headers=filings.tokens.applicant(REGISTERED)
+    )
+    assert refused.status_code == 422, refused.text
+    [error] = refused.json()["errors"]
+    assert (error["field"], error["rule"]) == ("enterprise.industry_code", "matches_register")
+    assert "G5430" in error["message"]
     for code, rule, said in [
         (UNKNOWN, "registered_in_district", "not in the district's register"),
         (GONE, "registered_in_district", "deregistered on 2024-12-31"),

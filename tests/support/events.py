@@ -54,8 +54,10 @@ def withdrawn(application_id: str) -> ApplicationWithdrawn:
     )
 
 
-def stream(events: list[Contract], source: str = "applications") -> list[Envelope]:
-    """Seal events one after another into one aggregate's chain."""
+def stream(
+    events: list[Contract], source: str = "applications", occurred_at: datetime | None = None
+) -> list[Envelope]:
+    """Seal events one after another into one aggregate's chain (at `occurred_at`, or now)."""
     sealed: list[Envelope] = []
     previous = GENESIS_HASH
     correlation = uuid4()
@@ -72,6 +74,7 @@ def stream(events: list[Contract], source: str = "applications") -> list[Envelop
             correlation_id=correlation,
             causation_id=sealed[-1].event_id if sealed else None,
             previous_hash=previous,
+            occurred_at=occurred_at,
         )
         sealed.append(envelope)
         previous = envelope.hash

@@ -53,17 +53,20 @@ def own_standard(credit_code: str) -> str:
 
 
 def application(
-    round_id: str, credit_code: str, claim: dict[str, Any], industry: str = "retail"
+    round_id: str,
+    credit_code: str,
+    claim: dict[str, Any],
+    industry: str = "retail",
+    industry_code: str | None = None,
 ) -> dict[str, Any]:
     if claim == CLAIMS["national_standard"]:
         claim = {**claim, "standard_number": f"{own_standard(credit_code)}-2026"}
+    enterprise = {"credit_code": credit_code, "name": "Yuzhong Quality Co.", "industry": industry}
+    if industry_code is not None:
+        enterprise["industry_code"] = industry_code
     return {
         "round_id": round_id,
-        "enterprise": {
-            "credit_code": credit_code,
-            "name": "Yuzhong Quality Co.",
-            "industry": industry,
-        },
+        "enterprise": enterprise,
         "claim": claim,
         "evidence": EVIDENCE,
         "contact": {"email": "office@yuzhong-quality.example.cn"},

@@ -1,4 +1,4 @@
-from shared.rules.allocation import PriorRewards, ScoredClaim, allocate
+from shared.rules.allocation import Exclusion, PriorRewards, ScoredClaim, allocate
 
 
 def claim(app: str, enterprise: str, amount: int, score: int, achievement: str = "") -> ScoredClaim:
@@ -160,3 +160,45 @@ def test_a_basis_names_both_an_earlier_payment_and_the_cap() -> None:
         "rank 1 by score 100: 100000 yuan in full (100000 yuan paid earlier for this "
         "achievement; capped from 200000 by the enterprise's annual cap)"
     )
+
+
+BARRED = {"E2": Exclusion("on_dishonesty_list", "rule not_on_dishonesty_list on 2026-12-01: …")}
+
+
+def test_a_barred_enterprise_gets_nothing_and_its_money_goes_down_the_ranks() -> None:
+    # Budget for the best two: without E2 (the best), a and c fit.
+    outcomes = by_id(allocate(claims(), budget=500_000, cap=10**9, mode="rank", barred=BARRED))
+    assert outcomes["b"].awarded_yuan == 0
+    assert outcomes["b"].reason_code == "on_dishonesty_list"
+    assert outcomes["b"].basis.startswith("rule not_on_dishonesty_list")
+    assert outcomes["b"].rank == 1  # its place is kept, as recorded and reproduced
+    assert (outcomes["a"].awarded_yuan, outcomes["c"].awarded_yuan) == (300_000, 200_000)
+    assert outcomes["d"].reason_code == "budget_exhausted"
+
+
+def test_a_barred_claim_takes_no_share_pro_rata() -> None:
+    outcomes = by_id(allocate(claims(), budget=300_000, cap=10**9, mode="pro_rata", barred=BARRED))
+    assert outcomes["b"].awarded_yuan == 0
+    # The other three (600,000 claimed) share the whole budget: half each.
+    assert [outcomes[k].awarded_yuan for k in "acd"] == [150_000, 100_000, 50_000]
+
+
+def test_a_barred_claim_does_not_supersede_nor_count_against_the_cap() -> None:
+    same = [
+        claim("a", "E1", 300_000, 110, achievement="E1/std"),
+        claim("b", "E1", 100_000, 90, achievement="E1/std"),
+        claim("c", "E2", 200_000, 80),
+    ]
+    barred = {"E1": Exclusion("not_registered_in_district", "deregistered")}
+    outcomes = by_id(allocate(same, budget=10**9, cap=200_000, mode="rank", barred=barred))
+    assert [outcomes[k].reason_code for k in "abc"] == [
+        "not_registered_in_district",
+        "not_registered_in_district",
+        None,
+    ]
+    assert outcomes["c"].awarded_yuan == 200_000
+
+
+def test_without_a_bar_nothing_changes() -> None:
+    plain = allocate(claims(), budget=500_000, cap=10**9, mode="rank")
+    assert allocate(claims(), budget=500_000, cap=10**9, mode="rank", barred={}) == plain

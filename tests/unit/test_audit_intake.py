@@ -10,6 +10,7 @@ import orjson
 
 from services.audit.domain.intake import IntakeFacts, check_intake, intake_facts
 from services.audit.domain.records import Coordinates
+from services.audit.domain.register import RegisterAsOf
 from tests.support.audit_log import EVERY, history_log, named, resealed, verify
 from tests.support.publicity_history import publicity_history
 
@@ -56,7 +57,7 @@ def facts(
 
 
 def findings(*scored: IntakeFacts) -> set[tuple[str | None, str]]:
-    return {(f.application_id, f.check) for f in check_intake(ROUNDS, scored)}
+    return {(f.application_id, f.check) for f in check_intake(ROUNDS, scored, RegisterAsOf())}
 
 
 def test_other_claims_are_not_kept() -> None:

@@ -192,3 +192,31 @@ async def test_an_amount_beyond_the_documented_bound_is_refused_not_failed(
             assert "1000000000000" in error["message"]
         schema = (await api.get("/openapi.json")).json()["components"]["schemas"]
         assert schema["RoundRequest"]["properties"]["budget_yuan"]["maximum"] == 10**12
+
+
+@pytest.mark.parametrize(
+    ("code", "rule", "words"),
+    [
+        ("冷链物流", "industry_code_format", "section letter A to T"),
+        ("G5", "industry_code_format", "2 to 4 digits"),
+        ("C54", "industry_code_known", "division 54 belongs to section G, not C"),
+        ("G98", "industry_code_known", "division 98 is not in GB/T 4754-2017"),
+    ],
+)
+async def test_an_industry_code_outside_the_classification_is_refused_at_its_field(
+    tokens: Tokens, code: str, rule: str, words: str
+) -> None:
+    from tests.support.program import CLAIMS, application
+
+    body = application("round-1", "91110108551385082Q", CLAIMS["pilot"])
+    body["enterprise"]["industry_code"] = code
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=applications_app(tokens)), base_url="http://api"
+    ) as client:
+        answer = await client.post(
+            "/v1/applications", json=body, headers=tokens.applicant("91110108551385082Q")
+        )
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["rule"]) == ("enterprise.industry_code", rule)
+    assert words in error["message"]

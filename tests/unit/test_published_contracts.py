@@ -43,7 +43,8 @@ def test_the_checked_in_payments_openapi_document_is_current() -> None:
 
 def test_every_subscriber_shows_the_events_it_acts_on() -> None:
     """A reader of the document sees on each channel which events flow, with schemas:
-    scoring reads reviews from the applications topic, applications reads allocations
+    scoring reads reviews from the applications topic (and the register from its own),
+    applications reads allocations
     from the scoring topic (and revocations from the payments topic), notifications reads
     what someone is told of from all three, payments reads final awards."""
     document = json.loads(CHECKED_IN.read_text())
@@ -55,7 +56,9 @@ def test_every_subscriber_shows_the_events_it_acts_on() -> None:
         envelope = schemas[payload["$ref"].split("/")[-1]]
         return {ref["$ref"].split("/")[-1] for ref in envelope["properties"]["payload"]["anyOf"]}
 
-    assert {"ApplicationReviewed", "RoundClosed"} <= consumed("qsfund.applications.events:scoring")
+    assert {"ApplicationReviewed", "RoundClosed"} <= consumed("scoring:qsfund.applications.events")
+    # The register, which the allocation holds enterprises to at the decision.
+    assert "EnterprisesRegistered" in consumed("scoring:qsfund.register.events")
     assert {"ApplicationScored", "RoundAllocated"} <= consumed("applications:qsfund.scoring.events")
     assert "AwardRevoked" in consumed("applications:qsfund.payments.events")
     told = consumed("notifications:qsfund.scoring.events")

@@ -9,7 +9,14 @@ import pytest
 
 from shared.contracts.register import DishonestyEntry, RegisteredEnterprise
 from shared.rules.industries import classification, industry_code_problem, within
-from shared.rules.register import dishonesty_refusal, registration_refusal, years_before
+from shared.rules.register import (
+    NON_AWARD_REASONS,
+    Refusal,
+    barred_at_decision,
+    dishonesty_refusal,
+    registration_refusal,
+    years_before,
+)
 
 FILED = date(2026, 6, 15)
 
@@ -31,10 +38,9 @@ def listed(on: date, removed: date | None = None) -> DishonestyEntry:
 
 
 def test_an_enterprise_missing_from_the_register_may_not_file() -> None:
-    refusal = registration_refusal(None, FILED)
-    assert refusal is not None
-    assert refusal.rule == "registered_in_district"
-    assert "not in the district's register" in refusal.message
+    assert registration_refusal(None, FILED) == Refusal(
+        "registered_in_district", "the enterprise is not in the district's register"
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,6 +57,13 @@ def test_registered_and_not_deregistered_on_the_day_of_the_filing(
 ) -> None:
     refusal = registration_refusal(enterprise(registered_on, deregistered_on), FILED)
     assert (refusal is not None) is refused
+
+
+def test_an_enterprise_registered_after_the_day_is_told_when() -> None:
+    assert registration_refusal(enterprise(registered_on=date(2026, 6, 16)), FILED) == Refusal(
+        "registered_in_district",
+        "the enterprise was registered in the district on 2026-06-16, after 2026-06-15",
+    )
 
 
 def test_a_deregistered_enterprise_is_told_when() -> None:
@@ -77,6 +90,28 @@ def test_on_the_dishonesty_list_in_the_three_years_before_the_decision(
     if refusal is not None:
         assert refusal.rule == "not_on_dishonesty_list"
         assert "渝市监信[2024]12号" in refusal.message
+
+
+@pytest.mark.parametrize(
+    ("entries", "said"),
+    [
+        # Of several listings that reach the window, the latest is named.
+        (
+            [listed(date(2021, 1, 4), removed=date(2022, 1, 4)), listed(date(2025, 2, 1))],
+            "on the serious-dishonesty list from 2025-02-01 (still listed; 渝市监信[2024]12号): "
+            "excluded for 3 years",
+        ),
+        (
+            [listed(date(2021, 1, 4)), listed(date(2025, 2, 1), removed=date(2025, 8, 1))],
+            "on the serious-dishonesty list from 2025-02-01 (removed on 2025-08-01; "
+            "渝市监信[2024]12号): excluded for 3 years",
+        ),
+    ],
+)
+def test_the_listing_named_is_the_latest_and_says_whether_it_was_removed(
+    entries: list[DishonestyEntry], said: str
+) -> None:
+    assert dishonesty_refusal(entries, FILED) == Refusal("not_on_dishonesty_list", said)
 
 
 def test_no_listing_no_exclusion() -> None:
@@ -127,3 +162,54 @@ def test_a_code_is_within_its_section_and_division_only() -> None:
     assert within("G59", cold_chain)
     assert not within("G56", cold_chain)
     assert not within("C54", cold_chain)
+
+
+DECIDED = date(2026, 12, 1)
+
+
+def test_at_the_decision_an_enterprise_listed_after_filing_is_barred_and_told_why() -> None:
+    # Filed while clean (FILED); listed before the decision: the decision is what counts.
+    record = enterprise().model_copy(update={"dishonesty": [listed(date(2026, 9, 1))]})
+    barred = barred_at_decision({record.credit_code: record}, DECIDED)
+    assert list(barred) == [record.credit_code]
+    reason, basis = barred[record.credit_code]
+    assert reason == "on_dishonesty_list"
+    assert "not_on_dishonesty_list" in basis
+    assert "2026-12-01" in basis
+    assert "渝市监信[2024]12号" in basis
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        (enterprise(deregistered_on=DECIDED), "not_registered_in_district"),
+        (enterprise(deregistered_on=date(2026, 7, 1)), "not_registered_in_district"),
+        (None, "not_registered_in_district"),  # the register no longer (or never) holds it
+        (enterprise(deregistered_on=date(2026, 12, 2)), None),  # gone only after it
+        (enterprise(), None),
+        # Deregistered and listed: the first rule broken is the one named.
+        (
+            enterprise(deregistered_on=DECIDED).model_copy(
+                update={"dishonesty": [listed(date(2026, 1, 1))]}
+            ),
+            "not_registered_in_district",
+        ),
+    ],
+)
+def test_at_the_decision_only_an_enterprise_still_registered_is_rewarded(
+    record: RegisteredEnterprise | None, reason: str | None
+) -> None:
+    barred = barred_at_decision({"91110108551385082Q": record}, DECIDED)
+    assert (barred["91110108551385082Q"].reason if barred else None) == reason
+
+
+def test_a_listing_after_the_decision_bars_nothing_then() -> None:
+    record = enterprise().model_copy(update={"dishonesty": [listed(date(2026, 12, 2))]})
+    assert barred_at_decision({record.credit_code: record}, DECIDED) == {}
+
+
+def test_each_rule_has_its_non_award_reason() -> None:
+    assert NON_AWARD_REASONS == {
+        "registered_in_district": "not_registered_in_district",
+        "not_on_dishonesty_list": "on_dishonesty_list",
+    }

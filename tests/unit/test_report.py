@@ -16,7 +16,7 @@ from shared.rules.report.figures import median_seconds, report
 from shared.rules.report.shape import Report, Scope
 from tests.support.report_history import CODES, ROUND, history
 
-PRIORITIES = {"2026.2": policy_version("2026.2").priority_industries}
+PRIORITIES = {"2026.2": policy_version("2026.2")}
 
 
 def facts_of(events: list) -> Facts:  # type: ignore[type-arg]
@@ -96,7 +96,7 @@ def test_awards_by_industry_and_by_priority_industry() -> None:
     priority = {x.priority_industry: (x.awards, x.final_yuan) for x in made.by_priority_industry}
     assert priority["logistics"] == (1, 120_000)
     assert priority["cultural tourism"] == (0, 0)  # B was ineligible: no award
-    assert set(priority) == set(PRIORITIES["2026.2"])
+    assert set(priority) == set(PRIORITIES["2026.2"].priority_industries)
 
 
 def test_largest_recipients_against_the_cap() -> None:

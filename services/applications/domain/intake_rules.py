@@ -8,10 +8,10 @@ from datetime import date, datetime
 
 from shared.contracts.payments import AwardRevoked
 from shared.contracts.register import RegisteredEnterprise
-from shared.contracts.values import Claim
+from shared.contracts.values import Claim, Enterprise
 from shared.program_bar import BEIJING, barred
 from shared.rules.credit_code import credit_code_problem
-from shared.rules.register import dishonesty_refusal, registration_refusal
+from shared.rules.register import refusal_on
 
 from .errors import InvalidInput
 from .filing import Filing
@@ -47,13 +47,30 @@ def refuse_unregistered(
     deregistered) on the day of the filing files, and none on the serious-dishonesty list
     within three years before it (`at`: the filing's time, its day in Beijing)."""
     day = at.astimezone(BEIJING).date()
-    refusal = registration_refusal(record, day) or dishonesty_refusal(
-        record.dishonesty if record else (), day
-    )
+    refusal = refusal_on(record, day)
     if refusal is not None:
         raise InvalidInput(
             "enterprise.credit_code", refusal.rule, f"{credit_code}: {refusal.message}"
         )
+
+
+def registered_industry(enterprise: Enterprise, record: RegisteredEnterprise | None) -> Enterprise:
+    """The enterprise as intake records it: where the register holds it, its industry code
+    is the register's (filled in when the filing gave none), for the policy's priority
+    industries to rest on the bureau's data. A filing that gives another code is refused
+    rather than corrected in silence: the applicant would believe itself scored as what
+    it said."""
+    if record is None:
+        return enterprise
+    filed = enterprise.industry_code
+    if filed is not None and filed != record.industry_code:
+        raise InvalidInput(
+            "enterprise.industry_code",
+            "matches_register",
+            f"the district's register holds {enterprise.credit_code} as {record.industry_code}, "
+            f"not {filed}: file with {record.industry_code}, or without an industry code",
+        )
+    return enterprise.model_copy(update={"industry_code": record.industry_code})
 
 
 def _check_period(claim: Claim, round_: FundingRound) -> None:

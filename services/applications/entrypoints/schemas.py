@@ -6,19 +6,20 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from shared.contracts import values
 from shared.contracts.values import (
     Claim,
     Contact,
-    Enterprise,
     Evidence,
     PilotProjectClaim,
     StandardAdoptionClaim,
     StandardClaim,
     Yuan,
 )
+from shared.rules.industries import industry_code_problem
 from shared.rules.status import AwardStage, Status
 
 from ..domain.application import Filing
@@ -66,6 +67,33 @@ class QualityBrandClaim(values.QualityBrandClaim):
     )
 
 
+# The contract's name, as QualityBrandClaim's: what the API adds is the classification.
+class Enterprise(values.Enterprise):
+    """The applying enterprise, identified by its unified social credit code."""
+
+    industry_code: str | None = Field(
+        default=None,
+        description="its industry in GB/T 4754-2017 (GET /v1/register/industries): a section "
+        "letter and 2 to 4 digits, e.g. G5930. Where the district's register holds the "
+        "enterprise, the register's code is recorded (another code is refused, "
+        "`matches_register`); a policy that names priority industries by code (2026.4 on) "
+        "gives their points only to a filing with a code",
+        examples=["G5930"],
+    )
+
+    @field_validator("industry_code")
+    @classmethod
+    def _in_the_classification(cls, value: str | None) -> str | None:
+        problem = industry_code_problem(value) if value is not None else None
+        if problem is not None:
+            raise PydanticCustomError(*problem)
+        return value
+
+    def recorded(self) -> values.Enterprise:
+        """As its event records it (the contract's own type)."""
+        return values.Enterprise.model_validate(self.model_dump())
+
+
 # What a filing claims: the contracts' claims, with what a new filing must say besides.
 ClaimFiling = Annotated[
     QualityBrandClaim | StandardClaim | PilotProjectClaim | StandardAdoptionClaim,
@@ -88,7 +116,7 @@ class AmendmentRequest(Body):
 
     def filing(self) -> Filing:
         return Filing(
-            enterprise=self.enterprise,
+            enterprise=self.enterprise.recorded(),
             claim=_recorded(self.claim),
             evidence=self.evidence,
             contact=self.contact,

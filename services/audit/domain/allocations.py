@@ -6,7 +6,7 @@ may have been written again."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from shared.policy import Policy
@@ -16,6 +16,7 @@ from .facts import ApplicationFacts, Decision, micros
 from .findings import Finding
 from .publicity_facts import Withdrawal
 from .records import LoggedEvent
+from .register import RegisterAsOf
 from .rounds import Round, allocation_of, excluded_by
 
 ALLOCATION, CAUSALITY = "allocation reproduced", "causality"
@@ -27,8 +28,10 @@ def reproduce_allocations(
     facts: Mapping[str, ApplicationFacts],
     policy: Policy,
     decided: list[ApplicationFacts],
+    register: RegisterAsOf,
 ) -> list[Finding]:
-    """`decided`: the round's applications with an award or refusal."""
+    """`decided`: the round's applications with an award or refusal. Each allocation
+    holds enterprises to the register as it stood at its moment."""
     closed = round_.closed
     assert closed is not None
     findings: list[Finding] = []
@@ -78,12 +81,14 @@ def reproduce_allocations(
                 if (d := standing.get(c.application_id)) is not None
             },
         )
+        moment = _moment(by_number.get(number, ()), summary)
         outcomes = allocate(
             in_play,
             budget=closed.payload["budget_yuan"],
             cap=closed.payload["enterprise_cap_yuan"],
             mode=policy.allocation_mode,
             prior=prior,
+            barred=register.barred(in_play, moment) if moment is not None else {},
         )
         reproduced = {outcome.application_id: outcome for outcome in outcomes}
         cause = summary.causation_id if summary else None
@@ -139,6 +144,15 @@ def reproduce_allocations(
             findings += _summary(round_, number, summary, outcomes, policy, facts, newly)
         before = reproduced
     return findings
+
+
+def _moment(decisions: Iterable[tuple[str, Decision]], summary: LoggedEvent | None) -> int | None:
+    """When an allocation decided (scoring stamps its events with that one moment): the
+    earliest of its events, should a history have them apart."""
+    moments = [decision.occurred_at for _, decision in decisions]
+    if summary is not None:
+        moments.append(micros(summary.occurred_at))
+    return min(moments, default=None)
 
 
 def _numbered(round_: Round, findings: list[Finding]) -> dict[Any, LoggedEvent]:
@@ -329,6 +343,9 @@ def _compare(outcome: Outcome, decision: Decision) -> str | None:
         problems.append(f"rank recorded {decision.rank}, reproduced {outcome.rank}")
     if not decision.awarded and decision.reason_code != outcome.reason_code:
         problems.append(f"reason recorded {decision.reason_code}, reproduced {outcome.reason_code}")
+    if decision.awarded and outcome.reason_code is not None:
+        # Say why it should have had nothing: a rule (the register's) names itself.
+        problems.append(f"not to be awarded ({outcome.reason_code}): {outcome.basis}")
     return "; ".join(problems) or None
 
 

@@ -1,7 +1,8 @@
 """The program's intake rules held to the history, for what was found eligible and scored:
 a quality-brand title conferred inside the round's period; one lead drafter per
 standard, a later claim to lead it by another enterprise paid as lead only on the
-reviewer's recorded decision.
+reviewer's recorded decision; an industry code (what policies from 2026.4 rank priority
+industries by) that is the register's, where the register held the enterprise.
 
 A shard keeps, of each scored application these rules concern (a small share), an
 IntakeFacts; the parent, which has every round and every shard's facts, checks them."""
@@ -23,6 +24,7 @@ from .findings import Finding
 from .records import Coordinates
 
 if TYPE_CHECKING:
+    from .register import RegisterAsOf
     from .rounds import Round
 
 CHECK = "intake"
@@ -41,6 +43,8 @@ class IntakeFacts(msgspec.Struct, array_like=True, frozen=True, gc=False):
     conferred_on: Any  # a quality-brand title's; None otherwise or in older filings
     lead_key: str | None  # the standard it claims to lead, under its round's rules
     lead_decision: Any  # the reviewer's, when the lead was disputed
+    industry_code: Any = None  # as the filing recorded it
+    filed_at: int = 0  # when that filing was recorded, in microseconds
 
 
 def intake_facts(
@@ -52,13 +56,15 @@ def intake_facts(
     submitted_at: int,
     score: tuple[Coordinates, str],
     lead_decision: Any,
+    industry: tuple[Any, int] = (None, 0),
 ) -> IntakeFacts | None:
-    """None for a claim these rules do not concern (nearly every one)."""
+    """None for a claim these rules do not concern (nearly every one filed without an
+    industry code). `industry`: the filing's industry code and when it was recorded."""
     if not isinstance(claim, dict):
         return None
     brand = claim.get("category") == "quality_brand"
     leads = claim.get("category") == "standard" and claim.get("role") == "lead"
-    if not (brand or leads):
+    if not (brand or leads or industry[0] is not None):
         return None
     return IntakeFacts(
         application_id,
@@ -70,6 +76,7 @@ def intake_facts(
         claim.get("conferred_on") if brand else None,
         _lead_key(claim, policy) if leads else None,
         lead_decision,
+        *industry,
     )
 
 
@@ -83,9 +90,34 @@ def _lead_key(claim: dict[str, Any], version: Any) -> str | None:
         return None  # the score's reproduction reports an unknown policy or claim
 
 
-def check_intake(rounds: Mapping[str, Round], facts: Iterable[IntakeFacts]) -> list[Finding]:
+def check_intake(
+    rounds: Mapping[str, Round], facts: Iterable[IntakeFacts], register: RegisterAsOf
+) -> list[Finding]:
     found = list(facts)
-    return [*_conferred_in_period(rounds, found), *_one_lead(found)]
+    return [
+        *_conferred_in_period(rounds, found),
+        *_one_lead(found),
+        *_industry_as_registered(found, register),
+    ]
+
+
+def _industry_as_registered(facts: list[IntakeFacts], register: RegisterAsOf) -> list[Finding]:
+    """A scored filing's industry code is the register's as of the filing, where the
+    register (in use) held the enterprise: intake records it so."""
+    findings = []
+    for fact in facts:
+        if fact.industry_code is None or not register.in_use_at(fact.filed_at):
+            continue
+        record = register.record_at(str(fact.credit_code), fact.filed_at)
+        if record is not None and record.industry_code != fact.industry_code:
+            findings.append(
+                _finding(
+                    fact,
+                    f"filed with industry code {fact.industry_code!r} while the register held "
+                    f"the enterprise as {record.industry_code}, and scored so",
+                )
+            )
+    return findings
 
 
 def _conferred_in_period(rounds: Mapping[str, Round], facts: list[IntakeFacts]) -> list[Finding]:

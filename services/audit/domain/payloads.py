@@ -22,6 +22,7 @@ class Review(msgspec.Struct, gc=False):
 class Enterprise(msgspec.Struct, gc=False):
     credit_code: Any = None
     industry: Any = None
+    industry_code: Any = None
     name: Any = None  # as the published list must show it
 
 
@@ -32,6 +33,8 @@ class Filing(msgspec.Struct, gc=False):
     policy_version: Any = None
     enterprise: Enterprise = msgspec.field(default_factory=Enterprise)
     claim: Any = None
+    # Not in the payload: when the event was recorded (microseconds), set as it is read.
+    filed_at: int = 0
 
 
 class Claimed(msgspec.Struct, gc=False):

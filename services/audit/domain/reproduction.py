@@ -20,6 +20,7 @@ from .application import Application, Scored
 from .causality import Reviews
 from .facts import ApplicationFacts
 from .findings import Finding
+from .register import RegisterAsOf
 from .rounds import Round
 
 SCORE, POLICY = "score reproduced", "policy"
@@ -69,7 +70,9 @@ def _reproduce_score(application: Application, reviews: Reviews, scored: Scored)
     if review is not None and review[3] == "participant":
         # The reviewer paid a second claim to lead one standard as a participant's.
         claim = cast(ClaimRecord, {**claim, "role": "participant"})
-    again = assess(claim, enterprise.credit_code, enterprise.industry, policy)
+    again = assess(
+        claim, enterprise.credit_code, enterprise.industry, policy, enterprise.industry_code
+    )
     if (
         recorded.claimed_amount_yuan == again.claimed_amount_yuan
         and recorded.score == again.score
@@ -116,17 +119,26 @@ def _where(application: Application) -> dict[str, Any]:
 
 Pending = Callable[[], list[Finding]]
 # Starts reproducing the rounds' allocations; what it returns gives the findings.
-RoundsReproduction = Callable[[Mapping[str, Round], Mapping[str, ApplicationFacts]], Pending]
+RoundsReproduction = Callable[
+    [Mapping[str, Round], Mapping[str, ApplicationFacts], RegisterAsOf], Pending
+]
 
 
-def reproduce_rounds(rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts]) -> Pending:
+def reproduce_rounds(
+    rounds: Mapping[str, Round], facts: Mapping[str, ApplicationFacts], register: RegisterAsOf
+) -> Pending:
     """Every round's allocation run again, in this process, when the findings are asked
     for (an adapter may run them in other processes meanwhile: rounds are independent)."""
-    return lambda: [f for round_ in rounds.values() for f in reproduce_round(round_, facts)]
+    return lambda: [
+        f for round_ in rounds.values() for f in reproduce_round(round_, facts, register)
+    ]
 
 
-def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> list[Finding]:
-    """The round's allocations run again over the claims in play: needs every partition."""
+def reproduce_round(
+    round_: Round, facts: Mapping[str, ApplicationFacts], register: RegisterAsOf
+) -> list[Finding]:
+    """The round's allocations run again over the claims in play, holding enterprises to
+    the register as of each allocation: needs every partition."""
     closed = round_.closed
     decided = [a for a in round_.applications if a.decisions]
     if closed is None or not decided:
@@ -151,4 +163,4 @@ def reproduce_round(round_: Round, facts: Mapping[str, ApplicationFacts]) -> lis
     ]
     # What earlier rounds had paid is taken as the decisions recorded it: the allocation
     # is reproduced on their word, and the limits check holds them to the history.
-    return findings + reproduce_allocations(round_, facts, policy, decided)
+    return findings + reproduce_allocations(round_, facts, policy, decided, register)

@@ -45,6 +45,7 @@ from .records import (
     parse,
     read_heading,
 )
+from .register import RegisterAsOf
 from .reproduction import RoundsReproduction, reproduce_rounds, reproduce_scores
 from .rounds import rounds_of
 
@@ -179,6 +180,7 @@ class Verifier:
             application.decisions.append((in_scoring, version, Decision.of(event, at, figures)))
         elif kind in (SUBMITTED, AMENDED):
             filing = payloads.FILING.decode(payload)
+            filing.filed_at = micros(event.occurred_at)
             application.filings.append((version, filing))
             if kind == SUBMITTED and application.submitted is None:
                 application.submitted = filing
@@ -292,6 +294,7 @@ class Verifier:
             application.submitted_at or 0,
             (last.at, last.event_id),
             review[3],
+            (filing.enterprise.industry_code, filing.filed_at),
         )
 
     def ids(self) -> array[int]:
@@ -386,11 +389,16 @@ class Verifier:
                 return Found(self.chains.seen[step.event_id], step.at, step.event_id)
         return None
 
-    def verify(self, round_id: str | None = None, kept: KeptList | None = None) -> Verdict:
+    def verify(
+        self,
+        round_id: str | None = None,
+        kept: KeptList | None = None,
+        register: RegisterAsOf | None = None,
+    ) -> Verdict:
         """Every check, when this verifier has read every partition."""
         result = self.finish()
         answers = self.look_up(lookups_of([result.round_streams], kept, result.revocations))
-        return merge([result], round_id=round_id, answers=answers, kept=kept)
+        return merge([result], round_id=round_id, answers=answers, kept=kept, register=register)
 
 
 def merge(
@@ -400,21 +408,24 @@ def merge(
     reproduce: RoundsReproduction = reproduce_rounds,
     answers: Answers | None = None,
     kept: KeptList | None = None,
+    register: RegisterAsOf | None = None,
 ) -> Verdict:
     """The shards' findings and the checks across them, in log order.
 
     `shared_ids`: where the ids more than one shard read were read (see `ids_in_several`).
     `reproduce`: how the rounds' allocations are run again (they are the costliest part).
     `answers`: what the shards found of the streams and filings the lists name (see
-    `lookups_of`); `kept`: a published list someone kept, to hold the log to."""
+    `lookups_of`); `kept`: a published list someone kept, to hold the log to; `register`:
+    the register topic as read (none: a history without a register)."""
     answers = answers or Answers()
+    register = register or RegisterAsOf()
     facts = {a.id: a for result in results for a in result.applications}
     streams: dict[str, list[LoggedEvent]] = {}
     for result in results:
         for key, events in result.round_streams.items():
             streams.setdefault(key, []).extend(events)
     rounds = rounds_of(streams, facts.values())
-    reproduced = reproduce(rounds, facts)
+    reproduced = reproduce(rounds, facts, register)
     closings = {
         event.event_id: frozenset(event.payload.get("application_ids", ()))
         for events in streams.values()
@@ -432,11 +443,11 @@ def merge(
         for event in round_.reallocations:
             if event.causation_id is not None:
                 closings[event.causation_id] = listed
-    findings = [f for result in results for f in result.findings]
+    findings = [f for result in results for f in result.findings] + register.findings
     findings += _reused_ids(shared_ids, facts)
     findings += check_causes(facts.values(), closings)
     findings += check_limits(rounds, facts)
-    findings += check_intake(rounds, (a.intake for a in facts.values() if a.intake))
+    findings += check_intake(rounds, (a.intake for a in facts.values() if a.intake), register)
     findings += check_publicity(rounds, answers)
     findings += check_bar(
         (r for result in results for r in result.revocations), answers.submissions

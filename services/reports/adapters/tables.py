@@ -32,6 +32,7 @@ report_application = Table(
     _text("credit_code", 18),
     _text("enterprise_name", 500),
     _text("industry", 500),
+    _text("industry_code", 6),
     _text("category", 40),
     _text("level", 40),
     Column("review", String(20)),

@@ -1,5 +1,6 @@
-"""The scoring service's read side, driven by events alone: the applications service's
-and its own. Live, it runs beside each decision; a rebuild runs it over the log."""
+"""The scoring service's read side, driven by events alone: the applications service's,
+the register's and its own. Live, it runs beside each decision; a rebuild runs it over
+the log."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ from shared.contracts.scoring import (
     RoundAllocated,
 )
 from shared.envelope import Envelope
+from shared.register_copy import record_register
 
-from .tables import allocation_outcome, claim, scoring_round
+from .tables import allocation_outcome, claim, register, scoring_round
 
 # A claim's state: submitted, returned, eligible (awaiting its score), ineligible,
 # withdrawn, scored. The last three are settled: allocation can count on them.
@@ -95,10 +97,12 @@ async def _on_round_allocated(session: AsyncSession, _: Envelope, event: RoundAl
 async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """What `project` does to each event in turn, with each run of submissions, reviews,
     withdrawals or scores in one statement: a burst costs a few round trips, not one an
-    event."""
+    event. The register's loads are copied whole: allocation holds enterprises to them."""
     for kind, grouped in groupby(events, key=lambda pair: type(pair[1])):
         run = list(grouped)
-        if kind is ApplicationSubmitted:
+        if kind.aggregate_type == "register-load":
+            await record_register(session, register, run)
+        elif kind is ApplicationSubmitted:
             rows = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
             await session.execute(insert(claim), rows)
         elif kind in (ApplicationReviewed, ApplicationWithdrawn):
@@ -172,6 +176,7 @@ def _filing(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
     return {
         "credit_code": event.enterprise.credit_code,
         "industry": event.enterprise.industry,
+        "industry_code": event.enterprise.industry_code,
         # Without nulls: a claim filed before a field was added (a title's conferred_on)
         # projects as it did then, so a rebuild equals the rows projected back then.
         "claim": event.claim.model_dump(mode="json", exclude_none=True),

@@ -5,6 +5,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import backbone_tables, new_metadata
 from shared.http.rate_limits import rate_limit_table
+from shared.register_copy import register_tables
 
 metadata = new_metadata()
 backbone = backbone_tables(metadata)
@@ -16,6 +17,8 @@ claim = Table(
     Column("round_id", String(64), nullable=False, index=True),
     Column("credit_code", String(18), nullable=False),
     Column("industry", String(500), nullable=False),
+    # GB/T 4754-2017, as the filing recorded it (the register's); None in older filings.
+    Column("industry_code", String(6)),
     Column("claim", JSONB, nullable=False),
     Column("policy_version", String(40), nullable=False),
     # submitted; eligible, ineligible or returned (the review's decision); withdrawn; scored
@@ -64,5 +67,9 @@ allocation_outcome = Table(
     Column("allocation", Integer, nullable=False, server_default="1"),
 )
 
+# The district's enterprise register, as the register service published it
+# (shared/register_copy.py): an allocation rewards no enterprise it holds as deregistered
+# or on the serious-dishonesty list at the decision, nor one it does not hold.
+register = register_tables(metadata)
 # Requests counted per caller and window, shared by the instances (shared/http/rate_limits.py).
 rate_limit = rate_limit_table(metadata)

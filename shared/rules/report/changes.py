@@ -67,6 +67,7 @@ def _who(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
         "credit_code": event.enterprise.credit_code,
         "enterprise_name": event.enterprise.name,
         "industry": event.enterprise.industry,
+        "industry_code": event.enterprise.industry_code or "",
         "category": event.claim.category,
         "level": claim_level(event.claim),
     }

@@ -20,6 +20,7 @@ class ApplicationFacts:
     credit_code: str = ""
     enterprise_name: str = ""
     industry: str = ""
+    industry_code: str = ""  # GB/T 4754-2017, the register's; "" in older filings
     category: str = ""
     level: str = ""
     # eligible or ineligible (the latest decision); None before any

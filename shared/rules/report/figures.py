@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.rules.achievements import strip_separators
+from shared.policy import Policy
+from shared.rules.pricing import priority_of
 
 from .facts import ApplicationFacts, RoundFacts
 from .shape import (
@@ -72,12 +73,12 @@ def report(
     scope: Scope,
     year_rounds: Sequence[RoundFacts],
     year_applications: Sequence[ApplicationFacts],
-    priorities: Mapping[str, Sequence[str]],
+    priorities: Mapping[str, Policy],
 ) -> Report:
     """The report of `scope`, from the facts of every round of its year and of their
     applications (the largest recipients are the year's, unfiltered: the cap is on
-    everything an enterprise receives); `priorities` names each policy version's
-    priority industries."""
+    everything an enterprise receives); `priorities`: each policy version's document,
+    which names its priority industries and says how they are matched."""
     rounds = in_scope(scope, year_rounds)
     ids = {r.round_id for r in rounds}
     chosen = sorted(
@@ -117,20 +118,18 @@ def _awarded(a: ApplicationFacts) -> bool:
 
 
 def _priority_match(
-    a: ApplicationFacts, policy_of: Mapping[str, str], priorities: Mapping[str, Sequence[str]]
+    a: ApplicationFacts, policy_of: Mapping[str, str], priorities: Mapping[str, Policy]
 ) -> str | None:
     """The priority industry the application's industry is, as scoring matches it."""
-    wanted = strip_separators(a.industry)
-    for industry in priorities.get(policy_of.get(a.round_id, ""), ()):
-        if strip_separators(industry) == wanted:
-            return industry
-    return None
+    policy = priorities.get(policy_of[a.round_id])  # None: a policy the deployment lacks
+    found = priority_of(policy, a.industry, a.industry_code or None) if policy else None
+    return found[0] if found is not None else None
 
 
 def _by_industry(
     applications: Sequence[ApplicationFacts],
     policy_of: Mapping[str, str],
-    priorities: Mapping[str, Sequence[str]],
+    priorities: Mapping[str, Policy],
 ) -> list[IndustryLine]:
     groups: dict[str, list[ApplicationFacts]] = {}
     for a in filter(_awarded, applications):
@@ -151,10 +150,17 @@ def _by_industry(
 def _by_priority(
     applications: Sequence[ApplicationFacts],
     policy_of: Mapping[str, str],
-    priorities: Mapping[str, Sequence[str]],
+    priorities: Mapping[str, Policy],
 ) -> list[PriorityLine]:
     """Every priority industry of the scope's policies, those without awards too."""
-    names = sorted({i for v in set(policy_of.values()) for i in priorities.get(v, ())})
+    names = sorted(
+        {
+            i
+            for v in set(policy_of.values())
+            if v in priorities
+            for i in priorities[v].priority_names
+        }
+    )
     groups: dict[str, list[ApplicationFacts]] = {name: [] for name in names}
     for a in filter(_awarded, applications):
         match = _priority_match(a, policy_of, priorities)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.policy import UnknownPolicy, policy_version
+from shared.policy import Policy, UnknownPolicy, policy_version
 
 from .facts import RoundFacts
 
 
-def priorities(rounds: Iterable[RoundFacts]) -> dict[str, list[str]]:
-    """Each round policy's priority industries, by policy version."""
-    found: dict[str, list[str]] = {}
-    for version in {r.policy_version for r in rounds if r.policy_version}:
+def priorities(rounds: Iterable[RoundFacts]) -> dict[str, Policy]:
+    """Each round's policy, by version: its priority industries, and how it matches them
+    (by words, or from 2026.4 by classification codes)."""
+    found: dict[str, Policy] = {}
+    for version in sorted({r.policy_version for r in rounds if r.policy_version}):
         try:
-            found[version] = policy_version(version).priority_industries
+            found[version] = policy_version(version)
         except UnknownPolicy:
             continue  # a policy this deployment lacks: scoring could not price under it either
     return found
