@@ -28,6 +28,7 @@ class Urls:
     payments: str
     bureau: str
     reports: str
+    register: str
 
 
 async def main(urls: Urls, patience: float) -> bool:
@@ -42,9 +43,11 @@ async def main(urls: Urls, patience: float) -> bool:
         httpx.AsyncClient(base_url=urls.payments, timeout=10) as payments_client,
         httpx.AsyncClient(base_url=urls.bureau, timeout=10) as bureau,
         httpx.AsyncClient(base_url=urls.reports, timeout=30) as reports_client,
+        httpx.AsyncClient(base_url=urls.register, timeout=30) as register_client,
     ):
         payments_api = Api(payments_client, issuer, "the payments API", "QSFUND_PAYMENTS_API")
-        result = await run(Api(client, issuer), Finance(payments_api, bureau), patience)
+        register = Api(register_client, issuer, "the register API", "QSFUND_REGISTER_API")
+        result = await run(Api(client, issuer), Finance(payments_api, bureau), register, patience)
         reports = Api(reports_client, issuer, "the reports API", "QSFUND_REPORTS_API")
         report = await office.office(reports, result, patience)
     print(f"\n{result.round['name']} ({result.round['id']})\n")
@@ -78,6 +81,7 @@ if __name__ == "__main__":
         payments=_base(os.environ.get("QSFUND_PAYMENTS_API", "http://127.0.0.1:8003")),
         bureau=os.environ.get("QSFUND_FINANCE_STANDIN", "http://127.0.0.1:8090"),
         reports=_base(os.environ.get("QSFUND_REPORTS_API", "http://127.0.0.1:8005")),
+        register=_base(os.environ.get("QSFUND_REGISTER_API", "http://127.0.0.1:8004")),
     )
     patience = float(os.environ.get("QSFUND_DEMO_TIMEOUT", "90"))
     try:

@@ -15,7 +15,7 @@ from shared.rules.allocation import Outcome
 from shared.rules.claims import ClaimRecord
 from shared.rules.pricing import assess
 
-from . import story
+from . import lists, story
 from .api import Api
 from .budget import SHARE, choose_budget, expected, scored
 from .firms import credit_codes
@@ -47,7 +47,7 @@ class Finance:
     bureau: httpx.AsyncClient
 
 
-async def run(api: Api, finance: Finance, patience: float) -> Result:
+async def run(api: Api, finance: Finance, register: Api, patience: float) -> Result:
     policy = policy_version(POLICY)
     plan = build(random.Random(SEED))
     # The bodies the demo files, priced here as the scoring service will price them.
@@ -66,9 +66,16 @@ async def run(api: Api, finance: Finance, patience: float) -> Result:
         f"{claimed * SHARE:,.0f}, moved to the nearest edge between two scores"
     )
     codes = credit_codes(round_["id"])
+    await lists.load_register(api, register, round_["id"], codes, patience)
     start = time.perf_counter()
-    entries = {await story.submit(api, round_["id"], e, codes[e.firm.key]): e for e in plan}
-    firms = len({e.firm.key for e in plan})
+    entries: dict[str, Entry] = {}
+    for e in plan:
+        rule = lists.REFUSED_AT_INTAKE.get(e.reason or "")
+        if rule is None:
+            entries[await story.submit(api, round_["id"], e, codes[e.firm.key])] = e
+        else:
+            await story.refused(api, round_["id"], e, codes[e.firm.key], rule)
+    firms = len({e.firm.key for e in entries.values()})
     say(f"submitted {len(entries)} applications from {firms} enterprises", start)
 
     start = time.perf_counter()
@@ -86,11 +93,13 @@ async def run(api: Api, finance: Finance, patience: float) -> Result:
     await api.wait_for(round_["id"], {"scored"}, len(eligible), "scored", patience)
     say(f"scored: all {len(eligible)} eligible applications", start)
     await story.withdraw(api, entries, codes)
+    proposed = await lists.official_lists(api, register, round_["id"], entries, codes, patience)
 
     start = time.perf_counter()
     await story.close(api, round_["id"])
     await api.wait_for(round_["id"], DECIDED, len(entries), "decided", patience)
     say(f"closed the round; all {len(entries)} applications decided", start)
+    await lists.after_close(api, round_["id"], proposed, patience)
     paid = None
     with ExitStack() as moved:  # the development clock, if moved, goes back at its end
         shown = await publicity(api, round_["id"], entries, codes, patience, moved)

@@ -78,6 +78,15 @@ async def submit(api: Api, round_id: str, entry: Entry, code: str) -> str:
     return str(created["id"])
 
 
+async def refused(api: Api, round_id: str, entry: Entry, code: str, rule: str) -> None:
+    """A filing the register's rules refuse at intake, before any reviewer sees it."""
+    body = {"round_id": round_id, **filing(entry, code, entry.claim, entry.missing)}
+    refusal = await api.refusal("POST", "/v1/applications", applicant(code), body)
+    if refusal.rule != rule:
+        raise DemoError(f"{entry.firm.short_name}'s filing was refused for {refusal}, not {rule}")
+    say(f"intake refused {entry.firm.short_name}: {refusal.rule} ({refusal.message})")
+
+
 async def review(api: Api, entries: dict[str, Entry], codes: dict[str, str]) -> None:
     """First decisions; then the amended filings come back and are found eligible."""
     for n, (application_id, entry) in enumerate(entries.items()):

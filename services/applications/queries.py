@@ -18,6 +18,7 @@ from .adapters.tables import (
     funding_round,
     objection,
     published_list,
+    register,
 )
 from .domain.errors import NotFound
 from .proposal_queries import sources_of
@@ -174,3 +175,14 @@ async def objections(session: AsyncSession, round_id: str) -> list[dict[str, Any
         select(objection).where(objection.c.round_id == round_id).order_by(objection.c.lodged_at)
     )
     return [dict(row) for row in rows.mappings()]
+
+
+async def register_load(session: AsyncSession, load_id: str) -> dict[str, Any]:
+    """A register load as intake's copy holds it; NotFound until the copy has it."""
+    loads = register.load
+    row = (
+        (await session.execute(select(loads).where(loads.c.load_id == load_id))).mappings().first()
+    )
+    if row is None:
+        raise NotFound("load_id", "exists", f"intake holds no register load {load_id} (yet)")
+    return dict(row)

@@ -203,6 +203,11 @@ REQUESTS: dict[str, dict[Endpoint, tuple[Request, int]]] = {
         ),
         ("POST", "/v1/rounds/{round_id}/close"): (_new_round, 202),
         ("POST", "/v1/applications"): (_submission, 201),
+        # No register is loaded in this stack: allowed roles get past the matrix to 404.
+        ("GET", "/v1/register/loads/{load_id}"): (
+            _fixed(lambda w: "/v1/register/loads/none-loaded"),
+            404,
+        ),
         ("GET", "/v1/applications/{application_id}"): (
             _fixed(lambda w: f"/v1/applications/{w.application_id}"),
             200,

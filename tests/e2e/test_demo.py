@@ -94,6 +94,7 @@ def local_stack(
         "QSFUND_PAYMENTS_API": f"http://127.0.0.1:{ports['payments']}",
         "QSFUND_FINANCE_STANDIN": f"http://127.0.0.1:{ports['finance_standin']}",
         "QSFUND_REPORTS_API": f"http://127.0.0.1:{ports['reports']}",
+        "QSFUND_REGISTER_API": f"http://127.0.0.1:{ports['register']}",
     }
     stack = LocalStack(f"http://127.0.0.1:{ports['applications']}", home, env)
     try:

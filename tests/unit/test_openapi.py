@@ -40,6 +40,7 @@ OPERATIONS = {
         ("GET", "/v1/rounds/{round_id}"): ("getRound", "rounds"),
         ("POST", "/v1/rounds/{round_id}/close"): ("closeRound", "rounds"),
         ("POST", "/v1/applications"): ("submitApplication", "applications"),
+        ("GET", "/v1/register/loads/{load_id}"): ("getRegisterLoad", "applications"),
         ("GET", "/v1/applications/{application_id}"): ("getApplication", "applications"),
         ("GET", "/v1/applications/{application_id}/history"): (
             "getApplicationHistory",

@@ -29,6 +29,8 @@ ACCESS = Access(
         ("GET", "/v1/rounds/{round_id}/objections"): roles(REVIEWER, OFFICER, AUDITOR),
         ("POST", "/v1/objections/{objection_id}/decision"): roles(REVIEWER),
         ("POST", "/v1/applications"): roles(APPLICANT, PLATFORM),
+        # Whether intake holds filings to a register load yet (its copy has read it).
+        ("GET", "/v1/register/loads/{load_id}"): roles(PLATFORM, REVIEWER, OFFICER, AUDITOR),
         ("GET", "/v1/applications/{application_id}"): READERS,
         ("GET", "/v1/applications/{application_id}/history"): READERS,
         ("GET", "/v1/enterprises/{credit_code}/applications"): READERS,

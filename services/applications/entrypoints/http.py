@@ -33,6 +33,7 @@ from .schemas import (
     ApplicationView,
     Created,
     HistoryEntry,
+    RegisterCopyView,
     ReviewRequest,
     RoundRequest,
     RoundView,
@@ -212,3 +213,10 @@ async def withdraw_application(
     command = WithdrawApplication(application_id, body.reason)
     await service.withdraw(command, caller, cause, key)
     return Created(id=application_id)
+
+
+@router.get("/register/loads/{load_id}", responses=MISSING, tags=["applications"])
+async def get_register_load(load_id: str, session: SessionDep, _: Caller) -> RegisterCopyView:
+    """Whether intake holds filings to a register load yet: the load as intake's copy has
+    it, 404 until the copy has read it from the register topic (seconds after the load)."""
+    return RegisterCopyView.model_validate(await queries.register_load(session, load_id))

@@ -238,3 +238,14 @@ class RoundView(BaseModel):
     applications_by_category: dict[str, int]
     applications_by_industry: dict[str, int]
     awarded_total_yuan: int
+
+
+class RegisterCopyView(BaseModel):
+    """A register load as intake's copy holds it: from now on filings are held to it."""
+
+    load_id: str
+    loaded_by: str
+    rows: int
+    accepted: int
+    rejected: int
+    accepted_at: datetime = Field(description="when the register service took the load")
