@@ -1,8 +1,8 @@
 """Revocation attacked over a real broker and databases (issue 19, item 3): an operator
-revokes one token, then all of a subject's tokens; two instances of two services (the
-applications service, where the operator asks, and the notifications service, which
-learns it only from the topic) refuse the revoked tokens within seconds, and go on
-serving the tokens not revoked."""
+revokes one token, then all of a subject's tokens, at the applications service; every
+service that takes tokens (applications, notifications, payments, register, reports:
+scoring serves only its probes) refuses the revoked tokens within seconds, learning of
+them from the topic alone, and goes on serving the tokens not revoked."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ from services.applications.bootstrap import ApplicationsSettings
 from services.applications.bootstrap import build_app as build_applications
 from services.notifications.bootstrap import NotificationsSettings
 from services.notifications.bootstrap import build_app as build_notifications
+from services.payments.bootstrap import PaymentsSettings
+from services.payments.bootstrap import build_app as build_payments
+from services.register.bootstrap import RegisterSettings
+from services.register.bootstrap import build_app as build_register
+from services.reports.bootstrap import ReportsSettings
+from services.reports.bootstrap import build_app as build_reports
 from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
@@ -43,15 +49,20 @@ async def services(
         "qsfund_auth_jwks_file": str(tokens.issuer.jwks_file),
         "qsfund_auth_issuer": tokens.env["QSFUND_AUTH_ISSUER"],
     }
-    applications = await fresh_database(infra.postgres_url, "applications")
-    notifications = await fresh_database(infra.postgres_url, "notifications")
+
+    async def database(service: str) -> dict[str, Any]:
+        return {f"{service}_database_url": await fresh_database(infra.postgres_url, service)}
+
     apps: dict[str, FastAPI] = {
         "applications": build_applications(
-            ApplicationsSettings(applications_database_url=applications, **common)
+            ApplicationsSettings(**await database("applications"), **common)
         ),
         "notifications": build_notifications(
-            NotificationsSettings(notifications_database_url=notifications, **common)
+            NotificationsSettings(**await database("notifications"), **common)
         ),
+        "payments": build_payments(PaymentsSettings(**await database("payments"), **common)),
+        "register": build_register(RegisterSettings(**await database("register"), **common)),
+        "reports": build_reports(ReportsSettings(**await database("reports"), **common)),
     }
     async with AsyncExitStack() as stack:
         clients = {}
@@ -63,11 +74,19 @@ async def services(
         yield clients
 
 
-READS = {"applications": "/v1/rounds/none", "notifications": "/v1/notifications/dead-letters"}
+# A read an auditor may make of each service, and what it answers while the token holds.
+READS = {
+    "applications": ("/v1/rounds/none", 404),
+    "notifications": ("/v1/notifications/dead-letters", 200),
+    "payments": ("/v1/read-log", 200),
+    "register": ("/v1/official-lists/none", 404),
+    "reports": ("/v1/reports/rounds/none", 404),
+}
+SERVED = {service: status for service, (_, status) in READS.items()}
 
 
-async def status(clients: dict[str, httpx.AsyncClient], headers: dict[str, str]) -> set[int]:
-    return {(await c.get(READS[n], headers=headers)).status_code for n, c in clients.items()}
+async def status(clients: dict[str, httpx.AsyncClient], headers: dict[str, str]) -> dict[str, int]:
+    return {n: (await c.get(READS[n][0], headers=headers)).status_code for n, c in clients.items()}
 
 
 async def refused_everywhere_within(
@@ -76,7 +95,7 @@ async def refused_everywhere_within(
     """Seconds until every service answers 401 token_revoked (polled: a positive signal)."""
     began = time.monotonic()
     while time.monotonic() - began < BOUND_SECONDS:
-        answers = [await c.get(READS[n], headers=headers) for n, c in clients.items()]
+        answers = [await c.get(READS[n][0], headers=headers) for n, c in clients.items()]
         if all(
             a.status_code == 401 and a.json()["errors"][0]["rule"] == "token_revoked"
             for a in answers
@@ -94,7 +113,7 @@ async def test_a_revoked_token_is_refused_by_every_service_and_its_siblings_are_
     jti = json.loads(base64.urlsafe_b64decode(stolen.split(".")[1] + "=="))["jti"]
     headers = {"Authorization": f"Bearer {stolen}"}
     # Served before (404 is the round's; 200 the dead letters'): the token works.
-    assert await status(services, headers) == {404, 200}
+    assert await status(services, headers) == SERVED
 
     revoked = await services["applications"].post(
         "/v1/revocations",
@@ -105,7 +124,7 @@ async def test_a_revoked_token_is_refused_by_every_service_and_its_siblings_are_
     assert revoked.json()["revocation"]["revoked_by"] == "operator-zhou (operator)"
 
     await refused_everywhere_within(services, headers)
-    assert await status(services, sibling) == {404, 200}
+    assert await status(services, sibling) == SERVED
 
 
 async def test_a_subjects_tokens_issued_before_are_refused_and_a_new_one_is_served(
@@ -125,7 +144,7 @@ async def test_a_subjects_tokens_issued_before_are_refused_and_a_new_one_is_serv
     assert revoked.status_code == 201, revoked.text
     await refused_everywhere_within(services, old)
     # Issued after the moment named: served.
-    assert await status(services, tokens.headers("auditor", sub="auditor-sun")) == {404, 200}
+    assert await status(services, tokens.headers("auditor", sub="auditor-sun")) == SERVED
 
 
 async def test_only_an_operator_revokes(
