@@ -180,9 +180,8 @@ async def official_lists(
 async def after_close(api: Api, round_id: str, shown: Proposals, patience: float) -> None:
     """The proposal nobody confirmed lapses with the round's closing."""
     by_code = await _proposals(api, round_id, 3, patience, state="lapsed")
-    firm = next(f for f in FIRMS.values() if f.key == PILOT_FIRM.key)
     say(
-        f"  {firm.short_name}'s proposal {by_code[shown.lapsing]['state']} at the close, "
+        f"  {PILOT_FIRM.short_name}'s proposal {by_code[shown.lapsing]['state']} at the close, "
         f"unconfirmed; {PARTICIPANT.short_name}'s stays {by_code[shown.declined]['state']}"
     )
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
@@ -208,7 +209,7 @@ class ReadLogEntry(BaseModel):
     record_type: str
     record_id: str
     fields: list[str]
-    correlation_id: str | None
+    correlation_id: UUID | None
 
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
@@ -242,14 +243,6 @@ def read_log_router(log: ReadLog) -> APIRouter:
         query = query.where(*(c for c in conditions if c is not None))
         async with log.sessions() as session:
             rows = (await session.execute(query)).mappings().all()
-        return [
-            ReadLogEntry(
-                **{
-                    **row,
-                    "correlation_id": str(row["correlation_id"]) if row["correlation_id"] else None,
-                }
-            )
-            for row in rows
-        ]
+        return [ReadLogEntry.model_validate(row) for row in rows]
 
     return router

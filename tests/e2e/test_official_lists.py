@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -125,28 +126,21 @@ def pilots_list() -> dict[str, Any]:
     }
 
 
-async def proposals(api: httpx.AsyncClient, round_id: str, count: int) -> list[dict[str, Any]]:
-    """The round's proposals once `count` exist (made or withheld), polled."""
+async def proposals_when(
+    api: httpx.AsyncClient, round_id: str, done: Callable[[list[dict[str, Any]]], bool]
+) -> list[dict[str, Any]]:
+    """The round's proposals once `done` holds of them (at most 60 s), polled."""
     found: list[dict[str, Any]] = []
     for _ in range(240):
-        page = (await api.get("/v1/proposals", params={"round_id": round_id})).json()
-        found = page["items"]
-        if len(found) >= count:
+        found = (await api.get("/v1/proposals", params={"round_id": round_id})).json()["items"]
+        if done(found):
             return found
         await asyncio.sleep(0.25)
-    raise AssertionError(f"{len(found)} proposals, not {count}: {found}")
+    raise AssertionError(f"proposals not as awaited: {found}")
 
 
-async def states(api: httpx.AsyncClient, round_id: str, wanted: dict[str, str]) -> None:
-    """Wait until each enterprise's proposal in the round is in the state wanted."""
-    now: dict[str, str] = {}
-    for _ in range(240):
-        items = (await api.get("/v1/proposals", params={"round_id": round_id})).json()["items"]
-        now = {p["credit_code"]: p["state"] for p in items}
-        if now == wanted:
-            return
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"proposals {now}, not {wanted}")
+def states_of(items: list[dict[str, Any]]) -> dict[str, str]:
+    return {p["credit_code"]: p["state"] for p in items}
 
 
 async def test_official_lists_become_proposals_and_one_an_award(
@@ -204,8 +198,11 @@ async def test_official_lists_become_proposals_and_one_an_award(
         )
         assert resolved.status_code == 200, resolved.text
 
-        made = {p["credit_code"]: p for p in await proposals(api, round_id, 6)}
-        assert {code: p["state"] for code, p in made.items()} == {
+        made = {
+            p["credit_code"]: p
+            for p in await proposals_when(api, round_id, lambda found: len(found) >= 6)
+        }
+        assert states_of(list(made.values())) == {
             LEAD: "open",
             FORMER: "open",
             TWIN_A: "open",
@@ -249,18 +246,15 @@ async def test_official_lists_become_proposals_and_one_an_award(
         await wait_for_status(api, [application_id], {"scored"})
         await program.close(round_id)
         await wait_for_status(api, [application_id], {"awarded"})
-        await states(
-            api,
-            round_id,
-            {
-                LEAD: "confirmed",
-                FORMER: "lapsed",
-                TWIN_A: "lapsed",
-                DECLINER: "declined",
-                LAPSER: "lapsed",
-                REWARDED: "withheld",
-            },
-        )
+        after_close = {
+            LEAD: "confirmed",
+            FORMER: "lapsed",
+            TWIN_A: "lapsed",
+            DECLINER: "declined",
+            LAPSER: "lapsed",
+            REWARDED: "withheld",
+        }
+        await proposals_when(api, round_id, lambda found: states_of(found) == after_close)
 
     # The auditor finds nothing wrong in the history, and the award's trail goes back to
     # the list entry it came from.
