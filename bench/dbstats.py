@@ -1,10 +1,16 @@
 """Transactions and rows of each service's database over a measurement, from
 pg_stat_database: how many transactions a unit of work costs is what batching changes.
 The rollbacks include the connection pool's check of a connection idle for long
-(shared/pool.py); a read answered without a transaction counts a commit a statement."""
+(shared/pool.py); a read answered without a transaction counts a commit a statement.
+
+Where the server loads pg_stat_statements (deploy/local/postgres.sh does), the
+statements each unit cost too, and the most frequent of them: the round trips a change
+removes show there before they show in CPU on a busy machine."""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -16,14 +22,23 @@ QUERY = text(
     f"SELECT datname, {', '.join(COLUMNS)} FROM pg_stat_database WHERE datname = ANY(:names)"
 )
 
+STATEMENTS = text(
+    "SELECT d.datname, s.query, sum(s.calls) FROM pg_stat_statements s"
+    " JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = ANY(:names)"
+    " GROUP BY d.datname, s.query"
+)
+TOP_STATEMENTS = int(os.environ.get("BENCH_TOP_STATEMENTS", "5"))
+
 
 @dataclass
 class DatabaseMeter:
     server_url: str
     databases: dict[str, str]  # service: database URL
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # service: statement text: calls; empty where pg_stat_statements is not loaded.
+    statements: dict[str, Counter[str]] = field(default_factory=dict)
 
-    async def _sample(self) -> dict[str, dict[str, int]]:
+    async def _sample(self) -> tuple[dict[str, dict[str, int]], dict[str, Counter[str]]]:
         names = {make_url(url).database: service for service, url in self.databases.items()}
         engine = create_async_engine(self.server_url, pool_size=1)
         try:
@@ -32,18 +47,30 @@ class DatabaseMeter:
                 # aside): a small lag at each end of a long measurement.
                 await conn.execute(text("SELECT pg_stat_clear_snapshot()"))
                 rows = await conn.execute(QUERY, {"names": list(names)})
-                return {names[row[0]]: dict(zip(COLUMNS, row[1:], strict=True)) for row in rows}
+                counts = {names[row[0]]: dict(zip(COLUMNS, row[1:], strict=True)) for row in rows}
+                statements: dict[str, Counter[str]] = {}
+                if await conn.scalar(text("SELECT to_regclass('pg_stat_statements')")):
+                    for datname, query, calls in await conn.execute(
+                        STATEMENTS, {"names": list(names)}
+                    ):
+                        statements.setdefault(names[datname], Counter())[query] += int(calls)
+                return counts, statements
         finally:
             await engine.dispose()
 
     async def start(self) -> DatabaseMeter:
-        self.counts = {s: {c: -n for c, n in v.items()} for s, v in (await self._sample()).items()}
+        counts, statements = await self._sample()
+        self.counts = {s: {c: -n for c, n in v.items()} for s, v in counts.items()}
+        self.statements = {s: Counter({q: -n for q, n in v.items()}) for s, v in statements.items()}
         return self
 
     async def stop(self) -> DatabaseMeter:
-        for service, values in (await self._sample()).items():
+        counts, statements = await self._sample()
+        for service, values in counts.items():
             for column, n in values.items():
                 self.counts[service][column] += n
+        for service, calls in statements.items():
+            self.statements.setdefault(service, Counter()).update(calls)
         return self
 
     def per_unit(self, units: int, unit: str) -> list[str]:
@@ -54,4 +81,14 @@ class DatabaseMeter:
                 f"{c['xact_rollback'] / units:5.1f} rollbacks, "
                 f"{(c['tup_inserted'] + c['tup_updated']) / units:5.1f} rows written {unit}"
             )
+            lines += self._statement_lines(service, units)
+        return lines
+
+    def _statement_lines(self, service: str, units: int) -> list[str]:
+        calls = +self.statements.get(service, Counter())  # + drops the statements not run
+        if not calls:
+            return []
+        lines = [f"    {sum(calls.values()) / units:5.1f} statements; the most frequent:"]
+        for query, n in calls.most_common(TOP_STATEMENTS):
+            lines.append(f"    {n / units:5.2f}  {' '.join(query.split())[:100]}")
         return lines

@@ -188,6 +188,9 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
+# Statements by count and time per database: the benchmarks report them an application.
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
 EOF
 }
 
@@ -210,6 +213,7 @@ pg_psql() {
 
 ensure_role() {
     pg_psql -d postgres -qtA >/dev/null <<SQL
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 DO \$\$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '$APP_ROLE') THEN
