@@ -21,11 +21,9 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 
-import httpx
-
 from bench.cpu import CpuMeter
 from bench.dbstats import DatabaseMeter
-from bench.load import Filings, client, closed_loop, open_round
+from bench.load import Api, Filings, client, closed_loop, open_round
 from bench.profiling import profiled
 from bench.stack import bench_stack
 
@@ -36,7 +34,7 @@ IDLE_SECONDS = 3.0
 TARGETS = {"health": 0.15, "round": 1.0, "submit": 1.5}
 
 
-def requests(api: httpx.AsyncClient, filings: Filings) -> dict[str, Callable[[], Awaitable[None]]]:
+def requests(api: Api, filings: Filings) -> dict[str, Callable[[], Awaitable[None]]]:
     async def health() -> None:
         (await api.get("/health")).raise_for_status()
 

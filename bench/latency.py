@@ -28,12 +28,11 @@ import statistics
 import time
 from datetime import datetime
 
-import httpx
 import orjson
 from aiokafka import AIOKafkaConsumer
 
 from bench.cpu import CpuMeter
-from bench.load import Filings, client, open_round
+from bench.load import Api, Filings, client, open_round
 from bench.profiling import profiled
 from bench.stack import bench_stack
 
@@ -96,14 +95,14 @@ def line(name: str, figures: tuple[float, float, float]) -> str:
 
 
 async def paced(
-    filings: Filings, api: httpx.AsyncClient, count: int
+    filings: Filings, api: Api, count: int
 ) -> tuple[dict[str, float], dict[str, float], dict[str, float], float]:
     """File and review `count` applications on an open-loop schedule: when each was due
     to start, got its 201 and its review's 202, and how late the client was at worst.
 
     At most CONNECTIONS filings are in flight; the rest wait their turn here, where
-    waiting is cheap, and not in httpx's pool, whose bookkeeping grows with the square
-    of its queue and would make the client the bottleneck once the system falls behind.
+    waiting is cheap, and not in the client's pool, whose bookkeeping would make the
+    client the bottleneck once the system falls behind.
     """
     due: dict[str, float] = {}
     created: dict[str, float] = {}
