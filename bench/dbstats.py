@@ -23,7 +23,8 @@ QUERY = text(
 )
 
 STATEMENTS = text(
-    "SELECT d.datname, s.query, sum(s.calls) FROM pg_stat_statements s"
+    "SELECT d.datname, s.query, sum(s.calls), sum(s.total_exec_time)"
+    " FROM pg_stat_statements s"
     " JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = ANY(:names)"
     " GROUP BY d.datname, s.query"
 )
@@ -37,8 +38,13 @@ class DatabaseMeter:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     # service: statement text: calls; empty where pg_stat_statements is not loaded.
     statements: dict[str, Counter[str]] = field(default_factory=dict)
+    # service: milliseconds PostgreSQL spent executing its statements (lock waits
+    # included): this benchmark's own share of a server other work may share.
+    executing: dict[str, float] = field(default_factory=dict)
 
-    async def _sample(self) -> tuple[dict[str, dict[str, int]], dict[str, Counter[str]]]:
+    async def _sample(
+        self,
+    ) -> tuple[dict[str, dict[str, int]], dict[str, Counter[str]], dict[str, float]]:
         names = {make_url(url).database: service for service, url in self.databases.items()}
         engine = create_async_engine(self.server_url, pool_size=1)
         try:
@@ -49,23 +55,29 @@ class DatabaseMeter:
                 rows = await conn.execute(QUERY, {"names": list(names)})
                 counts = {names[row[0]]: dict(zip(COLUMNS, row[1:], strict=True)) for row in rows}
                 statements: dict[str, Counter[str]] = {}
+                executing: dict[str, float] = {}
                 if await conn.scalar(text("SELECT to_regclass('pg_stat_statements')")):
-                    for datname, query, calls in await conn.execute(
+                    for datname, query, calls, ms in await conn.execute(
                         STATEMENTS, {"names": list(names)}
                     ):
-                        statements.setdefault(names[datname], Counter())[query] += int(calls)
-                return counts, statements
+                        service = names[datname]
+                        statements.setdefault(service, Counter())[query] += int(calls)
+                        executing[service] = executing.get(service, 0.0) + float(ms)
+                return counts, statements, executing
         finally:
             await engine.dispose()
 
     async def start(self) -> DatabaseMeter:
-        counts, statements = await self._sample()
+        counts, statements, executing = await self._sample()
         self.counts = {s: {c: -n for c, n in v.items()} for s, v in counts.items()}
         self.statements = {s: Counter({q: -n for q, n in v.items()}) for s, v in statements.items()}
+        self.executing = {s: -ms for s, ms in executing.items()}
         return self
 
     async def stop(self) -> DatabaseMeter:
-        counts, statements = await self._sample()
+        counts, statements, executing = await self._sample()
+        for service, ms in executing.items():
+            self.executing[service] = self.executing.get(service, 0.0) + ms
         for service, values in counts.items():
             for column, n in values.items():
                 self.counts[service][column] += n
@@ -88,7 +100,11 @@ class DatabaseMeter:
         calls = +self.statements.get(service, Counter())  # + drops the statements not run
         if not calls:
             return []
-        lines = [f"    {sum(calls.values()) / units:5.1f} statements; the most frequent:"]
+        executing = self.executing.get(service, 0.0) / units
+        lines = [
+            f"    {sum(calls.values()) / units:5.1f} statements, {executing:.2f} ms executing them"
+            " (lock waits included)" + ("; the most frequent:" if TOP_STATEMENTS else "")
+        ]
         for query, n in calls.most_common(TOP_STATEMENTS):
             lines.append(f"    {n / units:5.2f}  {' '.join(query.split())[:100]}")
         return lines
