@@ -73,14 +73,14 @@ class BureauOutcomes(AwardState):
             raise Conflicting(
                 "status", "outcome_final", f"the instruction is already {instruction.status}"
             )
-        return self._record(
-            PaymentFailed(
-                application_id=self.application_id,
-                instruction_id=instruction_id,
-                reason=reason,
-                message=message,
-                failed_at=at,
-            ),
-            # A revoked award's live instruction failing may be the last thing it waited for.
-            *settlement(self),
+        failure = PaymentFailed(
+            application_id=self.application_id,
+            instruction_id=instruction_id,
+            reason=reason,
+            message=message,
+            failed_at=at,
         )
+        self.apply(failure)
+        # A revoked award's live instruction failing may be the last thing it waited for;
+        # asked only now that the failure is applied and the instruction no longer live.
+        return [failure, *self._record(*settlement(self))]
