@@ -163,3 +163,22 @@ def test_a_bank_rejection_may_be_reissued_to_the_same_account() -> None:
     award.instruct_due(ACCOUNT)
     award.failed("app-1-t1-a1", "bank_rejected", "", AT)
     assert len(award.reissue("app-1-t1-a1", ACCOUNT)) == 1
+
+
+def test_a_failed_tranche_awaits_reissue_until_another_instruction_pays_it() -> None:
+    award = ledger(terms=HALVES)
+    award.instruct_due(ACCOUNT)
+    award.reach_milestone("acceptance", DOC)
+    award.instruct_due(ACCOUNT)
+
+    def awaiting() -> list[str]:
+        return sorted(i.id for i in award.awaiting_reissue())
+
+    assert awaiting() == []  # both with the bureau
+    award.failed("app-1-t1-a1", "account_closed", "", AT)
+    award.failed("app-1-t2-a1", "bank_rejected", "", AT)
+    assert awaiting() == ["app-1-t1-a1", "app-1-t2-a1"]
+    award.reissue("app-1-t1-a1", CORRECTED)
+    assert awaiting() == ["app-1-t2-a1"]  # the first tranche is being paid again
+    award.failed("app-1-t1-a2", "bank_rejected", "", AT)
+    assert awaiting() == ["app-1-t1-a2", "app-1-t2-a1"]  # only the latest of each tranche
