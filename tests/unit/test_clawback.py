@@ -81,12 +81,6 @@ def test_repayments_are_recorded_until_settled_never_above_what_is_due() -> None
     assert award.settled
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: BureauOutcomes.failed asks settlement() before the failure is applied, while "
-    "the instruction is still live, so a revoked award whose last live instruction fails is "
-    "never settled (README: settled when nothing is due and nothing is live)",
-)
 def test_the_last_live_instruction_failing_settles_a_revoked_award_with_nothing_paid() -> None:
     award = two_tranches()
     log = award.revoke("serious_dishonesty", "doc", AT)
