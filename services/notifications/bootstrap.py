@@ -94,9 +94,11 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     notifications_recipient_wait_limit: int = Field(default=1440, ge=0)
     notifications_poll_seconds: float = Field(default=0.5, gt=0)
     notifications_send_timeout_seconds: float = Field(default=10.0, gt=0)
-    # Each worker holds a pooled connection while it sends; the consumer and the API
-    # share the same pool of 20.
+    # Each worker holds a pooled connection while it sends a batch; the consumer and the
+    # API share the same pool of 20.
     notifications_delivery_workers: int = Field(default=4, ge=1, le=8)
+    # Notifications a worker claims, sends and settles together (one transaction).
+    notifications_delivery_batch: int = Field(default=32, ge=1, le=500)
     # The keys that seal webhook secrets at rest (adapters/sealing.py), newest first, as
     # id:base64,...; or a file holding that list. Neither: the development key.
     notifications_secrets_keys: str | None = None
@@ -200,6 +202,7 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         box=box,
         poll_seconds=settings.notifications_poll_seconds,
         workers=settings.notifications_delivery_workers,
+        batch=settings.notifications_delivery_batch,
     )
 
     async def deliver() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from email.message import EmailMessage
 from email.utils import make_msgid
 from uuid import UUID
@@ -13,7 +14,9 @@ from ..domain.delivery import Attempted
 
 class SmtpSender:
     """Keeps a few SMTP sessions open between messages: a new session per message cost
-    its connection, its EHLO, and a look-up of this host's name in a thread."""
+    its connection, its EHLO, and a look-up of this host's name in a thread. At most
+    `sessions` messages are in flight, so a batch sent at once reuses the kept sessions
+    rather than opening one a message."""
 
     def __init__(
         self, *, host: str, port: int, sender: str, timeout: float, sessions: int = 4
@@ -24,11 +27,16 @@ class SmtpSender:
         self.timeout = timeout
         self.sessions = sessions
         self._idle: list[aiosmtplib.SMTP] = []
+        self._in_flight = asyncio.Semaphore(sessions)
         # EHLO names the sender's domain rather than asking the resolver for ours.
         self._local_hostname = sender.rpartition("@")[2] or "qsfund"
 
     async def send(self, *, to: str, subject: str, text: str, event_id: UUID) -> Attempted:
         """Hand one message to the SMTP server; ok once the server accepted it."""
+        async with self._in_flight:
+            return await self._send(to=to, subject=subject, text=text, event_id=event_id)
+
+    async def _send(self, *, to: str, subject: str, text: str, event_id: UUID) -> Attempted:
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
