@@ -129,10 +129,7 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
         {r.application_id for r in recipients} | {e.envelope.aggregate_id for e in emails}
     )
     if concerned:
-        await recording.lock_applications(session, concerned)
-        await recording.remember_recipients(session, recipients)
-        await recording.remember_objectors(session, objectors)
-        await recording.record_emails(session, emails)
+        await recording.record(session, concerned, recipients, objectors, emails)
         await recording.extend_to_webhooks(session, concerned)
     await _tell_enterprises(
         session, [(e, ev) for e, ev in events if isinstance(ev, ApplicationProposed)]

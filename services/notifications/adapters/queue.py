@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    ARRAY,
     DateTime,
     Integer,
     SmallInteger,
@@ -19,10 +18,8 @@ from sqlalchemy import (
     Uuid,
     case,
     cast,
-    column,
     func,
     insert,
-    literal,
     or_,
     select,
     update,
@@ -41,6 +38,7 @@ from .tables import (
     webhook,
     webhook_secret,
 )
+from .unnest import unnested
 
 
 @dataclass(frozen=True)
@@ -154,12 +152,8 @@ async def settle(session: AsyncSession, batch: Sequence[tuple[UUID, Settled]]) -
     statement whatever the batch's size (the rows as arrays, unnested)."""
     if not batch:
         return
-    rows = [_row(notification_id, settled) for notification_id, settled in batch]
-    arrays = (
-        literal([row[i] for row in rows], ARRAY(kind)) for i, (_, kind) in enumerate(_SETTLED)
-    )
-    unnested = func.unnest(*arrays).table_valued(*(column(name, kind) for name, kind in _SETTLED))
-    settled = select(*unnested.render_derived().c).cte("settled")
+    table = unnested(_SETTLED, [_row(notification_id, s) for notification_id, s in batch])
+    settled = select(*table.c).cte("settled")
     s = settled.c
     tried = select(s.id, s.attempt, s.started_at, s.finished_at, s.outcome)
     tried = tried.add_columns(s.error, s.reply, s.http_status).where(s.attempt.is_not(None))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from uuid import uuid4
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -22,8 +22,9 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
 from shared.envelope import Envelope
 
@@ -31,6 +32,7 @@ from ..domain.delivery import PENDING
 from ..domain.messages import Message
 from ..domain.payment_messages import Tranche
 from .tables import notification, objector, payment_tranche, recipient, webhook
+from .unnest import unnested
 
 
 @dataclass(frozen=True)
@@ -61,17 +63,35 @@ def objector_target(objection_id: str) -> str:
     return f"objector:{objection_id}"
 
 
-async def lock_applications(session: AsyncSession, application_ids: Sequence[str]) -> None:
-    """Serialise this transaction with others about the same applications until commit.
+async def record(
+    session: AsyncSession,
+    application_ids: Sequence[str],
+    recipients: Sequence[Recipient],
+    objectors: Sequence[Objector],
+    emails: Sequence[Email],
+) -> None:
+    """Lock the applications, remember their contacts and objectors and record their
+    emails, in one statement.
 
-    The two topics are consumed concurrently; without this, a scoring event's email row
-    and the ApplicationSubmitted that names the platform could each miss the other. The
-    locks are taken in one order, so two transactions never wait on each other.
+    The locks serialise this transaction with others about the same applications until
+    commit: the topics are consumed concurrently, and without them a scoring event's
+    email row and the ApplicationSubmitted that names the platform could each miss the
+    other in `extend_to_webhooks`, the next statement, whose snapshot is taken once they
+    are held. They are taken in one order, so two transactions never wait on each other
+    for them; the writes are the statement's WITH clauses, run after its locks.
     """
     keys = sorted({_lock_key(application_id) for application_id in application_ids})
-    await session.execute(
-        select(func.pg_advisory_xact_lock(func.unnest(literal(keys, ARRAY(BigInteger)))))
-    )
+    writes = [
+        write.cte(name)
+        for name, write, rows in (
+            ("recipients", _remembering(recipients), recipients),
+            ("objectors", _objecting(objectors), objectors),
+            ("emails", _recording(emails), emails),
+        )
+        if rows
+    ]
+    locks = select(func.pg_advisory_xact_lock(func.unnest(literal(keys, ARRAY(BigInteger)))))
+    await session.execute(locks.add_cte(*writes))
 
 
 def _lock_key(application_id: str) -> int:
@@ -82,32 +102,100 @@ def _lock_key(application_id: str) -> int:
 
 
 async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipient]) -> None:
+    if recipients:
+        await session.execute(_remembering(recipients))
+
+
+async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:
+    if emails:
+        await session.execute(_recording(emails))
+
+
+def _remembering(recipients: Sequence[Recipient]) -> Insert:
     """Each application's contact, later events overwriting earlier ones; its platform only
     from the submission (an amendment does not name it, and leaves it as it was)."""
-    if not recipients:
-        return
-    new = insert(recipient)
-    await session.execute(
-        new.on_conflict_do_update(
-            index_elements=[recipient.c.application_id],
-            set_={
-                "email": new.excluded.email,
-                "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
-                "credit_code": new.excluded.credit_code,
-                "given_at": new.excluded.given_at,
-            },
-        ),
+    latest: dict[str, Recipient] = {}
+    for given in recipients:  # as upserting them one by one would leave them
+        before = latest.get(given.application_id)
+        if before is not None and given.platform is None:
+            given = replace(given, platform=before.platform)
+        latest[given.application_id] = given
+    rows = unnested(
+        _RECIPIENT,
         [
-            {
-                "application_id": r.application_id,
-                "email": r.email,
-                "platform": r.platform,
-                "credit_code": r.credit_code,
-                "given_at": r.given_at,
-            }
-            for r in recipients
+            (r.application_id, r.email, r.platform, r.credit_code, r.given_at)
+            for r in latest.values()
         ],
     )
+    new = insert(recipient).from_select([name for name, _ in _RECIPIENT], select(*rows.c))
+    return new.on_conflict_do_update(
+        index_elements=[recipient.c.application_id],
+        set_={
+            "email": new.excluded.email,
+            "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
+            "credit_code": new.excluded.credit_code,
+            "given_at": new.excluded.given_at,
+        },
+    )
+
+
+def _objecting(objectors: Sequence[Objector]) -> Insert:
+    rows = unnested(_OBJECTOR, [(o.objection_id, o.application_id, o.email) for o in objectors])
+    new = insert(objector).from_select([name for name, _ in _OBJECTOR], select(*rows.c))
+    return new.on_conflict_do_nothing()
+
+
+def _recording(emails: Sequence[Email]) -> Insert:
+    rows = unnested(
+        _EMAIL,
+        [
+            (
+                e.envelope.event_id,
+                e.envelope.aggregate_id,
+                e.envelope.event_type,
+                e.envelope.occurred_at,
+                e.target,
+                e.message.subject,
+                e.message.summary,
+            )
+            for e in emails
+        ],
+    )
+    r = rows.c
+    due = select(
+        func.gen_random_uuid(),
+        r.event_id,
+        r.application_id,
+        r.event_type,
+        r.occurred_at,
+        literal("email"),
+        r.target,
+        r.subject,
+        r.summary,
+        literal(PENDING),
+    )
+    return insert(notification).from_select(_COLUMNS, due).on_conflict_do_nothing()
+
+
+_TEXT: TypeEngine[Any] = String()
+_TIME: TypeEngine[Any] = DateTime(timezone=True)
+_RECIPIENT = (
+    ("application_id", _TEXT),
+    ("email", _TEXT),
+    ("platform", _TEXT),
+    ("credit_code", _TEXT),
+    ("given_at", _TIME),
+)
+_OBJECTOR = (("objection_id", _TEXT), ("application_id", _TEXT), ("email", _TEXT))
+_EMAIL = (
+    ("event_id", Uuid()),
+    ("application_id", _TEXT),
+    ("event_type", _TEXT),
+    ("occurred_at", _TIME),
+    ("target", _TEXT),
+    ("subject", _TEXT),
+    ("summary", _TEXT),
+)
 
 
 async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
@@ -122,18 +210,6 @@ async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[s
         .distinct(recipient.c.credit_code)
     )
     return {code: email for code, email in rows}
-
-
-async def remember_objectors(session: AsyncSession, objectors: Sequence[Objector]) -> None:
-    if not objectors:
-        return
-    await session.execute(
-        insert(objector).on_conflict_do_nothing(),
-        [
-            {"objection_id": o.objection_id, "application_id": o.application_id, "email": o.email}
-            for o in objectors
-        ],
-    )
 
 
 async def remember_tranches(session: AsyncSession, tranches: Sequence[Tranche]) -> None:
@@ -165,29 +241,6 @@ async def tranches(session: AsyncSession, instruction_ids: Sequence[str]) -> dic
     return {row.instruction_id: Tranche(**row._mapping) for row in rows}
 
 
-async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:
-    if not emails:
-        return
-    await session.execute(
-        insert(notification).on_conflict_do_nothing(),
-        [
-            {
-                "id": uuid4(),
-                "event_id": email.envelope.event_id,
-                "application_id": email.envelope.aggregate_id,
-                "event_type": email.envelope.event_type,
-                "occurred_at": email.envelope.occurred_at,
-                "channel": "email",
-                "target": email.target,
-                "subject": email.message.subject,
-                "summary": email.message.summary,
-                "status": PENDING,
-            }
-            for email in emails
-        ],
-    )
-
-
 async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[str]) -> None:
     """Give each of the applications' email notifications a twin for every webhook its
     platform had registered, for that event type, when the event occurred.
@@ -212,7 +265,7 @@ async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[st
         .join(recipient, recipient.c.application_id == email.c.application_id)
         .join(webhook, webhook.c.platform == recipient.c.platform)
         .where(
-            email.c.application_id.in_(application_ids),
+            email.c.application_id == any_(literal(list(application_ids), ARRAY(String))),
             email.c.channel == "email",
             # The applicant's emails only: what an objector is told is not the platform's.
             email.c.target == "",
