@@ -1,14 +1,15 @@
 """The delivery loop: sends pending notifications, outside the consumer's transaction
 (the rules it follows are `domain.delivery` and `domain.settlement`).
 
-Each worker claims a batch of due notifications with SELECT ... FOR UPDATE SKIP LOCKED
-LIMIT n, so the workers of this and every other instance share the queue without taking
-the same row. It sends the batch concurrently, and writes every attempt and outcome back
-in one statement, committed with the rows' locks. A crash, or a failed commit, between
-the sends and that commit leaves the rows pending and they are sent once more: delivery
-is at-least-once, and the event id (the X-Qsfund-Event-Id header, the email's
-Message-ID) lets a receiver deduplicate. A send that fails costs only its own
-notification an attempt.
+A worker wakes when the doorbell rings (doorbell.py): when the consumer has committed
+new notifications, or at a slow poll. It claims a batch of due notifications with
+SELECT ... FOR UPDATE SKIP LOCKED LIMIT n, so the workers of this and every other
+instance share the queue without taking the same row. It sends the batch concurrently,
+and writes every attempt and outcome back in one statement, committed with the rows'
+locks. A crash, or a failed commit, between the sends and that commit leaves the rows
+pending and they are sent once more: delivery is at-least-once, and the event id (the
+X-Qsfund-Event-Id header, the email's Message-ID) lets a receiver deduplicate. A send
+that fails costs only its own notification an attempt.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,7 @@ from .domain.delivery import (
 )
 from .domain.messages import email_text
 from .domain.settlement import Attempt, Settled, after_attempt, after_look, unsendable
+from .doorbell import Doorbell
 
 log = logging.getLogger(__name__)
 
@@ -58,27 +60,34 @@ class DeliveryLoop:
     poll_seconds: float = 0.5
     workers: int = 4
     batch: int = 32
+    linger_seconds: float = 0.05
+    bell: Doorbell = field(default_factory=Doorbell)
 
     async def run(self) -> None:
-        """Deliver until cancelled, `workers` batches at a time."""
-        await asyncio.gather(*(self._work() for _ in range(self.workers)))
+        """Deliver until cancelled, up to `workers` batches at a time."""
+        workers = (self._work() for _ in range(self.workers))
+        await asyncio.gather(self.bell.poll(self.poll_seconds), *workers)
 
     async def _work(self) -> None:
         failures = 0
         while True:
+            await self.bell.wait()
+            # Let the commits of the next moments join the batch: an email a few tens of
+            # milliseconds later, for a few statements less a notification.
+            await asyncio.sleep(self.linger_seconds)
             try:
-                delivered = await self.deliver_due()
+                while await self.deliver_due() == self.batch:
+                    self.bell.ring()  # more may be due: another idle worker shares them
                 failures = 0
             except Exception:
                 failures += 1
                 log.exception("notification delivery failed; retrying")
                 await asyncio.sleep(min(0.2 * 2**failures, 5.0))
-                continue
-            if delivered < self.batch:
-                await asyncio.sleep(self.poll_seconds)
+                self.bell.ring()
 
     async def deliver_due(self) -> int:
         """Claim, send and settle a batch of due notifications; how many there were."""
+        self.bell.claiming()
         async with self.sessions.begin() as session:
             due = await queue.claim_due(session, self.batch)
             settled = await asyncio.gather(*(self._turn(d) for d in due))
