@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from email.message import EmailMessage
 from email.utils import make_msgid
+from functools import partial
 from uuid import UUID
 
 import aiosmtplib
 
 from ..domain.delivery import Attempted
+from .mail import rich_message, wire_message
 
 
 class SmtpSender:
@@ -37,18 +39,22 @@ class SmtpSender:
             return await self._send(to=to, subject=subject, text=text, event_id=event_id)
 
     async def _send(self, *, to: str, subject: str, text: str, event_id: UUID) -> Attempted:
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
         # The same event id on a resend lets a mail client or archive tell it is one.
-        message["Message-ID"] = make_msgid(idstring=str(event_id), domain="qsfund")
-        message["X-Qsfund-Event-Id"] = str(event_id)
-        message.set_content(text)
+        message_id = make_msgid(idstring=str(event_id), domain="qsfund")
+        parts = {"to": to, "subject": subject, "text": text, "message_id": message_id}
+        try:
+            if to.isascii() and self.sender.isascii():
+                wire = wire_message(sender=self.sender, event_id=event_id, **parts)
+                send = partial(_sendmail, sender=self.sender, to=to, message=wire)
+            else:
+                rich = rich_message(sender=self.sender, event_id=event_id, **parts)
+                send = partial(_send_message, message=rich)
+        except ValueError as error:  # a line break in a header
+            return _refused(error)
         session = self._idle.pop() if self._idle else None
         if session is not None:
             try:
-                return self._accepted(session, await session.send_message(message))
+                return self._accepted(session, await send(session))
             except (aiosmtplib.SMTPServerDisconnected, OSError):
                 session.close()  # the server dropped an idle session: start a new one
             except aiosmtplib.SMTPException as error:
@@ -62,7 +68,7 @@ class SmtpSender:
                 local_hostname=self._local_hostname,
             )
             await session.connect()
-            return self._accepted(session, await session.send_message(message))
+            return self._accepted(session, await send(session))
         except (aiosmtplib.SMTPException, OSError) as error:
             if session is not None:
                 session.close()
@@ -78,3 +84,13 @@ class SmtpSender:
 
 def _refused(error: BaseException) -> Attempted:
     return Attempted(ok=False, error=f"{type(error).__name__}: {error}"[:2000])
+
+
+async def _sendmail(
+    session: aiosmtplib.SMTP, *, sender: str, to: str, message: bytes
+) -> tuple[object, str]:
+    return await session.sendmail(sender, [to], message)
+
+
+async def _send_message(session: aiosmtplib.SMTP, *, message: EmailMessage) -> tuple[object, str]:
+    return await session.send_message(message)
