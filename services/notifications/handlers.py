@@ -46,7 +46,7 @@ from shared.contracts.scoring import (
 )
 from shared.envelope import Envelope
 
-from .adapters import recording
+from .adapters import broadcasts, recording
 from .domain.messages import (
     Message,
     message_for,
@@ -124,7 +124,7 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
         for envelope, event in events
         if (told := round_message_for(event)) is not None
     ]
-    await recording.record_round_webhooks(session, rounds)
+    await broadcasts.record_round_webhooks(session, rounds)
     concerned = sorted(
         {r.application_id for r in recipients} | {e.envelope.aggregate_id for e in emails}
     )

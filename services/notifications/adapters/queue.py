@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    bindparam,
     case,
     cast,
     func,
@@ -38,7 +39,7 @@ from .tables import (
     webhook,
     webhook_secret,
 )
-from .unnest import unnested
+from .unnest import arrays, unnested
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,14 @@ _CLAIM = (
     # The database's clock, the one that stamped due_at on rows the consumer wrote.
     .where(_n.c.status == PENDING, _n.c.due_at <= func.now())
     .order_by(_n.c.due_at)
+    .limit(bindparam("batch", type_=Integer))
     .with_for_update(of=_n, skip_locked=True)
 )
 
 
 async def claim_due(session: AsyncSession, limit: int) -> list[Due]:
     """Lock up to `limit` notifications due first, skipping those another worker holds."""
-    claimed = await session.execute(_CLAIM.limit(limit))
+    claimed = await session.execute(_CLAIM, {"batch": limit})
     return [_due(row._mapping) for row in claimed]
 
 
@@ -150,27 +152,27 @@ _LOGGED += ["error", "reply", "http_status"]
 async def settle(session: AsyncSession, batch: Sequence[tuple[UUID, Settled]]) -> None:
     """Write back a claimed batch: each attempt logged and each row updated, in one
     statement whatever the batch's size (the rows as arrays, unnested)."""
-    if not batch:
-        return
-    table = unnested(_SETTLED, [_row(notification_id, s) for notification_id, s in batch])
-    settled = select(*table.c).cte("settled")
-    s = settled.c
-    tried = select(s.id, s.attempt, s.started_at, s.finished_at, s.outcome)
-    tried = tried.add_columns(s.error, s.reply, s.http_status).where(s.attempt.is_not(None))
-    logged = insert(delivery_attempt).from_select(_LOGGED, tried).cte("logged")
-    await session.execute(
-        update(_n)
-        .add_cte(logged)
-        .where(_n.c.id == s.id)
-        .values(
-            status=s.status,
-            attempts=s.attempts,
-            recipient_waits=s.recipient_waits,
-            due_at=func.coalesce(s.due_at, _n.c.due_at),
-            last_error=func.coalesce(s.last_error, _n.c.last_error),
-            sent_at=func.coalesce(s.sent_at, _n.c.sent_at),
-        )
+    if batch:
+        rows = [_row(notification_id, settled) for notification_id, settled in batch]
+        await session.execute(_SETTLE, arrays(_SETTLED, "settled", rows))
+
+
+_s = select(*unnested(_SETTLED, "settled").c).cte("settled").c
+_tried = select(_s.id, _s.attempt, _s.started_at, _s.finished_at, _s.outcome)
+_tried = _tried.add_columns(_s.error, _s.reply, _s.http_status).where(_s.attempt.is_not(None))
+_SETTLE = (
+    update(_n)
+    .add_cte(insert(delivery_attempt).from_select(_LOGGED, _tried).cte("logged"))
+    .where(_n.c.id == _s.id)
+    .values(
+        status=_s.status,
+        attempts=_s.attempts,
+        recipient_waits=_s.recipient_waits,
+        due_at=func.coalesce(_s.due_at, _n.c.due_at),
+        last_error=func.coalesce(_s.last_error, _n.c.last_error),
+        sent_at=func.coalesce(_s.sent_at, _n.c.sent_at),
     )
+)
 
 
 def _row(notification_id: UUID, settled: Settled) -> tuple[Any, ...]:
