@@ -102,8 +102,9 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     notifications_delivery_workers: int = Field(default=4, ge=1, le=8)
     # Notifications a worker claims, sends and settles together (one transaction).
     notifications_delivery_batch: int = Field(default=32, ge=1, le=500)
-    # How long a woken worker waits for more commits to join its batch.
-    notifications_delivery_linger_seconds: float = Field(default=0.05, ge=0, le=5)
+    # How long a woken worker waits for more commits to join its batch: an email that
+    # much later, for fewer, larger batches.
+    notifications_delivery_linger_seconds: float = Field(default=0.2, ge=0, le=5)
     # The keys that seal webhook secrets at rest (adapters/sealing.py), newest first, as
     # id:base64,...; or a file holding that list. Neither: the development key.
     notifications_secrets_keys: str | None = None

@@ -60,7 +60,7 @@ class DeliveryLoop:
     poll_seconds: float = 0.5
     workers: int = 4
     batch: int = 32
-    linger_seconds: float = 0.05
+    linger_seconds: float = 0.2
     bell: Doorbell = field(default_factory=Doorbell)
 
     async def run(self) -> None:
@@ -72,8 +72,8 @@ class DeliveryLoop:
         failures = 0
         while True:
             await self.bell.wait()
-            # Let the commits of the next moments join the batch: an email a few tens of
-            # milliseconds later, for a few statements less a notification.
+            # Let the commits of the next moments join the batch: an email up to a fifth
+            # of a second later, for four statements a batch rather than a commit.
             await asyncio.sleep(self.linger_seconds)
             try:
                 while await self.deliver_due() == self.batch:
