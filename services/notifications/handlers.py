@@ -46,7 +46,7 @@ from shared.contracts.scoring import (
 )
 from shared.envelope import Envelope
 
-from .adapters import broadcasts, recording
+from .adapters import broadcasts, recording, tranches
 from .domain.messages import (
     Message,
     message_for,
@@ -142,7 +142,7 @@ async def _tell_enterprises(
     """E-mail each proposal to the contact of its enterprise's most recent application, if
     qsfund has one (after this batch's own: a contact given in it counts). The proposal
     is remembered as its own recipient, so that its e-mail is sent like any other."""
-    contacts = await recording.latest_contacts(
+    contacts = await broadcasts.latest_contacts(
         session, sorted({event.enterprise.credit_code for _, event in proposed})
     )
     told = [
@@ -167,11 +167,11 @@ async def _tranches(
     An award's events share a partition, so its instruction is remembered before its
     outcome is read, in this batch or an earlier one."""
     instructed = [tranche_of(e) for _, e in events if isinstance(e, PaymentInstructed)]
-    await recording.remember_tranches(session, instructed)
+    await tranches.remember_tranches(session, instructed)
     answered = [
         e.instruction_id for _, e in events if isinstance(e, PaymentSucceeded | PaymentFailed)
     ]
-    return await recording.tranches(session, answered)
+    return await tranches.tranches(session, answered)
 
 
 def _message_for(event: Contract, known: dict[str, Tranche]) -> Message | None:

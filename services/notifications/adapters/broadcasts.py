@@ -1,5 +1,5 @@
-"""A round's events to every portal's webhook: what the consumer records for events that
-name no applicant."""
+"""What the consumer records for events that name no applicant: a round's events to every
+portal's webhook, and a proposal to its enterprise's latest contact."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from shared.envelope import Envelope
 
 from ..domain.delivery import PENDING
 from .recording import COLUMNS, Email
-from .tables import notification, webhook
+from .tables import notification, recipient, webhook
 
 
 async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) -> None:
@@ -75,3 +75,17 @@ async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) 
 def _round_of(envelope: Envelope) -> str:
     """The round a broadcast names: a proposal's round, or the round's own event."""
     return str(envelope.payload.get("round_id", envelope.aggregate_id))
+
+
+async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
+    """Each enterprise's contact as its most recent application gave it, where qsfund
+    has one (the register holds no e-mail)."""
+    if not codes:
+        return {}
+    rows = await session.execute(
+        select(recipient.c.credit_code, recipient.c.email)
+        .where(recipient.c.credit_code == any_(literal(list(codes), ARRAY(String))))
+        .order_by(recipient.c.credit_code, recipient.c.given_at.desc())
+        .distinct(recipient.c.credit_code)
+    )
+    return {code: email for code, email in rows}

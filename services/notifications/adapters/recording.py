@@ -32,8 +32,7 @@ from shared.envelope import Envelope
 
 from ..domain.delivery import PENDING
 from ..domain.messages import Message
-from ..domain.payment_messages import Tranche
-from .tables import notification, objector, payment_tranche, recipient, webhook
+from .tables import notification, objector, recipient, webhook
 from .unnest import arrays, unnested
 
 
@@ -263,46 +262,3 @@ _TWINS = (
     )
     .on_conflict_do_nothing()
 )
-
-
-async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
-    """Each enterprise's contact as its most recent application gave it, where qsfund
-    has one (the register holds no e-mail)."""
-    if not codes:
-        return {}
-    rows = await session.execute(
-        select(recipient.c.credit_code, recipient.c.email)
-        .where(recipient.c.credit_code == any_(literal(list(codes), ARRAY(String))))
-        .order_by(recipient.c.credit_code, recipient.c.given_at.desc())
-        .distinct(recipient.c.credit_code)
-    )
-    return {code: email for code, email in rows}
-
-
-async def remember_tranches(session: AsyncSession, tranches: Sequence[Tranche]) -> None:
-    if not tranches:
-        return
-    await session.execute(
-        insert(payment_tranche).on_conflict_do_nothing(),
-        [
-            {
-                "instruction_id": t.instruction_id,
-                "application_id": t.application_id,
-                "tranche": t.tranche,
-                "tranches": t.tranches,
-                "amount_yuan": t.amount_yuan,
-                "account_last_four": t.account_last_four,
-            }
-            for t in tranches
-        ],
-    )
-
-
-async def tranches(session: AsyncSession, instruction_ids: Sequence[str]) -> dict[str, Tranche]:
-    """The instructions remembered of those named, by id; an unknown one is left out."""
-    if not instruction_ids:
-        return {}
-    rows = await session.execute(
-        select(payment_tranche).where(payment_tranche.c.instruction_id.in_(instruction_ids))
-    )
-    return {row.instruction_id: Tranche(**row._mapping) for row in rows}
