@@ -55,6 +55,7 @@ from .adapters.webhook import WebhookSender, webhook_client
 from .delivery_loop import DeliveryLoop
 from .domain.delivery import RecipientWait, RetryPolicy
 from .domain.webhook import WebhookRules
+from .doorbell import Doorbell, ringing
 from .entrypoints import webhooks
 from .entrypoints.access import ACCESS
 from .entrypoints.http import router
@@ -92,11 +93,18 @@ class NotificationsSettings(KafkaSettings, AuthSettings):
     notifications_retry_cap_seconds: float = Field(default=300.0, gt=0)
     notifications_recipient_wait_seconds: float = Field(default=60.0, gt=0)
     notifications_recipient_wait_limit: int = Field(default=1440, ge=0)
+    # New notifications wake the delivery loop as the consumer commits them; this poll
+    # finds what falls due later (a retry, a look for a recipient, an operator's retry).
     notifications_poll_seconds: float = Field(default=0.5, gt=0)
     notifications_send_timeout_seconds: float = Field(default=10.0, gt=0)
-    # Each worker holds a pooled connection while it sends; the consumer and the API
-    # share the same pool of 20.
+    # Each worker holds a pooled connection while it sends a batch; the consumer and the
+    # API share the same pool of 20.
     notifications_delivery_workers: int = Field(default=4, ge=1, le=8)
+    # Notifications a worker claims, sends and settles together (one transaction).
+    notifications_delivery_batch: int = Field(default=32, ge=1, le=500)
+    # How long a woken worker waits for more commits to join its batch: an email that
+    # much later, for fewer, larger batches.
+    notifications_delivery_linger_seconds: float = Field(default=0.2, ge=0, le=5)
     # The keys that seal webhook secrets at rest (adapters/sealing.py), newest first, as
     # id:base64,...; or a file holding that list. Neither: the development key.
     notifications_secrets_keys: str | None = None
@@ -148,11 +156,12 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
     engine, sessions = database(settings.notifications_database_url)
     broker = build_broker(settings.kafka_bootstrap_servers, client_id=SOURCE)
     topics = settings.topics
+    bell = Doorbell()  # rung by the consumer's commits, answered by the delivery loop
     consumer = IdempotentConsumer(
         name=SOURCE,
         sessions=sessions,
         inbox=backbone.inbox,
-        apply=on_events,
+        apply=ringing(on_events, bell),
         dead_letters=DeadLetters(BrokerPublisher(broker), topics.dead_letters, SOURCE),
         partition_concurrency=settings.consumer_partition_concurrency,
     )
@@ -200,6 +209,9 @@ def build_app(settings: NotificationsSettings) -> FastAPI:
         box=box,
         poll_seconds=settings.notifications_poll_seconds,
         workers=settings.notifications_delivery_workers,
+        batch=settings.notifications_delivery_batch,
+        linger_seconds=settings.notifications_delivery_linger_seconds,
+        bell=bell,
     )
 
     async def deliver() -> None:

@@ -1,21 +1,25 @@
 """The delivery loop: sends pending notifications, outside the consumer's transaction
-(the rules it follows are `domain.delivery`).
+(the rules it follows are `domain.delivery` and `domain.settlement`).
 
-Each worker claims one due notification with SELECT ... FOR UPDATE SKIP LOCKED, so the
-workers of this and every other instance share the queue without taking the same row.
-The row stays locked while it is sent, and the attempt and its outcome are committed
-with that lock. A crash, or a failed commit, between the send and that commit leaves
-the row pending and it is sent once more: delivery is at-least-once, and the event id
-(the X-Qsfund-Event-Id header, the email's Message-ID) lets a receiver deduplicate.
+A worker wakes when the doorbell rings (doorbell.py): when the consumer has committed
+new notifications, or at a slow poll. It claims a batch of due notifications with
+SELECT ... FOR UPDATE SKIP LOCKED LIMIT n, so the workers of this and every other
+instance share the queue without taking the same row. It sends the batch concurrently,
+and writes every attempt and outcome back in one statement, committed with the rows'
+locks. A crash, or a failed commit, between the sends and that commit leaves the rows
+pending and they are sent once more: delivery is at-least-once, and the event id (the
+X-Qsfund-Event-Id header, the email's Message-ID) lets a receiver deduplicate. A send
+that fails costs only its own notification an attempt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,7 +32,6 @@ from .adapters.smtp import SmtpSender
 from .adapters.webhook import WebhookSender
 from .domain import webhook
 from .domain.delivery import (
-    PENDING,
     Attempted,
     AwaitRecipient,
     EmailTo,
@@ -39,10 +42,10 @@ from .domain.delivery import (
     route,
 )
 from .domain.messages import email_text
+from .domain.settlement import Attempt, Settled, after_attempt, after_look, unsendable
+from .doorbell import Doorbell
 
 log = logging.getLogger(__name__)
-
-Send = Callable[[], Awaitable[Attempted]]
 
 
 @dataclass
@@ -56,48 +59,66 @@ class DeliveryLoop:
     box: SecretBox
     poll_seconds: float = 0.5
     workers: int = 4
+    batch: int = 32
+    linger_seconds: float = 0.2
+    bell: Doorbell = field(default_factory=Doorbell)
 
     async def run(self) -> None:
-        """Deliver until cancelled, `workers` notifications at a time."""
-        await asyncio.gather(*(self._work() for _ in range(self.workers)))
+        """Deliver until cancelled, up to `workers` batches at a time."""
+        workers = (self._work() for _ in range(self.workers))
+        await asyncio.gather(self.bell.poll(self.poll_seconds), *workers)
 
     async def _work(self) -> None:
         failures = 0
         while True:
+            await self.bell.wait()
+            # Let the commits of the next moments join the batch: an email up to a fifth
+            # of a second later, for four statements a batch rather than a commit.
+            await asyncio.sleep(self.linger_seconds)
             try:
-                delivered = await self.deliver_next()
+                while await self.deliver_due() == self.batch:
+                    self.bell.ring()  # more may be due: another idle worker shares them
                 failures = 0
             except Exception:
                 failures += 1
                 log.exception("notification delivery failed; retrying")
                 await asyncio.sleep(min(0.2 * 2**failures, 5.0))
-                continue
-            if not delivered:
-                await asyncio.sleep(self.poll_seconds)
+                self.bell.ring()
 
-    async def deliver_next(self) -> bool:
-        """Claim, send and settle one due notification; False if none is due."""
+    async def deliver_due(self) -> int:
+        """Claim, send and settle a batch of due notifications; how many there were."""
+        self.bell.claiming()
         async with self.sessions.begin() as session:
-            due = await queue.claim_due(session)
-            if due is None:
-                return False
-            match route(due.channel, due.email, due.endpoint):
-                case EmailTo(address):
-                    text = email_text(due.summary, due.application_id)
-                    await self._attempt(
-                        session,
-                        due,
-                        lambda: self.smtp.send(
-                            to=address, subject=due.subject, text=text, event_id=due.event_id
-                        ),
-                    )
-                case PostTo(url, secrets):
-                    await self._attempt(session, due, lambda: self._post(due, url, secrets))
-                case AwaitRecipient():
-                    await self._wait_for_recipient(session, due)
-                case Unsendable(reason):
-                    await queue.parked(session, due.id, due.attempts, reason)
-        return True
+            due = await queue.claim_due(session, self.batch)
+            settled = await asyncio.gather(*(self._turn(d) for d in due))
+            await queue.settle(session, [(d.id, s) for d, s in zip(due, settled, strict=True)])
+        for d, s in zip(due, settled, strict=True):
+            if s.parked:
+                log.warning("notification %s parked: %s", d.id, s.last_error)
+        return len(due)
+
+    async def _turn(self, due: Due) -> Settled:
+        match route(due.channel, due.email, due.endpoint):
+            case EmailTo(address):
+                return await self._attempt(due, self._mail(due, address))
+            case PostTo(url, secrets):
+                return await self._attempt(due, self._post(due, url, secrets))
+            case AwaitRecipient():
+                return after_look(
+                    due.attempts,
+                    due.recipient_waits,
+                    self.recipient_wait,
+                    self.clock(),
+                    due.application_id,
+                )
+            case Unsendable(reason):
+                return unsendable(due.attempts, due.recipient_waits, reason)
+
+    async def _mail(self, due: Due, address: str) -> Attempted:
+        text = email_text(due.summary, due.application_id)
+        return await self.smtp.send(
+            to=address, subject=due.subject, text=text, event_id=due.event_id
+        )
 
     async def _post(self, due: Due, url: str, secrets: tuple[str, ...]) -> Attempted:
         # Opened here, inside the attempt: a secret that does not open (its key dropped
@@ -118,43 +139,15 @@ class DeliveryLoop:
             url=url, secrets=opened, body=body, event_id=str(due.event_id), timestamp=timestamp
         )
 
-    async def _attempt(self, session: AsyncSession, due: Due, send: Send) -> None:
-        attempt = due.attempts + 1
+    async def _attempt(self, due: Due, send: Coroutine[Any, Any, Attempted]) -> Settled:
         started_at = self.clock()
         try:
-            result = await send()
+            result = await send
         except Exception as error:
             # A sender's bug must cost this notification an attempt, not stall the queue.
             log.exception("sending notification %s raised", due.id)
             result = Attempted(ok=False, error=f"{type(error).__name__}: {error}"[:2000])
-        finished_at = self.clock()
         if not result.ok and due.channel == "webhook":
             WEBHOOK_FAILURES.inc()
-        await queue.log_attempt(session, due.id, attempt, started_at, finished_at, result)
-        if result.ok:
-            await queue.sent(session, due.id, attempt, finished_at)
-            return
-        reason = result.error or "failed"
-        next_try = None if result.park else self.retry.next_try(attempt, finished_at)
-        if next_try is None:
-            log.warning("notification %s parked after %d attempts: %s", due.id, attempt, reason)
-            await queue.parked(session, due.id, attempt, reason)
-        else:
-            await queue.settle(
-                session,
-                due.id,
-                status=PENDING,
-                attempts=attempt,
-                due_at=next_try,
-                last_error=reason,
-            )
-
-    async def _wait_for_recipient(self, session: AsyncSession, due: Due) -> None:
-        # Not an attempt: the ApplicationSubmitted may simply not have been consumed yet.
-        waits = due.recipient_waits + 1
-        next_look = self.recipient_wait.next_look(due.recipient_waits, self.clock())
-        if next_look is None:
-            reason = f"no contact known for application {due.application_id} after {waits} looks"
-            await queue.parked(session, due.id, due.attempts, reason)
-        else:
-            await queue.settle(session, due.id, recipient_waits=waits, due_at=next_look)
+        attempt = Attempt(due.attempts + 1, started_at, self.clock(), result)
+        return after_attempt(attempt, due.recipient_waits, self.retry)

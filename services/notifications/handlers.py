@@ -46,7 +46,7 @@ from shared.contracts.scoring import (
 )
 from shared.envelope import Envelope
 
-from .adapters import recording
+from .adapters import broadcasts, recording, tranches
 from .domain.messages import (
     Message,
     message_for,
@@ -124,15 +124,12 @@ async def on_events(session: AsyncSession, events: Sequence[tuple[Envelope, Cont
         for envelope, event in events
         if (told := round_message_for(event)) is not None
     ]
-    await recording.record_round_webhooks(session, rounds)
+    await broadcasts.record_round_webhooks(session, rounds)
     concerned = sorted(
         {r.application_id for r in recipients} | {e.envelope.aggregate_id for e in emails}
     )
     if concerned:
-        await recording.lock_applications(session, concerned)
-        await recording.remember_recipients(session, recipients)
-        await recording.remember_objectors(session, objectors)
-        await recording.record_emails(session, emails)
+        await recording.record(session, concerned, recipients, objectors, emails)
         await recording.extend_to_webhooks(session, concerned)
     await _tell_enterprises(
         session, [(e, ev) for e, ev in events if isinstance(ev, ApplicationProposed)]
@@ -145,7 +142,7 @@ async def _tell_enterprises(
     """E-mail each proposal to the contact of its enterprise's most recent application, if
     qsfund has one (after this batch's own: a contact given in it counts). The proposal
     is remembered as its own recipient, so that its e-mail is sent like any other."""
-    contacts = await recording.latest_contacts(
+    contacts = await broadcasts.latest_contacts(
         session, sorted({event.enterprise.credit_code for _, event in proposed})
     )
     told = [
@@ -170,11 +167,11 @@ async def _tranches(
     An award's events share a partition, so its instruction is remembered before its
     outcome is read, in this batch or an earlier one."""
     instructed = [tranche_of(e) for _, e in events if isinstance(e, PaymentInstructed)]
-    await recording.remember_tranches(session, instructed)
+    await tranches.remember_tranches(session, instructed)
     answered = [
         e.instruction_id for _, e in events if isinstance(e, PaymentSucceeded | PaymentFailed)
     ]
-    return await recording.tranches(session, answered)
+    return await tranches.tranches(session, answered)
 
 
 def _message_for(event: Contract, known: dict[str, Tranche]) -> Message | None:

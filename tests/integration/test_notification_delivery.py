@@ -86,7 +86,13 @@ def platform() -> Iterator[WebhookReceiver]:
 
 
 @pytest.fixture
+def poll_seconds() -> str:
+    return "0.05"
+
+
+@pytest.fixture
 async def notifications(
+    poll_seconds: str,
     infra: Infrastructure,
     topics: Topics,
     notifications_db: str,
@@ -106,7 +112,7 @@ async def notifications(
         "NOTIFICATIONS_RETRY_BASE_SECONDS": "0.2",
         "NOTIFICATIONS_RETRY_CAP_SECONDS": "1",
         "NOTIFICATIONS_RECIPIENT_WAIT_SECONDS": "0.2",
-        "NOTIFICATIONS_POLL_SECONDS": "0.05",
+        "NOTIFICATIONS_POLL_SECONDS": poll_seconds,
         **tokens.env,
     }
 
@@ -203,6 +209,17 @@ async def test_the_applicant_is_emailed_at_each_step(
         (attempt,) = await attempts(notifications, row["id"])
         assert attempt["outcome"] == "sent"
         assert attempt["reply"]
+
+
+@pytest.mark.parametrize("poll_seconds", ["600"])
+async def test_what_the_consumer_commits_is_sent_without_waiting_for_the_poll(
+    notifications: Notifications, topics: Topics
+) -> None:
+    application = submitted()
+    await notifications.publish(topics.applications, stream([application]))
+
+    # Within all_sent's 20 s, where the first poll would come only after 600.
+    await all_sent(notifications, application.application_id, count=1)
 
 
 async def test_the_platform_receives_a_webhook_whose_signature_verifies(

@@ -115,7 +115,7 @@ async def test_a_host_rebound_to_loopback_is_refused_at_delivery_and_parked(
         notification_id = await due_notification(sessions, hook)
         dns.table[HOST] = ["127.0.0.1"]  # rebound before the delivery
         async with webhook_client(timeout=5, proxy=None) as client:
-            assert await delivery(sessions, dns, client, public_only=True).deliver_next()
+            assert await delivery(sessions, dns, client, public_only=True).deliver_due() == 1
         async with sessions() as session:
             row = (
                 await session.execute(
@@ -143,7 +143,7 @@ async def test_the_sender_connects_to_the_address_it_resolved_keeping_the_host(
         )
         notification_id = await due_notification(sessions, hook)
         async with webhook_client(timeout=5, proxy=None) as client:
-            assert await delivery(sessions, dns, client, public_only=False).deliver_next()
+            assert await delivery(sessions, dns, client, public_only=False).deliver_due() == 1
         async with sessions() as session:
             status = await session.scalar(
                 select(notification.c.status).where(notification.c.id == notification_id)

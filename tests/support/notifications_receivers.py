@@ -22,12 +22,22 @@ class Mail:
 
 
 class SmtpServer:
-    """aiosmtpd on a free loopback port, in a thread of its own."""
+    """aiosmtpd on a free loopback port, in a thread of its own; it refuses the
+    recipients in `refused` as a server refuses a mailbox that does not exist."""
 
     def __init__(self) -> None:
         self.port = free_port()
         self.received: list[Mail] = []
+        self.refused: set[str] = set()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)

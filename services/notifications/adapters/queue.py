@@ -1,16 +1,36 @@
-"""The notification table as a work queue: claim what is due, log attempts, settle."""
+"""The notification table as a work queue: claim a batch of what is due, then settle the
+batch (its attempts logged, its rows updated) in one statement."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
-from ..domain.delivery import PARKED, PENDING, SENT, Attempted, Endpoint
+from ..domain.delivery import PARKED, PENDING, SENT, Endpoint
+from ..domain.settlement import Settled
 from .tables import (
     delivery_attempt,
     notification,
@@ -19,6 +39,7 @@ from .tables import (
     webhook,
     webhook_secret,
 )
+from .unnest import arrays, unnested
 
 
 @dataclass(frozen=True)
@@ -44,111 +65,135 @@ class Due:
     webhook_id: UUID | None = None
 
 
-async def claim_due(session: AsyncSession) -> Due | None:
-    """Lock the notification due first, skipping those another worker holds."""
-    n = notification
-    row = (
-        await session.execute(
-            select(
-                n.c.id,
-                n.c.event_id,
-                n.c.application_id,
-                n.c.event_type,
-                n.c.occurred_at,
-                n.c.channel,
-                n.c.subject,
-                n.c.summary,
-                n.c.attempts,
-                n.c.recipient_waits,
-                n.c.target,
-                n.c.round_id,
-                # An objector's email goes to the objector (never, lacking its address, to
-                # the applicant), any other to the applicant.
-                case(
-                    (n.c.target.startswith("objector:"), objector.c.email),
-                    else_=recipient.c.email,
-                ).label("email"),
-            )
-            .outerjoin(recipient, recipient.c.application_id == n.c.application_id)
-            .outerjoin(objector, n.c.target == "objector:" + objector.c.objection_id)
-            # The database's clock, the one that stamped due_at on rows the consumer wrote.
-            .where(n.c.status == PENDING, n.c.due_at <= func.now())
-            .order_by(n.c.due_at)
-            .limit(1)
-            .with_for_update(of=n, skip_locked=True)
-        )
-    ).first()
-    if row is None:
-        return None
-    values = dict(row._mapping)
-    target = values.pop("target")
-    webhook_id = _webhook_id(target) if values["channel"] == "webhook" else None
-    endpoint = await _endpoint(session, webhook_id) if webhook_id is not None else None
-    return Due(**values, endpoint=endpoint, webhook_id=webhook_id)
-
-
-def _webhook_id(target: str) -> UUID | None:
-    try:
-        return UUID(target)
-    except ValueError:
-        return None  # '': a retired per-application URL
-
-
-async def _endpoint(session: AsyncSession, webhook_id: UUID) -> Endpoint | None:
-    """The webhook as it is now, with the secrets valid now (sealed), newest first."""
-    found = (
-        await session.execute(
-            select(webhook.c.url, webhook.c.deleted_at).where(webhook.c.id == webhook_id)
-        )
-    ).first()
-    if found is None:
-        return None
-    secrets = await session.scalars(
-        select(webhook_secret.c.secret)
-        .where(
-            webhook_secret.c.webhook_id == webhook_id,
-            or_(webhook_secret.c.retire_at.is_(None), webhook_secret.c.retire_at > func.now()),
-        )
-        .order_by(webhook_secret.c.id.desc())
+_n = notification
+# A webhook's secrets valid now (sealed), newest first.
+_secrets = (
+    select(func.array_agg(aggregate_order_by(webhook_secret.c.secret, webhook_secret.c.id.desc())))
+    .where(
+        webhook_secret.c.webhook_id == webhook.c.id,
+        or_(webhook_secret.c.retire_at.is_(None), webhook_secret.c.retire_at > func.now()),
     )
-    return Endpoint(found.url, tuple(secrets), deleted=found.deleted_at is not None)
-
-
-async def log_attempt(
-    session: AsyncSession,
-    notification_id: UUID,
-    attempt: int,
-    started_at: datetime,
-    finished_at: datetime,
-    result: Attempted,
-) -> None:
-    await session.execute(
-        delivery_attempt.insert().values(
-            notification_id=notification_id,
-            attempt=attempt,
-            started_at=started_at,
-            finished_at=finished_at,
-            outcome=SENT if result.ok else "failed",
-            error=result.error,
-            reply=result.reply,
-            http_status=result.http_status,
-        )
+    .scalar_subquery()
+)
+_CLAIM = (
+    select(
+        _n.c.id,
+        _n.c.event_id,
+        _n.c.application_id,
+        _n.c.event_type,
+        _n.c.occurred_at,
+        _n.c.channel,
+        _n.c.subject,
+        _n.c.summary,
+        _n.c.attempts,
+        _n.c.recipient_waits,
+        _n.c.round_id,
+        # An objector's email goes to the objector (never, lacking its address, to the
+        # applicant), any other to the applicant.
+        case(
+            (_n.c.target.startswith("objector:"), objector.c.email),
+            else_=recipient.c.email,
+        ).label("email"),
+        webhook.c.id.label("webhook_id"),
+        webhook.c.url,
+        webhook.c.deleted_at,
+        _secrets.label("secrets"),
     )
+    .outerjoin(recipient, recipient.c.application_id == _n.c.application_id)
+    .outerjoin(objector, _n.c.target == "objector:" + objector.c.objection_id)
+    # The webhook as it is now; '' (a retired per-application URL) matches none.
+    .outerjoin(webhook, (_n.c.channel == "webhook") & (cast(webhook.c.id, String) == _n.c.target))
+    # The database's clock, the one that stamped due_at on rows the consumer wrote.
+    .where(_n.c.status == PENDING, _n.c.due_at <= func.now())
+    .order_by(_n.c.due_at)
+    .limit(bindparam("batch", type_=Integer))
+    .with_for_update(of=_n, skip_locked=True)
+)
 
 
-async def settle(session: AsyncSession, notification_id: UUID, **values: Any) -> None:
-    """Set a claimed notification's status, counters and times."""
-    await session.execute(
-        update(notification).where(notification.c.id == notification_id).values(**values)
+async def claim_due(session: AsyncSession, limit: int) -> list[Due]:
+    """Lock up to `limit` notifications due first, skipping those another worker holds."""
+    claimed = await session.execute(_CLAIM, {"batch": limit})
+    return [_due(row._mapping) for row in claimed]
+
+
+def _due(row: Any) -> Due:
+    values = dict(row)
+    url, deleted_at, secrets = values.pop("url"), values.pop("deleted_at"), values.pop("secrets")
+    endpoint = None
+    if url is not None:
+        endpoint = Endpoint(url, tuple(secrets or ()), deleted=deleted_at is not None)
+    return Due(**values, endpoint=endpoint)
+
+
+_TIME: TypeEngine[Any] = DateTime(timezone=True)
+_SETTLED: tuple[tuple[str, TypeEngine[Any]], ...] = (
+    ("id", Uuid()),
+    ("status", String()),
+    ("attempts", SmallInteger()),
+    ("recipient_waits", Integer()),
+    ("due_at", _TIME),
+    ("last_error", Text()),
+    ("sent_at", _TIME),
+    ("attempt", SmallInteger()),
+    ("started_at", _TIME),
+    ("finished_at", _TIME),
+    ("outcome", String()),
+    ("error", Text()),
+    ("reply", Text()),
+    ("http_status", SmallInteger()),
+)
+
+
+_LOGGED = ["notification_id", "attempt", "started_at", "finished_at", "outcome"]
+_LOGGED += ["error", "reply", "http_status"]
+
+
+async def settle(session: AsyncSession, batch: Sequence[tuple[UUID, Settled]]) -> None:
+    """Write back a claimed batch: each attempt logged and each row updated, in one
+    statement whatever the batch's size (the rows as arrays, unnested)."""
+    if batch:
+        rows = [_row(notification_id, settled) for notification_id, settled in batch]
+        await session.execute(_SETTLE, arrays(_SETTLED, "settled", rows))
+
+
+_s = select(*unnested(_SETTLED, "settled").c).cte("settled").c
+_tried = select(_s.id, _s.attempt, _s.started_at, _s.finished_at, _s.outcome)
+_tried = _tried.add_columns(_s.error, _s.reply, _s.http_status).where(_s.attempt.is_not(None))
+_SETTLE = (
+    update(_n)
+    .add_cte(insert(delivery_attempt).from_select(_LOGGED, _tried).cte("logged"))
+    .where(_n.c.id == _s.id)
+    .values(
+        status=_s.status,
+        attempts=_s.attempts,
+        recipient_waits=_s.recipient_waits,
+        due_at=func.coalesce(_s.due_at, _n.c.due_at),
+        last_error=func.coalesce(_s.last_error, _n.c.last_error),
+        sent_at=func.coalesce(_s.sent_at, _n.c.sent_at),
     )
+)
 
 
-async def sent(session: AsyncSession, notification_id: UUID, attempts: int, at: datetime) -> None:
-    await settle(session, notification_id, status=SENT, attempts=attempts, sent_at=at)
-
-
-async def parked(session: AsyncSession, notification_id: UUID, attempts: int, error: str) -> None:
-    await settle(session, notification_id, status=PARKED, attempts=attempts, last_error=error)
+def _row(notification_id: UUID, settled: Settled) -> tuple[Any, ...]:
+    tried = settled.attempt
+    result = tried.result if tried is not None else None
+    return (
+        notification_id,
+        settled.status,
+        settled.attempts,
+        settled.recipient_waits,
+        settled.due_at,
+        settled.last_error,
+        settled.sent_at,
+        tried.number if tried else None,
+        tried.started_at if tried else None,
+        tried.finished_at if tried else None,
+        (SENT if result.ok else "failed") if result else None,
+        result.error if result else None,
+        result.reply if result else None,
+        result.http_status if result else None,
+    )
 
 
 async def retry_parked(session: AsyncSession, notification_id: UUID) -> bool:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from uuid import uuid4
+from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
     BigInteger,
     DateTime,
+    Select,
     String,
     Uuid,
     any_,
+    bindparam,
     cast,
-    column,
     func,
     literal,
     or_,
@@ -24,13 +26,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
 from shared.envelope import Envelope
 
 from ..domain.delivery import PENDING
 from ..domain.messages import Message
-from ..domain.payment_messages import Tranche
-from .tables import notification, objector, payment_tranche, recipient, webhook
+from .tables import notification, objector, recipient, webhook
+from .unnest import arrays, unnested
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,32 @@ def objector_target(objection_id: str) -> str:
     return f"objector:{objection_id}"
 
 
-async def lock_applications(session: AsyncSession, application_ids: Sequence[str]) -> None:
-    """Serialise this transaction with others about the same applications until commit.
+async def record(
+    session: AsyncSession,
+    application_ids: Sequence[str],
+    recipients: Sequence[Recipient],
+    objectors: Sequence[Objector],
+    emails: Sequence[Email],
+) -> None:
+    """Lock the applications, remember their contacts and objectors and record their
+    emails, in one statement.
 
-    The two topics are consumed concurrently; without this, a scoring event's email row
-    and the ApplicationSubmitted that names the platform could each miss the other. The
-    locks are taken in one order, so two transactions never wait on each other.
+    The locks serialise this transaction with others about the same applications until
+    commit: the topics are consumed concurrently, and without them a scoring event's
+    email row and the ApplicationSubmitted that names the platform could each miss the
+    other in `extend_to_webhooks`, the next statement, whose snapshot is taken once they
+    are held. They are taken in one order, so two transactions never wait on each other
+    for them; the writes are the statement's WITH clauses, run after its locks.
     """
     keys = sorted({_lock_key(application_id) for application_id in application_ids})
-    await session.execute(
-        select(func.pg_advisory_xact_lock(func.unnest(literal(keys, ARRAY(BigInteger)))))
-    )
+    statement = _recording(bool(recipients), bool(objectors), bool(emails))
+    parameters = {
+        "lock_keys": keys,
+        **arrays(_RECIPIENT, "recipient", _recipient_rows(recipients)),
+        **arrays(_OBJECTOR, "objector", [_objector_row(o) for o in objectors]),
+        **arrays(_EMAIL, "email", [_email_row(e) for e in emails]),
+    }
+    await session.execute(statement, parameters)
 
 
 def _lock_key(application_id: str) -> int:
@@ -82,110 +100,15 @@ def _lock_key(application_id: str) -> int:
 
 
 async def remember_recipients(session: AsyncSession, recipients: Sequence[Recipient]) -> None:
-    """Each application's contact, later events overwriting earlier ones; its platform only
-    from the submission (an amendment does not name it, and leaves it as it was)."""
-    if not recipients:
-        return
-    new = insert(recipient)
-    await session.execute(
-        new.on_conflict_do_update(
-            index_elements=[recipient.c.application_id],
-            set_={
-                "email": new.excluded.email,
-                "platform": func.coalesce(new.excluded.platform, recipient.c.platform),
-                "credit_code": new.excluded.credit_code,
-                "given_at": new.excluded.given_at,
-            },
-        ),
-        [
-            {
-                "application_id": r.application_id,
-                "email": r.email,
-                "platform": r.platform,
-                "credit_code": r.credit_code,
-                "given_at": r.given_at,
-            }
-            for r in recipients
-        ],
-    )
-
-
-async def latest_contacts(session: AsyncSession, codes: Sequence[str]) -> dict[str, str]:
-    """Each enterprise's contact as its most recent application gave it, where qsfund
-    has one (the register holds no e-mail)."""
-    if not codes:
-        return {}
-    rows = await session.execute(
-        select(recipient.c.credit_code, recipient.c.email)
-        .where(recipient.c.credit_code == any_(literal(list(codes), ARRAY(String))))
-        .order_by(recipient.c.credit_code, recipient.c.given_at.desc())
-        .distinct(recipient.c.credit_code)
-    )
-    return {code: email for code, email in rows}
-
-
-async def remember_objectors(session: AsyncSession, objectors: Sequence[Objector]) -> None:
-    if not objectors:
-        return
-    await session.execute(
-        insert(objector).on_conflict_do_nothing(),
-        [
-            {"objection_id": o.objection_id, "application_id": o.application_id, "email": o.email}
-            for o in objectors
-        ],
-    )
-
-
-async def remember_tranches(session: AsyncSession, tranches: Sequence[Tranche]) -> None:
-    if not tranches:
-        return
-    await session.execute(
-        insert(payment_tranche).on_conflict_do_nothing(),
-        [
-            {
-                "instruction_id": t.instruction_id,
-                "application_id": t.application_id,
-                "tranche": t.tranche,
-                "tranches": t.tranches,
-                "amount_yuan": t.amount_yuan,
-                "account_last_four": t.account_last_four,
-            }
-            for t in tranches
-        ],
-    )
-
-
-async def tranches(session: AsyncSession, instruction_ids: Sequence[str]) -> dict[str, Tranche]:
-    """The instructions remembered of those named, by id; an unknown one is left out."""
-    if not instruction_ids:
-        return {}
-    rows = await session.execute(
-        select(payment_tranche).where(payment_tranche.c.instruction_id.in_(instruction_ids))
-    )
-    return {row.instruction_id: Tranche(**row._mapping) for row in rows}
+    if recipients:
+        rows = _recipient_rows(recipients)
+        await session.execute(_REMEMBER, arrays(_RECIPIENT, "recipient", rows))
 
 
 async def record_emails(session: AsyncSession, emails: Sequence[Email]) -> None:
-    if not emails:
-        return
-    await session.execute(
-        insert(notification).on_conflict_do_nothing(),
-        [
-            {
-                "id": uuid4(),
-                "event_id": email.envelope.event_id,
-                "application_id": email.envelope.aggregate_id,
-                "event_type": email.envelope.event_type,
-                "occurred_at": email.envelope.occurred_at,
-                "channel": "email",
-                "target": email.target,
-                "subject": email.message.subject,
-                "summary": email.message.summary,
-                "status": PENDING,
-            }
-            for email in emails
-        ],
-    )
+    if emails:
+        rows = [_email_row(e) for e in emails]
+        await session.execute(_RECORD, arrays(_EMAIL, "email", rows))
 
 
 async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[str]) -> None:
@@ -195,99 +118,64 @@ async def extend_to_webhooks(session: AsyncSession, application_ids: Sequence[st
     Comparing with the event's time, not this transaction's, makes the result the same
     whichever topic is consumed first, and the same again in a rebuild.
     """
-    email = notification.alias("email")
-    twins = (
-        select(
-            func.gen_random_uuid(),
-            email.c.event_id,
-            email.c.application_id,
-            email.c.event_type,
-            email.c.occurred_at,
-            literal("webhook"),
-            cast(webhook.c.id, String),
-            email.c.subject,
-            email.c.summary,
-            literal(PENDING),
-        )
-        .join(recipient, recipient.c.application_id == email.c.application_id)
-        .join(webhook, webhook.c.platform == recipient.c.platform)
-        .where(
-            email.c.application_id.in_(application_ids),
-            email.c.channel == "email",
-            # The applicant's emails only: what an objector is told is not the platform's.
-            email.c.target == "",
-            email.c.event_type == any_(webhook.c.event_types),
-            webhook.c.created_at <= email.c.occurred_at,
-            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > email.c.occurred_at),
-        )
-    )
-    await session.execute(
-        insert(notification).from_select(_COLUMNS, twins).on_conflict_do_nothing()
-    )
+    await session.execute(_TWINS, {"application_ids": list(application_ids)})
 
 
-async def record_round_webhooks(session: AsyncSession, emails: Sequence[Email]) -> None:
-    """A round's event, to every webhook registered for its type when it occurred,
-    whichever platform registered it: the published list is public by nature. So is a
-    proposal to any platform serving enterprises (its round named, no application).
+def _recipient_rows(recipients: Sequence[Recipient]) -> list[tuple[Any, ...]]:
+    """Each application's contact, later events overwriting earlier ones; its platform only
+    from the submission (an amendment does not name it, and leaves it as it was): as
+    upserting them one by one would leave them, for one statement may not touch a row
+    twice."""
+    latest: dict[str, Recipient] = {}
+    for given in recipients:
+        before = latest.get(given.application_id)
+        if before is not None and given.platform is None:
+            given = replace(given, platform=before.platform)
+        latest[given.application_id] = given
+    return [
+        (r.application_id, r.email, r.platform, r.credit_code, r.given_at) for r in latest.values()
+    ]
 
-    One statement for all the events (a list of 10,000 entries makes 20,000 proposals):
-    the events as arrays, unnested and joined with the webhooks."""
-    if not emails:
-        return
-    events = (
-        func.unnest(
-            literal([e.envelope.event_id for e in emails], ARRAY(Uuid)),
-            literal([e.envelope.event_type for e in emails], ARRAY(String)),
-            literal([e.envelope.occurred_at for e in emails], ARRAY(DateTime(timezone=True))),
-            literal([e.message.subject for e in emails], ARRAY(String)),
-            literal([e.message.summary for e in emails], ARRAY(String)),
-            literal([_round_of(e.envelope) for e in emails], ARRAY(String)),
-        )
-        .table_valued(
-            column("event_id", Uuid),
-            column("event_type", String),
-            column("occurred_at", DateTime(timezone=True)),
-            column("subject", String),
-            column("summary", String),
-            column("round_id", String),
-        )
-        .render_derived()
-        .alias("due")
-    )
-    to_each = (
-        select(
-            func.gen_random_uuid(),
-            events.c.event_id,
-            literal(""),
-            events.c.event_type,
-            events.c.occurred_at,
-            literal("webhook"),
-            cast(webhook.c.id, String),
-            events.c.subject,
-            events.c.summary,
-            literal(PENDING),
-            events.c.round_id,
-        )
-        .select_from(events)
-        .join(webhook, events.c.event_type == any_(webhook.c.event_types))
-        .where(
-            webhook.c.created_at <= events.c.occurred_at,
-            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > events.c.occurred_at),
-        )
-    )
-    columns = [*_COLUMNS, "round_id"]
-    await session.execute(
-        insert(notification).from_select(columns, to_each).on_conflict_do_nothing()
+
+def _objector_row(o: Objector) -> tuple[Any, ...]:
+    return (o.objection_id, o.application_id, o.email)
+
+
+def _email_row(e: Email) -> tuple[Any, ...]:
+    envelope, message = e.envelope, e.message
+    return (
+        envelope.event_id,
+        envelope.aggregate_id,
+        envelope.event_type,
+        envelope.occurred_at,
+        e.target,
+        message.subject,
+        message.summary,
     )
 
 
-def _round_of(envelope: Envelope) -> str:
-    """The round a broadcast names: a proposal's round, or the round's own event."""
-    return str(envelope.payload.get("round_id", envelope.aggregate_id))
-
-
-_COLUMNS = [
+# The statements are built once: SQLAlchemy then finds each compiled in its cache without
+# walking it again, and the rows go as array parameters (unnest.py).
+_TEXT: TypeEngine[Any] = String()
+_TIME: TypeEngine[Any] = DateTime(timezone=True)
+_RECIPIENT = (
+    ("application_id", _TEXT),
+    ("email", _TEXT),
+    ("platform", _TEXT),
+    ("credit_code", _TEXT),
+    ("given_at", _TIME),
+)
+_OBJECTOR = (("objection_id", _TEXT), ("application_id", _TEXT), ("email", _TEXT))
+_EMAIL = (
+    ("event_id", Uuid()),
+    ("application_id", _TEXT),
+    ("event_type", _TEXT),
+    ("occurred_at", _TIME),
+    ("target", _TEXT),
+    ("subject", _TEXT),
+    ("summary", _TEXT),
+)
+COLUMNS = [
     "id",
     "event_id",
     "application_id",
@@ -299,3 +187,78 @@ _COLUMNS = [
     "summary",
     "status",
 ]
+
+_given = select(*unnested(_RECIPIENT, "recipient").c)
+_remember = insert(recipient).from_select([name for name, _ in _RECIPIENT], _given)
+_REMEMBER = _remember.on_conflict_do_update(
+    index_elements=[recipient.c.application_id],
+    set_={
+        "email": _remember.excluded.email,
+        "platform": func.coalesce(_remember.excluded.platform, recipient.c.platform),
+        "credit_code": _remember.excluded.credit_code,
+        "given_at": _remember.excluded.given_at,
+    },
+)
+_OBJECT = (
+    insert(objector)
+    .from_select([name for name, _ in _OBJECTOR], select(*unnested(_OBJECTOR, "objector").c))
+    .on_conflict_do_nothing()
+)
+_e = unnested(_EMAIL, "email").c
+_due = select(
+    func.gen_random_uuid(),
+    _e.event_id,
+    _e.application_id,
+    _e.event_type,
+    _e.occurred_at,
+    literal("email"),
+    _e.target,
+    _e.subject,
+    _e.summary,
+    literal(PENDING),
+)
+_RECORD = insert(notification).from_select(COLUMNS, _due).on_conflict_do_nothing()
+_LOCKS = select(
+    func.pg_advisory_xact_lock(func.unnest(bindparam("lock_keys", type_=ARRAY(BigInteger))))
+)
+
+
+@cache
+def _recording(recipients: bool, objectors: bool, emails: bool) -> Select[Any]:
+    """The locks, with the writes there are rows for."""
+    writes = [("recipients", _REMEMBER, recipients), ("objectors", _OBJECT, objectors)]
+    writes.append(("emails", _RECORD, emails))
+    return _LOCKS.add_cte(*(write.cte(name) for name, write, wanted in writes if wanted))
+
+
+_email = notification.alias("email")
+_TWINS = (
+    insert(notification)
+    .from_select(
+        COLUMNS,
+        select(
+            func.gen_random_uuid(),
+            _email.c.event_id,
+            _email.c.application_id,
+            _email.c.event_type,
+            _email.c.occurred_at,
+            literal("webhook"),
+            cast(webhook.c.id, String),
+            _email.c.subject,
+            _email.c.summary,
+            literal(PENDING),
+        )
+        .join(recipient, recipient.c.application_id == _email.c.application_id)
+        .join(webhook, webhook.c.platform == recipient.c.platform)
+        .where(
+            _email.c.application_id == any_(bindparam("application_ids", type_=ARRAY(String))),
+            _email.c.channel == "email",
+            # The applicant's emails only: what an objector is told is not the platform's.
+            _email.c.target == "",
+            _email.c.event_type == any_(webhook.c.event_types),
+            webhook.c.created_at <= _email.c.occurred_at,
+            or_(webhook.c.deleted_at.is_(None), webhook.c.deleted_at > _email.c.occurred_at),
+        ),
+    )
+    .on_conflict_do_nothing()
+)
