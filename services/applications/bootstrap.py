@@ -193,6 +193,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     )
     app.state.service = service
     app.state.reads = read_sessions(engine)
+    # A read that is one statement needs no session: a connection without a transaction.
+    app.state.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.publicity = publicity
     app.state.proposals = proposals
     app.state.broker = broker

@@ -90,9 +90,10 @@ async def create_round(
 
 
 @router.get("/rounds/{round_id}", responses=MISSING, tags=["rounds"])
-async def get_round(round_id: str, session: SessionDep, _: Caller) -> RoundView:
+async def get_round(round_id: str, request: Request, _: Caller) -> RoundView:
     """A round's figures and how its applications stand."""
-    return RoundView(**await queries.round_view(session, round_id))
+    async with request.app.state.read_engine.connect() as db:
+        return RoundView(**await queries.round_view(db, round_id))
 
 
 @router.post("/rounds/{round_id}/close", status_code=202, responses=CONFLICT, tags=["rounds"])
