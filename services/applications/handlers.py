@@ -19,6 +19,7 @@ from shared.register_copy import enterprise_record, register_in_use
 
 from .adapters import repository
 from .adapters.idempotency import KeyClaim, claim
+from .adapters.intake_facts import IntakeFacts, intake_facts
 from .adapters.leads import claims_to_lead_alike
 from .adapters.projections import project, project_many
 from .adapters.proposal_reads import open_in_round
@@ -79,11 +80,15 @@ class ApplicationsService:
         application_id = self.new_id()
         async with self._begin(key, application_id) as session:
             # Shares the round's row lock with other submissions, excludes a closing.
-            round_ = await load_round(session, command.round_id, lock="share")
+            facts = await intake_facts(
+                session, command.round_id, command.filing.enterprise.credit_code
+            )
             now = self.clock()
-            round_.refuse_submission_at(now)
-            submitted = intake.submit(application_id, round_, command.filing, submitted_via(caller))
-            enterprise = await self._refuse_excluded(session, command.filing, now)
+            facts.round.refuse_submission_at(now)
+            submitted = intake.submit(
+                application_id, facts.round, command.filing, submitted_via(caller)
+            )
+            enterprise = self._admitted(command.filing, facts, now)
             submitted = submitted.model_copy(update={"enterprise": enterprise})
             await self.save(session, StreamHead(), [submitted], cause)
         return application_id
@@ -95,11 +100,12 @@ class ApplicationsService:
         async with self._begin(key, command.application_id) as session:
             stream = await self.stream(session, command.application_id, caller)
             current = intake.Application.replay(parse_payload(e) for e in stream)
-            round_ = await load_round(session, current.round_id, lock="share")
+            code = command.filing.enterprise.credit_code
+            facts = await intake_facts(session, current.round_id, code)
             now = self.clock()
-            round_.refuse_submission_at(now)
-            amended = current.amend(command.filing, round_)
-            enterprise = await self._refuse_excluded(session, command.filing, now)
+            facts.round.refuse_submission_at(now)
+            amended = current.amend(command.filing, facts.round)
+            enterprise = self._admitted(command.filing, facts, now)
             amended = amended.model_copy(update={"enterprise": enterprise})
             await self.save(session, head_of(stream), [amended], cause)
 
@@ -170,6 +176,15 @@ class ApplicationsService:
         record = await enterprise_record(session, register, code)
         refuse_unregistered(code, record, now)
         return registered_industry(filing.enterprise, record)
+
+    def _admitted(self, filing: Filing, facts: IntakeFacts, now: datetime) -> Enterprise:
+        """`_refuse_excluded`'s rules over the facts read with the round."""
+        code = filing.enterprise.credit_code
+        refuse_barred(code, facts.revocations, now)
+        if not (self.register_required or facts.register_in_use):
+            return filing.enterprise
+        refuse_unregistered(code, facts.record, now)
+        return registered_industry(filing.enterprise, facts.record)
 
     async def _lapse_returned(self, session: AsyncSession, round_id: str, cause: Cause) -> None:
         for application_id in await repository.returned_in_round(session, round_id):
