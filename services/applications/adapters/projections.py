@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import ARRAY, any_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
@@ -25,11 +25,12 @@ from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
 from .proposal_projection import project_proposals, record_list_entries
+from .recordset import json_rows, recordset
 from .revocations import record_revocations
 from .round_projection import project_round_event
 from .tables import application, application_history, objection, register
 
-# The columns an application's events change, each bound by name in one UPDATE.
+# The columns an application's events change, each set from the row of that id.
 PARTS = (
     "credit_code",
     "enterprise_name",
@@ -51,16 +52,49 @@ PARTS = (
     "awarded_amount_yuan",
     "status",
 )
+_HISTORY = recordset("history", list(application_history.columns))
+# The history of a run of events, written as part of the run's first statement (a WITH
+# of it): the history costs no statement of its own.
+HISTORY = (
+    insert(application_history)
+    .from_select([c.name for c in application_history.columns], select(_HISTORY))
+    .cte("written_history")
+)
+SUBMITTED_COLUMNS = (
+    "id",
+    "round_id",
+    "credit_code",
+    "enterprise_name",
+    "industry",
+    "category",
+    "claim",
+    "policy_version",
+    "lead_key",
+    "status",
+    "submitted_via",
+    "proposal_id",
+    "submitted_at",
+    "updated_at",
+)
+_NEW = recordset("submitted", [application.c[name] for name in SUBMITTED_COLUMNS])
+SUBMIT = insert(application).from_select(SUBMITTED_COLUMNS, select(_NEW)).add_cte(HISTORY)
+_LOCK = (
+    select(application.c.id, application.c.policy_version, *(application.c[n] for n in PARTS))
+    .where(application.c.id == any_(bindparam("ids", type_=ARRAY(application.c.id.type))))
+    .order_by(application.c.id)
+    .with_for_update()
+)
+LOCK_WITH_HISTORY = _LOCK.add_cte(HISTORY)
+_FOLDED = recordset(
+    "folded", [application.c.id, application.c.updated_at, *(application.c[n] for n in PARTS)]
+)
+# Every row a run touched, in one statement.
 FOLD = (
     update(application)
-    .where(application.c.id == bindparam("b_id"))
+    .where(application.c.id == _FOLDED.c.id)
     .values(
-        {name: bindparam(f"b_{name}", type_=application.c[name].type) for name in PARTS}
-        | {
-            "updated_at": func.greatest(
-                application.c.updated_at, bindparam("b_at", type_=application.c.updated_at.type)
-            )
-        }
+        {name: _FOLDED.c[name] for name in PARTS}
+        | {"updated_at": func.greatest(application.c.updated_at, _FOLDED.c.updated_at)}
     )
 )
 
@@ -94,24 +128,20 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
 
 
 async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Contract]]) -> None:
-    await session.execute(insert(application_history), [_history(e) for e, _ in run])
+    history = {"history": json_rows(_history(e) for e, _ in run)}
     submitted = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
     if submitted:
-        await session.execute(insert(application), submitted)
+        await session.execute(SUBMIT, history | {"submitted": json_rows(submitted)})
+        history = {}
     # A submission's row is whole as inserted: only the events after it are folded (the
-    # intake's request then costs two statements, not four).
+    # intake's request then costs one statement, not four).
     run = [(e, ev) for e, ev in run if not isinstance(ev, ApplicationSubmitted)]
     if not run:
         return
-    ids = {envelope.aggregate_id for envelope, _ in run}
+    ids = sorted({envelope.aggregate_id for envelope, _ in run})
     # Locked, in one order: a request's own events and the consumer's fold of scoring's
     # (and a round's re-allocation) may change one row in two transactions at once.
-    found = await session.execute(
-        select(application.c.id, application.c.policy_version, *(application.c[n] for n in PARTS))
-        .where(application.c.id.in_(ids))
-        .order_by(application.c.id)
-        .with_for_update()
-    )
+    found = await session.execute(LOCK_WITH_HISTORY if history else _LOCK, history | {"ids": ids})
     rows: dict[str, dict[str, Any]] = {row["id"]: dict(row) for row in found.mappings()}
     latest: dict[str, Any] = {}
     for envelope, event in run:
@@ -126,13 +156,11 @@ async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Co
         latest[envelope.aggregate_id] = max(at or envelope.occurred_at, envelope.occurred_at)
         await _objection(session, envelope, event)
     if latest:
-        await session.execute(
-            FOLD,
-            [
-                {"b_id": id_, "b_at": at} | {f"b_{name}": rows[id_][name] for name in PARTS}
-                for id_, at in latest.items()
-            ],
-        )
+        folded = [
+            {"id": id_, "updated_at": at} | {name: rows[id_][name] for name in PARTS}
+            for id_, at in latest.items()
+        ]
+        await session.execute(FOLD, {"folded": json_rows(folded)})
 
 
 async def _objection(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
