@@ -124,6 +124,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         store=EventStore(SOURCE, backbone.event, clock),
         clock=clock,
         new_id=lambda: str(uuid4()),
+        engine=engine,
         register_required=settings.applications_register_required,
     )
     publicity = PublicityService(

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared.auth.principal import Principal
+from shared.eventstore import Connectable
 from shared.rules.status import award_stage, list_stage
 
 from .adapters.tables import (
@@ -41,7 +42,7 @@ def _with_stage(row: Any, now: datetime) -> dict[str, Any]:
 
 
 async def application_view(
-    session: AsyncSession, application_id: str, caller: Principal, now: datetime | None = None
+    session: Connectable, application_id: str, caller: Principal, now: datetime | None = None
 ) -> dict[str, Any]:
     query = _WITH_ROUND.where(application.c.id == application_id, visible_to(caller))
     row = (await session.execute(query)).mappings().first()
@@ -52,7 +53,7 @@ async def application_view(
 
 
 async def application_events(
-    session: AsyncSession, application_id: str, caller: Principal
+    session: Connectable, application_id: str, caller: Principal
 ) -> list[dict[str, Any]]:
     await application_view(session, application_id, caller)
     rows = await session.execute(
@@ -131,7 +132,7 @@ async def round_view(db: Reader, round_id: str) -> dict[str, Any]:
 
 
 async def enterprise_applications(
-    session: AsyncSession, credit_code: str, caller: Principal, now: datetime
+    session: Connectable, credit_code: str, caller: Principal, now: datetime
 ) -> list[dict[str, Any]]:
     """Another enterprise's code gives an applicant an empty list, not a refusal: credit
     codes are public, whether an enterprise applied is not."""
@@ -143,15 +144,13 @@ async def enterprise_applications(
     return await _with_sources(session, [_with_stage(row, now) for row in rows.mappings()])
 
 
-async def _with_sources(session: AsyncSession, views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _with_sources(session: Connectable, views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each view with the official list unit it came from, for one filed from a proposal."""
     sources = await sources_of(session, [view["proposal_id"] for view in views])
     return [view | {"source": sources.get(view["proposal_id"] or "")} for view in views]
 
 
-async def published_list_view(
-    session: AsyncSession, round_id: str, now: datetime
-) -> dict[str, Any]:
+async def published_list_view(session: Connectable, round_id: str, now: datetime) -> dict[str, Any]:
     """The latest published list with its period; NotFound before the first publication."""
     round_ = (
         (await session.execute(select(funding_round).where(funding_round.c.id == round_id)))
@@ -185,14 +184,14 @@ async def published_list_view(
     }
 
 
-async def objections(session: AsyncSession, round_id: str) -> list[dict[str, Any]]:
+async def objections(session: Connectable, round_id: str) -> list[dict[str, Any]]:
     rows = await session.execute(
         select(objection).where(objection.c.round_id == round_id).order_by(objection.c.lodged_at)
     )
     return [dict(row) for row in rows.mappings()]
 
 
-async def register_load(session: AsyncSession, load_id: str) -> dict[str, Any]:
+async def register_load(session: Connectable, load_id: str) -> dict[str, Any]:
     """A register load as intake's copy holds it; NotFound until the copy has it."""
     loads = register.load
     row = (

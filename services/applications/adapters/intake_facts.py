@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import JSON, Boolean, bindparam, exists, func, select, text, type_coerce
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.payments import AwardRevoked
 from shared.contracts.register import RegisteredEnterprise
+from shared.eventstore import Connectable
 
 from ..domain.errors import NotFound
 from ..domain.rounds import FundingRound
@@ -50,7 +50,7 @@ class IntakeFacts:
     record: RegisteredEnterprise | None  # None where the register does not hold it
 
 
-async def intake_facts(session: AsyncSession, round_id: str, credit_code: str) -> IntakeFacts:
+async def intake_facts(session: Connectable, round_id: str, credit_code: str) -> IntakeFacts:
     """The round locked FOR SHARE with the enterprise's facts; NotFound for no round."""
     found = await session.execute(_FACTS, {"round_id": round_id, "credit_code": credit_code})
     row = found.mappings().first()

@@ -7,7 +7,6 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import ARRAY, any_, bindparam, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.applications import (
@@ -19,6 +18,7 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
+from shared.eventstore import Connectable
 from shared.register_copy import record_register
 from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
@@ -99,12 +99,12 @@ FOLD = (
 )
 
 
-async def project(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
+async def project(session: Connectable, envelope: Envelope, event: Contract) -> None:
     """Apply one event, ours or another service's, to every projection it touches."""
     await project_many(session, [(envelope, event)])
 
 
-async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
+async def project_many(session: Connectable, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """Apply events in order: each run of application events folded in a few statements
     (their history, new rows, one read, one UPDATE of every row touched). Of the payments
     service's events (about an award) only revocations matter here: they bar enterprises.
@@ -127,7 +127,7 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
             await _fold_applications(session, run)
 
 
-async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Contract]]) -> None:
+async def _fold_applications(session: Connectable, run: list[tuple[Envelope, Contract]]) -> None:
     history = {"history": json_rows(_history(e) for e, _ in run)}
     submitted = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
     if submitted:
@@ -163,7 +163,7 @@ async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Co
         await session.execute(FOLD, {"folded": json_rows(folded)})
 
 
-async def _objection(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
+async def _objection(session: Connectable, envelope: Envelope, event: Contract) -> None:
     if isinstance(event, ObjectionLodged):
         await session.execute(
             insert(objection).values(
