@@ -8,20 +8,21 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Principal
 from shared.contracts import Contract, parse_payload
 from shared.contracts.values import Enterprise
 from shared.envelope import Envelope
-from shared.eventstore import Cause, Connectable, EventStore, StreamHead
+from shared.eventstore import Cause, Connectable, EventStore, StreamHead, stale_error
 from shared.register_copy import enterprise_record, register_in_use
 
 from .adapters import repository
 from .adapters.idempotency import KeyClaim, claim
 from .adapters.intake_facts import IntakeFacts, intake_facts
 from .adapters.leads import claims_to_lead_alike
-from .adapters.projections import project, project_many
+from .adapters.projections import project, project_many, write_applications
 from .adapters.proposal_reads import open_in_round
 from .adapters.repository import load_round
 from .adapters.revocations import revocations_of
@@ -221,9 +222,24 @@ class ApplicationsService:
     async def save(
         self, session: Connectable, head: StreamHead, events: Sequence[Contract], cause: Cause
     ) -> list[Envelope]:
+        if all(event.aggregate_type == "application" for event in events):
+            return await self._save_application(session, head, events, cause)
         sealed = await self.store.append(session, head, events, cause)
         for envelope, event in zip(sealed, events, strict=True):
             await project(session, envelope, event)
+        return sealed
+
+    async def _save_application(
+        self, session: Connectable, head: StreamHead, events: Sequence[Contract], cause: Cause
+    ) -> list[Envelope]:
+        """An application's events stored in the statements that write its row (one for
+        a submission, two for a change) rather than in one more of their own."""
+        writes = [(head, events, cause)]
+        [sealed] = self.store.seal_each(writes)
+        try:
+            await write_applications(session, list(zip(sealed, events, strict=True)))
+        except IntegrityError as error:
+            raise stale_error(writes, [sealed]) from error
         return sealed
 
 

@@ -18,7 +18,7 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
-from shared.eventstore import Connectable
+from shared.eventstore import Connectable, event_row
 from shared.register_copy import record_register
 from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
@@ -28,7 +28,7 @@ from .proposal_projection import project_proposals, record_list_entries
 from .recordset import json_rows, recordset
 from .revocations import record_revocations
 from .round_projection import project_round_event
-from .tables import application, application_history, objection, register
+from .tables import application, application_history, backbone, objection, register
 
 # The columns an application's events change, each set from the row of that id.
 PARTS = (
@@ -78,6 +78,21 @@ SUBMITTED_COLUMNS = (
 )
 _NEW = recordset("submitted", [application.c[name] for name in SUBMITTED_COLUMNS])
 SUBMIT = insert(application).from_select(SUBMITTED_COLUMNS, select(_NEW)).add_cte(HISTORY)
+# Our own events, when they are written with the rows they change (write_applications):
+# another WITH of that first statement, so the event costs no statement of its own either.
+EVENT_COLUMNS = (
+    "event_id",
+    "aggregate_type",
+    "aggregate_id",
+    "aggregate_version",
+    "event_type",
+    "schema_version",
+    "occurred_at",
+    "hash",
+    "body",
+)
+_EVENTS = recordset("events", [backbone.event.c[name] for name in EVENT_COLUMNS])
+EVENTS = insert(backbone.event).from_select(EVENT_COLUMNS, select(_EVENTS)).cte("written_events")
 _LOCK = (
     select(application.c.id, application.c.policy_version, *(application.c[n] for n in PARTS))
     .where(application.c.id == any_(bindparam("ids", type_=ARRAY(application.c.id.type))))
@@ -85,6 +100,13 @@ _LOCK = (
     .with_for_update()
 )
 LOCK_WITH_HISTORY = _LOCK.add_cte(HISTORY)
+# The first statement of a run, by what rides on it.
+_FIRST = {
+    ("submit", False): SUBMIT,
+    ("submit", True): SUBMIT.add_cte(EVENTS),
+    ("lock", False): LOCK_WITH_HISTORY,
+    ("lock", True): LOCK_WITH_HISTORY.add_cte(EVENTS),
+}
 _FOLDED = recordset(
     "folded", [application.c.id, application.c.updated_at, *(application.c[n] for n in PARTS)]
 )
@@ -127,12 +149,29 @@ async def project_many(session: Connectable, events: Sequence[tuple[Envelope, Co
             await _fold_applications(session, run)
 
 
-async def _fold_applications(session: Connectable, run: list[tuple[Envelope, Contract]]) -> None:
-    history = {"history": json_rows(_history(e) for e, _ in run)}
+async def write_applications(
+    session: Connectable, written: Sequence[tuple[Envelope, Contract]]
+) -> None:
+    """Store our own newly sealed application events with what they change: the events,
+    their history and the rows in the statements the rows take anyway. A unique key
+    refusing them (a stale stream head) raises IntegrityError, as the event store's
+    append would."""
+    rows = [event_row(envelope) for envelope, _ in written]
+    await _fold_applications(session, list(written), {"events": json_rows(rows)})
+
+
+async def _fold_applications(
+    session: Connectable,
+    run: list[tuple[Envelope, Contract]],
+    events: dict[str, list[dict[str, Any]]] | None = None,
+) -> None:
+    # What rides on the run's first statement: the history, and our events if given.
+    first = {"history": json_rows(_history(e) for e, _ in run)} | (events or {})
     submitted = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
     if submitted:
-        await session.execute(SUBMIT, history | {"submitted": json_rows(submitted)})
-        history = {}
+        statement = _FIRST["submit", "events" in first]
+        await session.execute(statement, first | {"submitted": json_rows(submitted)})
+        first = {}
     # A submission's row is whole as inserted: only the events after it are folded (the
     # intake's request then costs one statement, not four).
     run = [(e, ev) for e, ev in run if not isinstance(ev, ApplicationSubmitted)]
@@ -141,7 +180,8 @@ async def _fold_applications(session: Connectable, run: list[tuple[Envelope, Con
     ids = sorted({envelope.aggregate_id for envelope, _ in run})
     # Locked, in one order: a request's own events and the consumer's fold of scoring's
     # (and a round's re-allocation) may change one row in two transactions at once.
-    found = await session.execute(LOCK_WITH_HISTORY if history else _LOCK, history | {"ids": ids})
+    statement = _FIRST["lock", "events" in first] if first else _LOCK
+    found = await session.execute(statement, first | {"ids": ids})
     rows: dict[str, dict[str, Any]] = {row["id"]: dict(row) for row in found.mappings()}
     latest: dict[str, Any] = {}
     for envelope, event in run:
