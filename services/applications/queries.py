@@ -13,6 +13,7 @@ from shared.auth.principal import Principal
 from shared.eventstore import Connectable
 from shared.rules.status import award_stage, list_stage
 
+from .adapters.driver import CompiledRead
 from .adapters.tables import (
     application,
     application_history,
@@ -106,13 +107,14 @@ _ROUND_VIEW = select(
     .scalar_subquery()
     .label("figures"),
 ).where(funding_round.c.id == bindparam("round_id"))
+_ROUND_VIEW_READ = CompiledRead(_ROUND_VIEW)
 
 
 async def round_view(db: Reader, round_id: str) -> dict[str, Any]:
-    row = (await db.execute(_ROUND_VIEW, {"round_id": round_id})).mappings().first()
-    if row is None:
+    conn = db if isinstance(db, AsyncConnection) else await db.connection()
+    view = await _ROUND_VIEW_READ.first(conn, {"round_id": round_id})
+    if view is None:
         raise NotFound("round_id", "exists", f"no funding round {round_id}")
-    view = dict(row)
     counted = [(g, keys, int(count), yuan) for g, *keys, count, yuan in view.pop("figures")]
     figures: dict[str, dict[str, int]] = {name: {} for name, _ in _FIGURES.values()}
     awarded = 0
