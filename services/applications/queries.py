@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, bindparam, func, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.auth.principal import Principal
 from shared.eventstore import Connectable
@@ -25,9 +25,6 @@ from .adapters.tables import (
 from .domain.errors import NotFound
 from .proposal_queries import sources_of
 from .scope import visible_to
-
-# A read runs on a session or, cheaper where nothing else needs one, a plain connection.
-Reader = AsyncSession | AsyncConnection
 
 # An application with how far its round's decision has gone: what its award stage needs.
 _WITH_ROUND = select(
@@ -110,7 +107,7 @@ _ROUND_VIEW = select(
 _ROUND_VIEW_READ = CompiledRead(_ROUND_VIEW)
 
 
-async def round_view(db: Reader, round_id: str) -> dict[str, Any]:
+async def round_view(db: Connectable, round_id: str) -> dict[str, Any]:
     conn = db if isinstance(db, AsyncConnection) else await db.connection()
     view = await _ROUND_VIEW_READ.first(conn, {"round_id": round_id})
     if view is None:
