@@ -88,7 +88,8 @@ async def bench_intake(bootstrap: str, server_url: str) -> None:
             with profiled(f"intake-{key}", {"applications": server}):
                 seconds = await closed_loop(REQUESTS, CONCURRENCY, ignoring_index(request))
             meter.stop()
-            counts = (await database.stop()).counts["applications"]
+            await database.stop()
+            counts = database.counts["applications"]
             rates[key] = REQUESTS / seconds
             gross = 1000 * meter.used["server"] / REQUESTS
             net = gross - 1000 * idle * meter.seconds / REQUESTS
@@ -109,6 +110,7 @@ async def bench_intake(bootstrap: str, server_url: str) -> None:
                 f"{'':<50} database: {counts['xact_commit'] / REQUESTS:.1f} commits and "
                 f"{counts['xact_rollback'] / REQUESTS:.1f} rollbacks a request"
             )
+            print("\n".join(database.per_unit(REQUESTS, "a request")[1:]))
         print(f"{'submissions to the bare endpoint':<50} {rates['submit'] / rates['health']:.2f}")
         print(
             f"(the machine was {meter.used['machine'] / meter.seconds:.2f} of its cores busy "

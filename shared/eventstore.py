@@ -103,15 +103,23 @@ class EventStore:
         self, db: Connectable, writes: Sequence[tuple[StreamHead, Sequence[Contract], Cause]]
     ) -> list[list[Envelope]]:
         """Append to several streams in one statement; ConcurrencyError if a head is stale."""
-        sealed = [self._seal_after(head, events, cause) for head, events, cause in writes]
-        rows = [_row(envelope) for stream in sealed for envelope in stream]
+        sealed = self.seal_each(writes)
+        rows = [event_row(envelope) for stream in sealed for envelope in stream]
         if not rows:
             return sealed
         try:
             await db.execute(insert(self.table), rows)
         except IntegrityError as error:
-            raise ConcurrencyError(_stale(writes, sealed)) from error
+            raise stale_error(writes, sealed) from error
         return sealed
+
+    def seal_each(
+        self, writes: Sequence[tuple[StreamHead, Sequence[Contract], Cause]]
+    ) -> list[list[Envelope]]:
+        """Each write's events sealed after its head, not yet stored: for a service that
+        stores them (event_row) in a statement of its own with the state they change; a
+        unique-key refusal of them is then its stale_error."""
+        return [self._seal_after(head, events, cause) for head, events, cause in writes]
 
     def _seal_after(
         self, head: StreamHead, events: Sequence[Contract], cause: Cause
@@ -139,6 +147,13 @@ class EventStore:
         return sealed
 
 
+def stale_error(
+    writes: Sequence[tuple[StreamHead, Sequence[Contract], Cause]], sealed: list[list[Envelope]]
+) -> ConcurrencyError:
+    """What refused writes (a unique key on the stream's version) were: a stale head."""
+    return ConcurrencyError(_stale(writes, sealed))
+
+
 def _stale(
     writes: Sequence[tuple[StreamHead, Sequence[Contract], Cause]], sealed: list[list[Envelope]]
 ) -> str:
@@ -153,7 +168,8 @@ def _stale(
     return f"one of {streams} changed since its head was read"
 
 
-def _row(envelope: Envelope) -> dict[str, object]:
+def event_row(envelope: Envelope) -> dict[str, object]:
+    """The event table's row of a sealed event."""
     return {
         "event_id": envelope.event_id,
         "aggregate_type": envelope.aggregate_type,

@@ -26,7 +26,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.register import (
@@ -35,6 +34,7 @@ from shared.contracts.register import (
     RegisterLoadAccepted,
 )
 from shared.envelope import Envelope
+from shared.eventstore import Connectable
 
 CONSUMES: tuple[type[Contract], ...] = (RegisterLoadAccepted, EnterprisesRegistered)
 
@@ -81,7 +81,7 @@ def register_tables(metadata: MetaData, prefix: str = "register_") -> RegisterTa
 
 
 async def record_register(
-    session: AsyncSession, tables: RegisterTables, events: Sequence[tuple[Envelope, Contract]]
+    session: Connectable, tables: RegisterTables, events: Sequence[tuple[Envelope, Contract]]
 ) -> None:
     """Fold the register's events in; any other event passes by. Idempotent: a load is
     recorded once, and a record is only replaced by one of a load taken no earlier."""
@@ -97,7 +97,7 @@ async def record_register(
 
 
 async def _upsert(
-    session: AsyncSession, table: Table, event: EnterprisesRegistered, at: datetime
+    session: Connectable, table: Table, event: EnterprisesRegistered, at: datetime
 ) -> None:
     rows = [_row(record, event.load_id, at) for record in event.enterprises]
     # Executed with the rows as parameters: compiled once and sent in pages, where a
@@ -130,7 +130,7 @@ def _row(record: RegisteredEnterprise, load_id: str, at: datetime) -> dict[str, 
 
 
 async def enterprise_record(
-    session: AsyncSession, tables: RegisterTables, credit_code: str
+    session: Connectable, tables: RegisterTables, credit_code: str
 ) -> RegisteredEnterprise | None:
     """The enterprise's record as last loaded, or None if the register does not hold it."""
     row = (
@@ -146,7 +146,7 @@ async def enterprise_record(
 
 
 async def enterprise_records(
-    session: AsyncSession, tables: RegisterTables, credit_codes: Collection[str]
+    session: Connectable, tables: RegisterTables, credit_codes: Collection[str]
 ) -> dict[str, RegisteredEnterprise]:
     """The records the register holds of these enterprises, by credit code (one query)."""
     rows = await session.execute(
@@ -160,7 +160,7 @@ def _record(row: Any) -> RegisteredEnterprise:
     return RegisteredEnterprise.model_validate({k: v for k, v in row.items() if k in fields})
 
 
-async def register_in_use(session: AsyncSession, tables: RegisterTables) -> bool:
+async def register_in_use(session: Connectable, tables: RegisterTables) -> bool:
     """Whether any load of the register has been recorded: until one is, a deployment
     without a register keeps working as before."""
     return bool(await session.scalar(select(exists().select_from(tables.load))))

@@ -124,6 +124,7 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
         store=EventStore(SOURCE, backbone.event, clock),
         clock=clock,
         new_id=lambda: str(uuid4()),
+        engine=engine,
         register_required=settings.applications_register_required,
     )
     publicity = PublicityService(
@@ -193,6 +194,8 @@ def build_app(settings: ApplicationsSettings) -> FastAPI:
     )
     app.state.service = service
     app.state.reads = read_sessions(engine)
+    # A read that is one statement needs no session: a connection without a transaction.
+    app.state.read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.state.publicity = publicity
     app.state.proposals = proposals
     app.state.broker = broker

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
+from shared.eventstore import Connectable
 
 from .adapters.tables import official_list_entry, proposal
 from .domain.errors import NotFound
@@ -23,7 +23,7 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 
 
 async def proposals_page(
-    session: AsyncSession,
+    session: Connectable,
     caller: Principal,
     *,
     round_id: str | None,
@@ -48,7 +48,7 @@ async def proposals_page(
     return {"items": rows[:limit], "next_after": rows[limit - 1]["id"] if more else None}
 
 
-async def proposal_view(session: AsyncSession, id_: str, caller: Principal) -> dict[str, Any]:
+async def proposal_view(session: Connectable, id_: str, caller: Principal) -> dict[str, Any]:
     """The proposal with the list entry it was made from, as the list gave it."""
     query = (
         select(proposal, official_list_entry.c.entry)
@@ -68,7 +68,7 @@ async def proposal_view(session: AsyncSession, id_: str, caller: Principal) -> d
 
 
 async def sources_of(
-    session: AsyncSession, proposal_ids: list[str | None]
+    session: Connectable, proposal_ids: list[str | None]
 ) -> dict[str, dict[str, Any]]:
     """Where applications filed from proposals came from, for their reviewer, by
     proposal id (one query for a list of applications)."""

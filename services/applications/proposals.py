@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from shared.auth.principal import Principal
 from shared.contracts import Contract, parse_payload
 from shared.contracts.lists import (
@@ -22,7 +20,7 @@ from shared.contracts.lists import (
 from shared.contracts.proposals import ApplicationProposed, PriorClaim, ProposalWithheld
 from shared.contracts.values import Contact, Enterprise, Evidence
 from shared.envelope import Actor, Envelope
-from shared.eventstore import Cause, StreamHead
+from shared.eventstore import Cause, Connectable, StreamHead
 from shared.policy import AchievementRules, policy_version
 from shared.rules.achievements import achievement_key
 from shared.rules.claims import claim_record
@@ -64,7 +62,7 @@ class ProposalsService:
     actor: Actor
 
     async def on_list_events(
-        self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+        self, session: Connectable, events: Sequence[tuple[Envelope, Contract]]
     ) -> None:
         """Propose, for every unit matched (or resolved by a person) in the batch, a
         pre-filled application in each round open now whose period covers the entry."""
@@ -147,7 +145,7 @@ class ProposalsService:
             await apps.save(session, head_of(stream), [declined], cause)
 
     async def _locked(
-        self, session: AsyncSession, id_: str, caller: Principal
+        self, session: Connectable, id_: str, caller: Principal
     ) -> tuple[FundingRound, list[Envelope]]:
         """The proposal's round, locked as a submission locks it (a closing waits, and
         then lapses what is still open), and its events read under that lock; NotFound

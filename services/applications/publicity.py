@@ -10,8 +10,6 @@ from datetime import datetime, timedelta
 from typing import Literal
 from uuid import NAMESPACE_URL, uuid5
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from shared.contracts import Contract, parse_payload
 from shared.contracts.payments import AwardRevoked
 from shared.contracts.publicity import AwardFinalised, FinalAward, Objector
@@ -24,7 +22,7 @@ from shared.contracts.scoring import (
 )
 from shared.contracts.values import ChainHead, Evidence
 from shared.envelope import Actor, Envelope
-from shared.eventstore import Cause
+from shared.eventstore import Cause, Connectable
 from shared.register_copy import CONSUMES as REGISTER_EVENTS
 
 from .adapters import publicity as read
@@ -65,7 +63,7 @@ class PublicityService:
     limits: IntakeLimits = IntakeLimits()
 
     async def on_scoring_events(
-        self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+        self, session: Connectable, events: Sequence[tuple[Envelope, Contract]]
     ) -> None:
         """Fold scoring's decisions in; publish the list each allocation of a round makes."""
         await project_many(session, events)
@@ -74,7 +72,7 @@ class PublicityService:
                 await self._publish(session, envelope, event)
 
     async def _publish(
-        self, session: AsyncSession, allocated_at: Envelope, allocated: RoundAllocated
+        self, session: Connectable, allocated_at: Envelope, allocated: RoundAllocated
     ) -> None:
         round_ = await load_round(session, allocated.round_id, lock="update")
         store = self.applications.store
@@ -185,7 +183,7 @@ class PublicityService:
                 session, [(e, w[1][0]) for [e], w in zip(sealed, writes, strict=True)]
             )
 
-    async def _count(self, session: AsyncSession, address: str, objector: Objector) -> None:
+    async def _count(self, session: Connectable, address: str, objector: Objector) -> None:
         who = (objector.credit_code or objector.email).casefold()
         limits = {
             f"address:{address}": self.limits.per_address,

@@ -52,6 +52,16 @@ async def authorize(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
     """The caller, verified and allowed by the matrix; None on a public route."""
+    principal = await _authorized(request, credentials)
+    # Kept for the dependencies after it (principal_of): each dependency FastAPI solves
+    # costs it a walk of that dependency's own tree, on every request.
+    request.state.principal = principal
+    return principal
+
+
+async def _authorized(
+    request: Request, credentials: HTTPAuthorizationCredentials | None
+) -> Principal | None:
     authorization: Authorization = request.app.state.authorization
     method, path = request.method, request.scope["route"].path_format
     access = authorization.access
@@ -93,8 +103,25 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _caller(principal: Annotated[Principal | None, AUTHORIZED]) -> Principal:
+async def principal_of(request: Request) -> Principal | None:
+    """The caller `authorize` found for this request: every app takes it as its first
+    dependency (`dependencies=[AUTHORIZED, ...]`). On an app that does not, it runs here."""
+    try:
+        principal: Principal | None = request.state.principal
+    except AttributeError:
+        return await authorize(request, await _bearer(request))
+    return principal
+
+
+async def _caller(request: Request) -> Principal:
     # async though it awaits nothing: a plain `def` would cost a thread hop per request.
+    return await caller_of(request)
+
+
+async def caller_of(request: Request) -> Principal:
+    """What `Caller` gives a route, for a dependency of its own (which then costs no
+    walk of Caller's tree)."""
+    principal = await principal_of(request)
     if principal is None:  # a public route asked for a caller: a wiring mistake
         raise Forbidden("not_in_matrix", "this route takes no caller")
     return principal

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.auth.http import Caller
+from shared.auth.http import caller_of
 
 from .idempotency_keys import (
     LIFETIME,
@@ -72,7 +72,6 @@ class _Replay(Exception):
 
 async def _key(
     request: Request,
-    caller: Caller,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -88,6 +87,7 @@ async def _key(
         return None
     body = await request.body()
     digest = hashlib.sha256(f"{request.method} {request.url.path}\n".encode() + body)
+    caller = await caller_of(request)
     key = KeyClaim(
         principal=caller.subject,
         key=idempotency_key,

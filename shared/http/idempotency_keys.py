@@ -24,7 +24,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB, insert
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.eventstore import Connectable
 
 log = logging.getLogger(__name__)
 LIFETIME = timedelta(hours=24)
@@ -74,7 +76,7 @@ class KeyTaken(Exception):
 
 
 async def claim(
-    session: AsyncSession, table: Table, claim: KeyClaim, body: Any, now: datetime
+    session: Connectable, table: Table, claim: KeyClaim, body: Any, now: datetime
 ) -> None:
     """Record the answer, or raise KeyTaken. A concurrent holder makes this wait for its
     commit (the primary key), so only one of two equal requests ever does the work."""
@@ -96,7 +98,7 @@ async def claim(
         raise KeyTaken(claim)
 
 
-async def answered(session: AsyncSession, table: Table, claim: KeyClaim, body: Any) -> None:
+async def answered(session: Connectable, table: Table, claim: KeyClaim, body: Any) -> None:
     """Record the answer of a key claimed before the answer was known (same transaction)."""
     await session.execute(
         update(table)
@@ -106,7 +108,7 @@ async def answered(session: AsyncSession, table: Table, claim: KeyClaim, body: A
 
 
 async def recall(
-    session: AsyncSession, table: Table, principal: str, key: str, now: datetime
+    session: Connectable, table: Table, principal: str, key: str, now: datetime
 ) -> Remembered | None:
     row = (
         await session.execute(

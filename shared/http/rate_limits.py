@@ -19,7 +19,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -28,7 +27,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.auth.http import authorize
+from shared.auth.http import principal_of
 from shared.auth.principal import Principal
 
 from .problems import problem
@@ -145,13 +144,12 @@ class RateLimiter:
                     await self.purge()
 
 
-async def within_rate(
-    request: Request, principal: Annotated[Principal | None, Depends(authorize)]
-) -> None:
-    """An app dependency after authorization (FastAPI runs `authorize` once for both):
-    the caller's subject is the key, or the client's address where no token is taken."""
+async def within_rate(request: Request) -> None:
+    """An app dependency after authorization (the caller `authorize` found): the caller's
+    subject is the key, or the client's address where no token is taken."""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     if limiter is not None:
+        principal = await principal_of(request)
         await limiter.check(principal, request.client.host if request.client else "unknown")
 
 

@@ -97,6 +97,13 @@ async def test_a_read_of_contact_and_evidence_is_recorded_and_auditors_find_it(
     # The record is the auditors': a reviewer may not read who read what.
     refused = await api.get("/v1/read-log", headers=tokens.headers("reviewer"))
     assert refused.status_code == 403
+    # A filter PostgreSQL cannot hold is refused at its field.
+    nul = await api.get("/v1/read-log", params={"subject": "reviewer\x00zhao"}, headers=auditor)
+    assert nul.status_code == 422, nul.text
+    assert nul.json()["errors"][0]["field"] == "subject"
+    assert nul.json()["errors"][0]["rule"] == "null_character"
+    beyond = await api.get("/v1/read-log", params={"after": 2**63}, headers=auditor)
+    assert beyond.status_code == 422, beyond.text
 
 
 async def test_the_services_own_role_can_neither_change_nor_remove_a_record(

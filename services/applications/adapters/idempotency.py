@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from shared.eventstore import Connectable
 from shared.http import idempotency
 from shared.http.idempotency import KeyClaim, KeyTaken
 
@@ -16,8 +15,6 @@ from .tables import idempotency_key
 __all__ = ["KeyClaim", "KeyTaken", "claim"]
 
 
-async def claim(
-    session: AsyncSession, claim: KeyClaim, body: dict[str, Any], now: datetime
-) -> None:
+async def claim(session: Connectable, claim: KeyClaim, body: dict[str, Any], now: datetime) -> None:
     """Record the answer, or raise KeyTaken; see shared.http.idempotency.claim."""
     await idempotency.claim(session, idempotency_key, claim, body, now)

@@ -4,7 +4,8 @@ them: what domain/lead.py's `rivals` decides on."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.eventstore import Connectable
 
 from ..domain.lead import LeadClaim
 from .tables import application
@@ -19,7 +20,7 @@ _CLAIM = (
 
 
 async def claims_to_lead_alike(
-    session: AsyncSession, application_id: str
+    session: Connectable, application_id: str
 ) -> tuple[LeadClaim, list[LeadClaim]] | None:
     """The application's own claim and every claim to lead the same standard (its
     achievement key under each round's rules, projections.lead_key); None when it does

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ARRAY, any_, bindparam, func, insert, select, update
 
 from shared.contracts import Contract
 from shared.contracts.applications import (
@@ -19,17 +18,19 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
+from shared.eventstore import Connectable, event_row
 from shared.register_copy import record_register
 from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
 from .proposal_projection import project_proposals, record_list_entries
+from .recordset import json_rows, recordset
 from .revocations import record_revocations
 from .round_projection import project_round_event
-from .tables import application, application_history, objection, register
+from .tables import application, application_history, backbone, objection, register
 
-# The columns an application's events change, each bound by name in one UPDATE.
+# The columns an application's events change, each set from the row of that id.
 PARTS = (
     "credit_code",
     "enterprise_name",
@@ -51,26 +52,81 @@ PARTS = (
     "awarded_amount_yuan",
     "status",
 )
+_HISTORY = recordset("history", list(application_history.columns))
+# The history of a run of events, written as part of the run's first statement (a WITH
+# of it): the history costs no statement of its own.
+HISTORY = (
+    insert(application_history)
+    .from_select([c.name for c in application_history.columns], select(_HISTORY))
+    .cte("written_history")
+)
+SUBMITTED_COLUMNS = (
+    "id",
+    "round_id",
+    "credit_code",
+    "enterprise_name",
+    "industry",
+    "category",
+    "claim",
+    "policy_version",
+    "lead_key",
+    "status",
+    "submitted_via",
+    "proposal_id",
+    "submitted_at",
+    "updated_at",
+)
+_NEW = recordset("submitted", [application.c[name] for name in SUBMITTED_COLUMNS])
+SUBMIT = insert(application).from_select(SUBMITTED_COLUMNS, select(_NEW)).add_cte(HISTORY)
+# Our own events, when they are written with the rows they change (write_applications):
+# another WITH of that first statement, so the event costs no statement of its own either.
+EVENT_COLUMNS = (
+    "event_id",
+    "aggregate_type",
+    "aggregate_id",
+    "aggregate_version",
+    "event_type",
+    "schema_version",
+    "occurred_at",
+    "hash",
+    "body",
+)
+_EVENTS = recordset("events", [backbone.event.c[name] for name in EVENT_COLUMNS])
+EVENTS = insert(backbone.event).from_select(EVENT_COLUMNS, select(_EVENTS)).cte("written_events")
+_LOCK = (
+    select(application.c.id, application.c.policy_version, *(application.c[n] for n in PARTS))
+    .where(application.c.id == any_(bindparam("ids", type_=ARRAY(application.c.id.type))))
+    .order_by(application.c.id)
+    .with_for_update()
+)
+LOCK_WITH_HISTORY = _LOCK.add_cte(HISTORY)
+# The first statement of a run, by what rides on it.
+_FIRST = {
+    ("submit", False): SUBMIT,
+    ("submit", True): SUBMIT.add_cte(EVENTS),
+    ("lock", False): LOCK_WITH_HISTORY,
+    ("lock", True): LOCK_WITH_HISTORY.add_cte(EVENTS),
+}
+_FOLDED = recordset(
+    "folded", [application.c.id, application.c.updated_at, *(application.c[n] for n in PARTS)]
+)
+# Every row a run touched, in one statement.
 FOLD = (
     update(application)
-    .where(application.c.id == bindparam("b_id"))
+    .where(application.c.id == _FOLDED.c.id)
     .values(
-        {name: bindparam(f"b_{name}", type_=application.c[name].type) for name in PARTS}
-        | {
-            "updated_at": func.greatest(
-                application.c.updated_at, bindparam("b_at", type_=application.c.updated_at.type)
-            )
-        }
+        {name: _FOLDED.c[name] for name in PARTS}
+        | {"updated_at": func.greatest(application.c.updated_at, _FOLDED.c.updated_at)}
     )
 )
 
 
-async def project(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
+async def project(session: Connectable, envelope: Envelope, event: Contract) -> None:
     """Apply one event, ours or another service's, to every projection it touches."""
     await project_many(session, [(envelope, event)])
 
 
-async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
+async def project_many(session: Connectable, events: Sequence[tuple[Envelope, Contract]]) -> None:
     """Apply events in order: each run of application events folded in a few statements
     (their history, new rows, one read, one UPDATE of every row touched). Of the payments
     service's events (about an award) only revocations matter here: they bar enterprises.
@@ -93,25 +149,39 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
             await _fold_applications(session, run)
 
 
-async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Contract]]) -> None:
-    await session.execute(insert(application_history), [_history(e) for e, _ in run])
+async def write_applications(
+    session: Connectable, written: Sequence[tuple[Envelope, Contract]]
+) -> None:
+    """Store our own newly sealed application events with what they change: the events,
+    their history and the rows in the statements the rows take anyway. A unique key
+    refusing them (a stale stream head) raises IntegrityError, as the event store's
+    append would."""
+    rows = [event_row(envelope) for envelope, _ in written]
+    await _fold_applications(session, list(written), {"events": json_rows(rows)})
+
+
+async def _fold_applications(
+    session: Connectable,
+    run: list[tuple[Envelope, Contract]],
+    events: dict[str, list[dict[str, Any]]] | None = None,
+) -> None:
+    # What rides on the run's first statement: the history, and our events if given.
+    first = {"history": json_rows(_history(e) for e, _ in run)} | (events or {})
     submitted = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
     if submitted:
-        await session.execute(insert(application), submitted)
+        statement = _FIRST["submit", "events" in first]
+        await session.execute(statement, first | {"submitted": json_rows(submitted)})
+        first = {}
     # A submission's row is whole as inserted: only the events after it are folded (the
-    # intake's request then costs two statements, not four).
+    # intake's request then costs one statement, not four).
     run = [(e, ev) for e, ev in run if not isinstance(ev, ApplicationSubmitted)]
     if not run:
         return
-    ids = {envelope.aggregate_id for envelope, _ in run}
+    ids = sorted({envelope.aggregate_id for envelope, _ in run})
     # Locked, in one order: a request's own events and the consumer's fold of scoring's
     # (and a round's re-allocation) may change one row in two transactions at once.
-    found = await session.execute(
-        select(application.c.id, application.c.policy_version, *(application.c[n] for n in PARTS))
-        .where(application.c.id.in_(ids))
-        .order_by(application.c.id)
-        .with_for_update()
-    )
+    statement = _FIRST["lock", "events" in first] if first else _LOCK
+    found = await session.execute(statement, first | {"ids": ids})
     rows: dict[str, dict[str, Any]] = {row["id"]: dict(row) for row in found.mappings()}
     latest: dict[str, Any] = {}
     for envelope, event in run:
@@ -126,16 +196,14 @@ async def _fold_applications(session: AsyncSession, run: list[tuple[Envelope, Co
         latest[envelope.aggregate_id] = max(at or envelope.occurred_at, envelope.occurred_at)
         await _objection(session, envelope, event)
     if latest:
-        await session.execute(
-            FOLD,
-            [
-                {"b_id": id_, "b_at": at} | {f"b_{name}": rows[id_][name] for name in PARTS}
-                for id_, at in latest.items()
-            ],
-        )
+        folded = [
+            {"id": id_, "updated_at": at} | {name: rows[id_][name] for name in PARTS}
+            for id_, at in latest.items()
+        ]
+        await session.execute(FOLD, {"folded": json_rows(folded)})
 
 
-async def _objection(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
+async def _objection(session: Connectable, envelope: Envelope, event: Contract) -> None:
     if isinstance(event, ObjectionLodged):
         await session.execute(
             insert(objection).values(

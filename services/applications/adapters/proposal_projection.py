@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.lists import OfficialListEntries
@@ -20,6 +19,7 @@ from shared.contracts.proposals import (
     ProposalWithheld,
 )
 from shared.envelope import Envelope
+from shared.eventstore import Connectable
 
 from .tables import official_list_entry, proposal
 
@@ -37,7 +37,7 @@ _MOVED = (
 
 
 async def record_list_entries(
-    session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+    session: Connectable, events: Sequence[tuple[Envelope, Contract]]
 ) -> None:
     """Keep each entry as received; a batch seen again changes nothing. The register's
     other list events (matches, resolutions) are what proposals react to, not kept."""
@@ -53,7 +53,7 @@ async def record_list_entries(
 
 
 async def project_proposals(
-    session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
+    session: Connectable, events: Sequence[tuple[Envelope, Contract]]
 ) -> None:
     """New proposals in one statement, then each change of state in order in another."""
     made = [

@@ -11,9 +11,9 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy import Integer, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.lists import ListEntry
+from shared.eventstore import Connectable
 
 from ..domain.proposing import Prior, PriorState, application_prior_state
 from ..domain.rounds import FundingRound
@@ -22,7 +22,7 @@ from .tables import application, funding_round, official_list_entry, proposal, r
 _ENTRY: TypeAdapter[ListEntry] = TypeAdapter(ListEntry)
 
 
-async def rounds_taking_submissions(session: AsyncSession, now: datetime) -> list[FundingRound]:
+async def rounds_taking_submissions(session: Connectable, now: datetime) -> list[FundingRound]:
     """The rounds open at `now`, each locked as a submission locks it: a closing waits
     for the proposals, and then lapses them."""
     rows = await session.execute(
@@ -48,7 +48,7 @@ def _any(values: Collection[str]) -> Any:
 
 
 async def entries(
-    session: AsyncSession, wanted: Collection[tuple[str, int]]
+    session: Connectable, wanted: Collection[tuple[str, int]]
 ) -> dict[tuple[str, int], ListEntry]:
     numbers = any_(bindparam(None, sorted({n for _, n in wanted}), type_=ARRAY(Integer)))
     rows = await session.execute(
@@ -64,7 +64,7 @@ async def entries(
     }
 
 
-async def enterprises(session: AsyncSession, codes: Collection[str]) -> dict[str, tuple[str, str]]:
+async def enterprises(session: Connectable, codes: Collection[str]) -> dict[str, tuple[str, str]]:
     """Each enterprise's name and GB/T 4754 code, as the register copy holds them."""
     table = register.enterprise
     rows = await session.execute(
@@ -75,7 +75,7 @@ async def enterprises(session: AsyncSession, codes: Collection[str]) -> dict[str
     return {code: (name, industry) for code, name, industry in rows}
 
 
-async def priors(session: AsyncSession, codes: Collection[str]) -> dict[str, list[Prior]]:
+async def priors(session: Connectable, codes: Collection[str]) -> dict[str, list[Prior]]:
     """Each enterprise's applications that still claim or were rewarded (any round), and
     its proposals open or confirmed."""
     found: dict[str, list[Prior]] = {}
@@ -100,20 +100,20 @@ async def priors(session: AsyncSession, codes: Collection[str]) -> dict[str, lis
     return found
 
 
-async def existing(session: AsyncSession, ids: Collection[str]) -> set[str]:
+async def existing(session: Connectable, ids: Collection[str]) -> set[str]:
     """Which of these proposals were already made (or withheld)."""
     rows = await session.scalars(select(proposal.c.id).where(proposal.c.id == _any(ids)))
     return set(rows)
 
 
-async def open_in_round(session: AsyncSession, round_id: str) -> list[str]:
+async def open_in_round(session: Connectable, round_id: str) -> list[str]:
     rows = await session.scalars(
         select(proposal.c.id).where(proposal.c.round_id == round_id, proposal.c.state == "open")
     )
     return list(rows)
 
 
-async def round_and_enterprise(session: AsyncSession, id_: str) -> tuple[str, str] | None:
+async def round_and_enterprise(session: Connectable, id_: str) -> tuple[str, str] | None:
     """A proposal's round and enterprise (credit code), if it exists."""
     row = (
         await session.execute(

@@ -8,14 +8,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.eventstore import Connectable
 
 from ..domain.finalisation import RoundStanding
 from ..domain.published_list import Enterprise
 from .tables import application, objection, objection_intake, published_list
 
 
-async def latest_list(session: AsyncSession, round_id: str) -> dict[str, Any] | None:
+async def latest_list(session: Connectable, round_id: str) -> dict[str, Any] | None:
     """The latest publication of the round's list, as its event carried it."""
     body = await session.scalar(
         select(published_list.c.body)
@@ -26,7 +27,7 @@ async def latest_list(session: AsyncSession, round_id: str) -> dict[str, Any] | 
     return dict(body) if body is not None else None
 
 
-async def enterprises(session: AsyncSession, round_id: str) -> dict[str, Enterprise]:
+async def enterprises(session: Connectable, round_id: str) -> dict[str, Enterprise]:
     rows = await session.execute(
         select(
             application.c.id,
@@ -49,7 +50,7 @@ def as_decided(row: Any) -> dict[str, Any]:
     return dict(row.claim)
 
 
-async def standing(session: AsyncSession, round_id: str) -> RoundStanding:
+async def standing(session: Connectable, round_id: str) -> RoundStanding:
     in_round = application.c.round_id == round_id
     row = (
         await session.execute(
@@ -63,12 +64,12 @@ async def standing(session: AsyncSession, round_id: str) -> RoundStanding:
     return RoundStanding(int(row[0]), int(row[1]), int(row[2]))
 
 
-async def objection_exists(session: AsyncSession, objection_id: str) -> bool:
+async def objection_exists(session: Connectable, objection_id: str) -> bool:
     found = await session.scalar(select(objection.c.id).where(objection.c.id == objection_id))
     return found is not None
 
 
-async def objection_of(session: AsyncSession, objection_id: str) -> dict[str, Any] | None:
+async def objection_of(session: Connectable, objection_id: str) -> dict[str, Any] | None:
     row = (
         (await session.execute(select(objection).where(objection.c.id == objection_id)))
         .mappings()
@@ -78,7 +79,7 @@ async def objection_of(session: AsyncSession, objection_id: str) -> dict[str, An
 
 
 async def count_intake(
-    session: AsyncSession, buckets: Sequence[str], now: datetime, window: timedelta
+    session: Connectable, buckets: Sequence[str], now: datetime, window: timedelta
 ) -> dict[str, tuple[int, datetime]]:
     """Count one more request in each bucket's current window; each bucket's count so far
     and when its window ends."""

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Literal
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Principal
+from shared.eventstore import Connectable
 
 from ..domain.errors import NotFound
 from ..domain.rounds import FundingRound
@@ -18,7 +18,7 @@ from .tables import application, funding_round
 
 
 async def load_round(
-    session: AsyncSession, round_id: str, lock: Literal["share", "update"]
+    session: Connectable, round_id: str, lock: Literal["share", "update"]
 ) -> FundingRound:
     """The round, locked: `share` among submissions and withdrawals, `update` to close,
     allocate or finalise it (which then waits for them, and they for it)."""
@@ -30,7 +30,7 @@ async def load_round(
     return FundingRound(**{k: v for k, v in row.items() if k != "created_at"})
 
 
-async def versions_in_round(session: AsyncSession, event: Table, round_id: str) -> dict[str, int]:
+async def versions_in_round(session: Connectable, event: Table, round_id: str) -> dict[str, int]:
     """Each application of the round and the version its stream has reached."""
     rows = await session.execute(
         select(application.c.id, func.max(event.c.aggregate_version))
@@ -41,7 +41,7 @@ async def versions_in_round(session: AsyncSession, event: Table, round_id: str) 
     return {application_id: int(version) for application_id, version in rows.tuples()}
 
 
-async def returned_in_round(session: AsyncSession, round_id: str) -> list[str]:
+async def returned_in_round(session: Connectable, round_id: str) -> list[str]:
     """The round's applications returned to their applicant for a correction."""
     returned = await session.scalars(
         select(application.c.id).where(
@@ -51,13 +51,13 @@ async def returned_in_round(session: AsyncSession, round_id: str) -> list[str]:
     return list(returned)
 
 
-async def status_of(session: AsyncSession, application_id: str) -> str | None:
+async def status_of(session: Connectable, application_id: str) -> str | None:
     return await session.scalar(
         select(application.c.status).where(application.c.id == application_id)
     )
 
 
-async def visible(session: AsyncSession, application_id: str, caller: Principal) -> bool:
+async def visible(session: Connectable, application_id: str, caller: Principal) -> bool:
     """Whether the caller may see the application (an applicant its own enterprise's, a
     platform what it filed)."""
     found = await session.scalar(

@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract
 from shared.contracts.applications import RoundClosed, RoundOpened
 from shared.contracts.publicity import PublicityOpened, PublishedList, RoundFinalised
 from shared.contracts.scoring import RoundAllocated
 from shared.envelope import Envelope
+from shared.eventstore import Connectable
 
 from .tables import application, funding_round, published_list
 
 
-async def project_round_event(session: AsyncSession, envelope: Envelope, event: Contract) -> None:
+async def project_round_event(session: Connectable, envelope: Envelope, event: Contract) -> None:
     this_round = funding_round.c.id == getattr(event, "round_id", envelope.aggregate_id)
     if isinstance(event, RoundOpened):
         await _round_opened(session, envelope, event)
@@ -57,7 +57,7 @@ async def project_round_event(session: AsyncSession, envelope: Envelope, event: 
         )
 
 
-async def _round_opened(session: AsyncSession, envelope: Envelope, event: RoundOpened) -> None:
+async def _round_opened(session: Connectable, envelope: Envelope, event: RoundOpened) -> None:
     await session.execute(
         insert(funding_round).values(
             id=event.round_id,

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import REFUSALS, Caller, caller_of
 from shared.eventstore import Cause
 from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
@@ -65,9 +65,10 @@ async def _session(request: Request) -> Any:
 
 
 async def _cause(
-    caller: Caller, x_correlation_id: Annotated[UUID | None, Header()] = None
+    request: Request, x_correlation_id: Annotated[UUID | None, Header()] = None
 ) -> Cause:
     """The events name the token's subject and role as their actor."""
+    caller = await caller_of(request)
     return Cause(actor=caller.actor, correlation_id=x_correlation_id or current_correlation_id())
 
 
@@ -90,9 +91,10 @@ async def create_round(
 
 
 @router.get("/rounds/{round_id}", responses=MISSING, tags=["rounds"])
-async def get_round(round_id: str, session: SessionDep, _: Caller) -> RoundView:
+async def get_round(round_id: str, request: Request, _: Caller) -> RoundView:
     """A round's figures and how its applications stand."""
-    return RoundView(**await queries.round_view(session, round_id))
+    async with request.app.state.read_engine.connect() as db:
+        return RoundView(**await queries.round_view(db, round_id))
 
 
 @router.post("/rounds/{round_id}/close", status_code=202, responses=CONFLICT, tags=["rounds"])

@@ -1,0 +1,88 @@
+"""The applications service writes its own events in the statements that write the
+application's row: the stored event must be exactly the sealed one, and a stale stream
+head must still be refused with nothing of it written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from services.applications.adapters.tables import application, application_history, backbone
+from services.applications.handlers import ApplicationsService, head_of
+from shared.envelope import Actor, Envelope
+from shared.eventstore import Cause, ConcurrencyError, EventStore, StreamHead
+from tests.support.events import reviewed, submitted
+
+CAUSE = Cause(actor=Actor(id="reviewer-wang", role="reviewer"), correlation_id=uuid4())
+
+
+def service(engine: AsyncEngine) -> ApplicationsService:
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    return ApplicationsService(
+        sessions=async_sessionmaker(engine),
+        store=EventStore("applications", backbone.event, clock),
+        clock=clock,
+        new_id=lambda: str(uuid4()),
+        engine=engine,
+    )
+
+
+async def stored(engine: AsyncEngine, application_id: str) -> tuple[list[str], int, str]:
+    """The application's stored event bodies, its history's length and its status."""
+    async with engine.connect() as conn:
+        bodies = await conn.scalars(
+            select(backbone.event.c.body)
+            .where(backbone.event.c.aggregate_id == application_id)
+            .order_by(backbone.event.c.aggregate_version)
+        )
+        history = await conn.scalar(
+            select(func.count()).where(application_history.c.application_id == application_id)
+        )
+        status = await conn.scalar(
+            select(application.c.status).where(application.c.id == application_id)
+        )
+        return list(bodies), int(history or 0), str(status)
+
+
+async def test_an_application_event_is_stored_exactly_as_sealed_with_its_history_and_row(
+    applications_engine: AsyncEngine,
+) -> None:
+    apps = service(applications_engine)
+    first = submitted()
+    # Text JSON must escape (quotes, a backslash) and characters beyond ASCII.
+    named = first.enterprise.model_copy(update={"name": 'Chongqing "Jinyu" 检测 Co. \\ 1'})
+    first = first.model_copy(update={"enterprise": named})
+    async with applications_engine.begin() as conn:
+        sealed = await apps.save(conn, StreamHead(), [first], CAUSE)
+    async with applications_engine.begin() as conn:
+        sealed += await apps.save(conn, head_of(sealed), [reviewed(first.application_id)], CAUSE)
+
+    bodies, history, status = await stored(applications_engine, first.application_id)
+    assert bodies == [envelope.encode().decode("utf-8") for envelope in sealed]
+    assert [Envelope.decode(body) for body in bodies] == sealed
+    assert (history, status) == (2, "eligible")
+
+
+async def test_a_stale_head_is_refused_and_nothing_of_the_write_is_stored(
+    applications_engine: AsyncEngine,
+) -> None:
+    apps = service(applications_engine)
+    first = submitted()
+    async with applications_engine.begin() as conn:
+        sealed = await apps.save(conn, StreamHead(), [first], CAUSE)
+    async with applications_engine.begin() as conn:
+        await apps.save(conn, head_of(sealed), [reviewed(first.application_id)], CAUSE)
+
+    with pytest.raises(ConcurrencyError, match="changed since version 1 was read"):
+        async with applications_engine.begin() as conn:
+            # Read before the review was written: its version 2 is taken.
+            await apps.save(
+                conn, head_of(sealed), [reviewed(first.application_id, "ineligible")], CAUSE
+            )
+
+    bodies, history, status = await stored(applications_engine, first.application_id)
+    assert (len(bodies), history, status) == (2, 2, "eligible")
