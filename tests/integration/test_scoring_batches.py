@@ -94,3 +94,35 @@ async def test_a_batch_scores_exactly_as_its_events_one_by_one(infra: Infrastruc
     states = {row["state"] for row in claims}
     assert states == {"scored", "ineligible", "returned", "withdrawn", "submitted"}
     assert len(scored) == 24  # the eligible lifecycles, withdrawn or not, 12 of each
+
+
+def eligible_lifecycle() -> list[Envelope]:
+    app = submitted()
+    return stream([app, reviewed(app.application_id)])
+
+
+async def test_a_round_remembered_in_a_transaction_rolled_back_is_made_again(
+    infra: Infrastructure,
+) -> None:
+    engine = create_async_engine(await fresh_database(infra.postgres_url, "scoring"))
+    handlers = ScoringHandlers(
+        EventStore("scoring", backbone.event), Actor(id="scoring", role="service")
+    )
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    try:
+        # The second batch finds the round's row the first made, and the instance
+        # remembers it; then the transaction fails and the row is gone.
+        async with sessions() as session:
+            await session.begin()
+            for batch in (eligible_lifecycle(), eligible_lifecycle()):
+                await handlers.on_events(session, [(e, parse_payload(e)) for e in batch])
+            assert "round-1" in handlers.rounds_known
+            await session.rollback()
+        last = eligible_lifecycle()
+        async with sessions.begin() as session:
+            await handlers.on_events(session, [(e, parse_payload(e)) for e in last])
+        claims, scored = await outcome(engine)
+    finally:
+        await engine.dispose()
+    assert [(c["application_id"], c["state"]) for c in claims] == [(last[0].aggregate_id, "scored")]
+    assert [e["type"] for e in scored] == ["ApplicationScored"]

@@ -98,6 +98,20 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
     """What `project` does to each event in turn, with each run of submissions, reviews,
     withdrawals or scores in one statement: a burst costs a few round trips, not one an
     event. The register's loads are copied whole: allocation holds enterprises to them."""
+    for of_claims, grouped in groupby(events, key=lambda pair: type(pair[1]) in CLAIM_EVENTS):
+        stretch = list(grouped)
+        if not of_claims:
+            await _project_runs(session, stretch)
+            continue
+        # Events of different claims touch different rows: a stretch of them is applied
+        # in waves (each claim's first event, then each one's second...), each wave's
+        # events grouped by kind, so alternating submissions and reviews of many claims
+        # cost two statements, not one each, and each claim's events keep their order.
+        for wave in _waves(stretch):
+            await _project_runs(session, sorted(wave, key=lambda pair: KIND_ORDER[type(pair[1])]))
+
+
+async def _project_runs(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     for kind, grouped in groupby(events, key=lambda pair: type(pair[1])):
         run = list(grouped)
         if kind.aggregate_type == "register-load":
@@ -119,6 +133,33 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
         else:
             for envelope, event in run:
                 await project(session, envelope, event)
+
+
+# The events that change one claim's row and nothing else; sorted so a wave's kinds
+# come out in runs (any order would do: a wave holds one event of each claim).
+CLAIM_EVENTS: tuple[type[Contract], ...] = (
+    ApplicationSubmitted,
+    ApplicationReviewed,
+    ApplicationWithdrawn,
+    ApplicationScored,
+)
+KIND_ORDER = {kind: n for n, kind in enumerate(CLAIM_EVENTS)}
+
+
+def _waves(
+    events: Sequence[tuple[Envelope, Contract]],
+) -> list[list[tuple[Envelope, Contract]]]:
+    """The n-th wave holds each claim's n-th event of `events`."""
+    waves: list[list[tuple[Envelope, Contract]]] = []
+    seen: dict[str, int] = {}
+    for pair in events:
+        application_id = getattr(pair[1], "application_id")  # noqa: B009
+        n = seen.get(application_id, 0)
+        seen[application_id] = n + 1
+        if n == len(waves):
+            waves.append([])
+        waves[n].append(pair)
+    return waves
 
 
 def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any]:
@@ -168,8 +209,17 @@ def _state(envelope: Envelope, event: ApplicationReviewed | ApplicationWithdrawn
     }
 
 
-async def ensure_round(session: AsyncSession, round_id: str) -> None:
-    await session.execute(insert(scoring_round).values(round_id=round_id).on_conflict_do_nothing())
+async def ensure_round(session: AsyncSession, round_id: str) -> bool:
+    """Make the round's row if it is not there; whether it was: committed (an insert that
+    meets another transaction's uncommitted row waits for its end) or made earlier in this
+    transaction."""
+    made = await session.execute(
+        insert(scoring_round)
+        .values(round_id=round_id)
+        .on_conflict_do_nothing()
+        .returning(scoring_round.c.round_id)
+    )
+    return made.first() is None
 
 
 def _filing(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
