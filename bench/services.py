@@ -28,7 +28,7 @@ from tests.support.events import reviewed, stream, submitted
 from tests.support.kafka import produce
 from tests.support.processes import ServiceProcess
 
-LIFECYCLES = int(os.environ.get("BENCH_SERVICE_LIFECYCLES", "2000"))
+LIFECYCLES = int(os.environ.get("BENCH_SERVICE_LIFECYCLES", "10000"))
 BATCH = KafkaSettings().consumer_batch_size  # what each service fetches at once
 
 
