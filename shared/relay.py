@@ -48,7 +48,7 @@ class OutboxRelay:
         publisher: RecordPublisher,
         topic: str,
         batch_size: int = 500,
-        idle_seconds: float = 0.01,
+        idle_seconds: float = 0.02,
         most_idle_seconds: float = 0.5,
     ) -> None:
         """`idle_seconds`: the least time between two batches, so that a burst of commits
