@@ -21,7 +21,7 @@ from shared.policy import policy_version
 from shared.register_copy import CONSUMES as REGISTER_EVENTS
 from shared.rules.pricing import assess
 
-from .adapters.projection import PROJECTORS, project_many
+from .adapters.projection import PROJECTORS, project_many, project_reviewed_and_scored
 from .adapters.tables import claim
 from .round_allocation import allocate_if_due, reallocate
 
@@ -44,37 +44,53 @@ class ScoringHandlers:
         self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
     ) -> None:
         """Apply applications events in order; score eligible reviews; allocate when due."""
-        await project_many(session, events)
         # An eligible claim is final (no amendment, no second review can follow), so
         # scoring after the whole batch is projected reads what scoring at once would.
+        # The eligible reviews themselves are projected with their scores: each claim is
+        # written once, not once for its review and again for its score.
         eligible = [
-            envelope
+            (envelope, event)
             for envelope, event in events
             if isinstance(event, ApplicationReviewed) and event.decision == "eligible"
         ]
+        held = {id(envelope) for envelope, _ in eligible}
+        await project_many(session, [pair for pair in events if id(pair[0]) not in held])
         if eligible:
             await self.on_applications_found_eligible(session, eligible)
         await self.allocate_rounds_due(session, events)
 
     async def on_applications_found_eligible(
-        self, session: AsyncSession, reviews: Sequence[Envelope]
+        self, session: AsyncSession, reviews: Sequence[tuple[Envelope, ApplicationReviewed]]
     ) -> None:
-        ids = [review.aggregate_id for review in reviews]
+        """Score each claim found eligible, and project the reviews."""
+        ids = [review.aggregate_id for review, _ in reviews]
         rows = await session.execute(_claims_with_heads(self.store.table, ids))
         # A second review that finds a scored claim eligible again (an upheld objection
         # that did not stand) leaves its score and award as they were.
         claims = {row["application_id"]: row for row in rows.mappings() if row["score"] is None}
+        to_score: list[tuple[Envelope, ApplicationReviewed, ApplicationScored]] = []
         writes = []
-        for review in reviews:
-            if review.aggregate_id not in claims:
+        unscored: list[tuple[Envelope, Contract]] = []
+        for review, event in reviews:
+            row = claims.pop(review.aggregate_id, None)  # a claim is scored once a batch
+            if row is None:
+                unscored.append((review, event))
                 continue
-            row = claims[review.aggregate_id]
-            scored = _score(row)
-            cause = Cause.following(review, self.actor)
+            # Priced as the reviewer decided it is paid (what AS_PARTICIPANT writes).
+            filed = row["claim"]
+            if event.lead_decision == "participant":
+                filed = {**filed, "role": "participant"}
+            scored = _score({**row, "claim": filed})
+            to_score.append((review, event, scored))
             head = StreamHead(row["head_version"], row["head_hash"])
+            cause = Cause.following(review, self.actor)
             writes.append((head if row["head_version"] else StreamHead(), [scored], cause))
         sealed = await self.store.append_each(session, writes)
-        await project_many(session, [(s, w[1][0]) for [s], w in zip(sealed, writes, strict=True)])
+        await project_reviewed_and_scored(
+            session,
+            [(r, e, s, scored) for (r, e, scored), [s] in zip(to_score, sealed, strict=True)],
+        )
+        await project_many(session, unscored)
 
     async def allocate_rounds_due(
         self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]

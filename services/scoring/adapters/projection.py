@@ -291,6 +291,61 @@ def _scored(envelope: Envelope, event: ApplicationScored) -> dict[str, Any]:
     }
 
 
+# What CLAIM_STATE for an eligible review, AS_PARTICIPANT, then CLAIM_SCORED for its
+# score leave, in one UPDATE (every right-hand side reads the row as it was): live scoring
+# writes each claim it scores once; a rebuild replays the events through the three.
+_REVIEW_VERSION = bindparam("b_version", type_=claim.c.seen_version.type)
+_REVIEW_IS_NEWER = claim.c.seen_version < _REVIEW_VERSION
+CLAIM_REVIEWED_AND_SCORED = (
+    update(claim)
+    .where(claim.c.application_id == bindparam("b_application_id"))
+    .values(
+        # CLAIM_STATE leaves scored or eligible where the review is newer, the state as it
+        # was where not; CLAIM_SCORED then keeps only a withdrawal.
+        state=case(
+            ((~_REVIEW_IS_NEWER) & (claim.c.state == "withdrawn"), "withdrawn"), else_="scored"
+        ),
+        seen_version=func.greatest(claim.c.seen_version, _REVIEW_VERSION),
+        claim=case(
+            (
+                bindparam("b_participant"),
+                func.jsonb_set(
+                    claim.c.claim, literal_column("'{role}'"), literal_column("'\"participant\"'")
+                ),
+            ),
+            else_=claim.c.claim,
+        ),
+        achievement_key=bindparam("b_achievement_key"),
+        claimed_amount_yuan=bindparam("b_claimed_amount_yuan"),
+        score=bindparam("b_score"),
+        # PostgreSQL's greatest() passes over the NULL of a review that changed nothing.
+        updated_at=func.greatest(
+            claim.c.updated_at,
+            case((_REVIEW_IS_NEWER, bindparam("b_reviewed_at", type_=claim.c.updated_at.type))),
+            bindparam("b_at", type_=claim.c.updated_at.type),
+        ),
+    )
+)
+
+
+async def project_reviewed_and_scored(
+    session: AsyncSession,
+    scorings: Sequence[tuple[Envelope, ApplicationReviewed, Envelope, ApplicationScored]],
+) -> None:
+    """Eligible reviews (envelope, event), each with the score sealed for it (the same)."""
+    rows = [
+        {
+            **_scored(sealed, scored),
+            "b_version": review.aggregate_version,
+            "b_participant": event.lead_decision == "participant",
+            "b_reviewed_at": review.occurred_at,
+        }
+        for review, event, sealed, scored in scorings
+    ]
+    if rows:
+        await session.execute(CLAIM_REVIEWED_AND_SCORED, rows)
+
+
 async def _decided(
     session: AsyncSession, envelope: Envelope, event: ApplicationAwarded | ApplicationNotAwarded
 ) -> None:
