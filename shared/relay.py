@@ -26,7 +26,8 @@ import logging
 import threading
 from typing import Any
 
-from sqlalchemy import Table, bindparam, event, func, select, update
+from sqlalchemy import BigInteger, Table, any_, bindparam, event, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.dml import Insert
 
@@ -75,9 +76,11 @@ class OutboxRelay:
             .with_for_update()
         )
         self._any_pending = select(t.c.position).where(t.c.published_at.is_(None)).limit(1)
+        # `= ANY(array)`: one statement text, so one prepared statement, for any batch size
+        # (an IN list is a text of its own for each length).
         self._mark = (
             update(t)
-            .where(t.c.position.in_(bindparam("positions", expanding=True)))
+            .where(t.c.position == any_(bindparam("positions", type_=ARRAY(BigInteger))))
             .values(published_at=func.now())
         )
         self._watch_commits()
