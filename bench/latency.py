@@ -184,7 +184,9 @@ async def run_at(
     print(
         line(
             "  sealed to on the topic (scoring's relay)",
-            percentiles(watcher.sealed, watcher.on_topic),
+            percentiles(
+                {i: watcher.sealed[i] for i in created if i in watcher.sealed}, watcher.on_topic
+            ),
         )
     )
     print(line("  201 to seen by this process", percentiles(created, watcher.seen)))
