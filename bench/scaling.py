@@ -50,8 +50,9 @@ STALL_SECONDS = 60
 JOIN_SECONDS = 120
 
 
-async def stable_group(bootstrap: str, group: str, members: int) -> list[list[int]]:
-    """Wait until `group` is stable with `members` members; each one's partitions."""
+async def stable_group(bootstrap: str, group: str, members: int, topic: str) -> list[list[int]]:
+    """Wait until `group` is stable with `members` members; each one's partitions of
+    `topic` (the group reads the register's topic too, whose partitions share numbers)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
@@ -62,7 +63,10 @@ async def stable_group(bootstrap: str, group: str, members: int) -> list[list[in
             state, found = described[2], described[5]
             if state == "Stable" and len(found) == members:
                 return sorted(
-                    (sorted(p for _, ps in _assignment(member[4]) for p in ps) for member in found),
+                    (
+                        sorted(p for t, ps in _assignment(member[4]) if t == topic for p in ps)
+                        for member in found
+                    ),
                     key=len,
                 )
             if time.perf_counter() > deadline:
@@ -97,7 +101,8 @@ async def scoring_rate(
                         break
                     cap.add(pid)
                     caps[name] = cap
-            assignment = await stable_group(bootstrap, stack.topics.group("scoring"), instances)
+            group, topic = stack.topics.group("scoring"), stack.topics.applications
+            assignment = await stable_group(bootstrap, group, instances, topic)
             await produce(bootstrap, stack.topics.applications, backlog)
             engine = create_async_engine(stack.databases["scoring"], pool_size=1)
             applied = select(func.count()).select_from(backbone.inbox)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 from pydantic import SkipValidation
 
 from shared.consumer import IdempotentConsumer
@@ -23,6 +25,10 @@ log = logging.getLogger(__name__)
 # The largest event a service publishes (a round's published list of several thousand
 # applications is a few megabytes); the topics take as much (shared/admin.py).
 MAX_EVENT_BYTES = 8 * 1024 * 1024
+
+# How long a consumer's fetch waits for records when there are none: it returns as soon
+# as any arrive, so this only sets how often an idle consumer goes round its loop.
+IDLE_FETCH_MS = 500
 
 
 def build_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
@@ -86,19 +92,36 @@ def subscribe(
     title = f"{topics[0]}:{service}" if len(topics) == 1 else service
     consumed = envelope_of(f"{service.capitalize()}Consumes", *consumes)
     on_batch.__annotations__["events"] = SkipValidation[consumed]  # type: ignore[valid-type,misc]
-    broker.subscriber(
+    subscriber = broker.subscriber(
         *topics,
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
         batch=True,
         max_records=batch_size,
-        batch_timeout_ms=100,
+        batch_timeout_ms=IDLE_FETCH_MS,
         decoder=_not_decoded,
         # faststream names a many-topic subscriber's channels "<title>:<topic>".
         title=title,
         description=description,
-    )(on_batch)
+    )
+    subscriber(on_batch)
+    _fetch_without_pausing(subscriber, batch_size)
+
+
+def _fetch_without_pausing(subscriber: Any, max_records: int) -> None:
+    """faststream's batch subscriber sleeps `batch_timeout_ms` after a fetch that found
+    nothing, and a record arriving then waits the sleep out: at a low rate, most records
+    arrive in it. Its fetch instead waits for records and returns with the first."""
+    if not isinstance(subscriber, BatchSubscriber):  # what faststream 0.7 makes of batch=True
+        raise TypeError(f"expected faststream's batch subscriber, got {type(subscriber)}")
+
+    async def next_batch(consumer: Any) -> tuple[Any, ...]:
+        batches = await consumer.getmany(timeout_ms=IDLE_FETCH_MS, max_records=max_records)
+        return tuple(chain.from_iterable(batches.values()))
+
+    # The subscriber's loop asks `get_msg` for each batch and skips an empty one.
+    setattr(subscriber, "get_msg", next_batch)  # noqa: B010
 
 
 async def _not_decoded(message: Any) -> None:

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Table, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Contract, applications
 from shared.contracts.applications import ApplicationReviewed, ApplicationWithdrawn, RoundClosed
 from shared.contracts.scoring import ApplicationScored
 from shared.envelope import Actor, Envelope
-from shared.eventstore import Cause, EventStore
+from shared.eventstore import Cause, EventStore, StreamHead
 from shared.policy import policy_version
 from shared.register_copy import CONSUMES as REGISTER_EVENTS
 from shared.rules.pricing import assess
 
-from .adapters.projection import PROJECTORS, project_many
+from .adapters.projection import PROJECTORS, project_many, project_reviewed_and_scored
 from .adapters.tables import claim
 from .round_allocation import allocate_if_due, reallocate
 
@@ -37,41 +37,60 @@ CONSUMES = (
 class ScoringHandlers:
     store: EventStore
     actor: Actor
+    # Rounds whose row is known to be there: allocation's check needs no insert for them.
+    rounds_known: set[str] = field(default_factory=set)
 
     async def on_events(
         self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
     ) -> None:
         """Apply applications events in order; score eligible reviews; allocate when due."""
-        await project_many(session, events)
         # An eligible claim is final (no amendment, no second review can follow), so
         # scoring after the whole batch is projected reads what scoring at once would.
+        # The eligible reviews themselves are projected with their scores: each claim is
+        # written once, not once for its review and again for its score.
         eligible = [
-            envelope
+            (envelope, event)
             for envelope, event in events
             if isinstance(event, ApplicationReviewed) and event.decision == "eligible"
         ]
+        held = {id(envelope) for envelope, _ in eligible}
+        await project_many(session, [pair for pair in events if id(pair[0]) not in held])
         if eligible:
             await self.on_applications_found_eligible(session, eligible)
         await self.allocate_rounds_due(session, events)
 
     async def on_applications_found_eligible(
-        self, session: AsyncSession, reviews: Sequence[Envelope]
+        self, session: AsyncSession, reviews: Sequence[tuple[Envelope, ApplicationReviewed]]
     ) -> None:
-        ids = [review.aggregate_id for review in reviews]
-        rows = await session.execute(select(claim).where(claim.c.application_id.in_(ids)))
+        """Score each claim found eligible, and project the reviews."""
+        ids = [review.aggregate_id for review, _ in reviews]
+        rows = await session.execute(_claims_with_heads(self.store.table, ids))
         # A second review that finds a scored claim eligible again (an upheld objection
         # that did not stand) leaves its score and award as they were.
         claims = {row["application_id"]: row for row in rows.mappings() if row["score"] is None}
-        heads = await self.store.heads(session, ids)
+        to_score: list[tuple[Envelope, ApplicationReviewed, ApplicationScored]] = []
         writes = []
-        for review in reviews:
-            if review.aggregate_id not in claims:
+        unscored: list[tuple[Envelope, Contract]] = []
+        for review, event in reviews:
+            row = claims.pop(review.aggregate_id, None)  # a claim is scored once a batch
+            if row is None:
+                unscored.append((review, event))
                 continue
-            scored = _score(claims[review.aggregate_id])
+            # Priced as the reviewer decided it is paid (what AS_PARTICIPANT writes).
+            filed = row["claim"]
+            if event.lead_decision == "participant":
+                filed = {**filed, "role": "participant"}
+            scored = _score({**row, "claim": filed})
+            to_score.append((review, event, scored))
+            head = StreamHead(row["head_version"], row["head_hash"])
             cause = Cause.following(review, self.actor)
-            writes.append((heads[scored.application_id], [scored], cause))
+            writes.append((head if row["head_version"] else StreamHead(), [scored], cause))
         sealed = await self.store.append_each(session, writes)
-        await project_many(session, [(s, w[1][0]) for [s], w in zip(sealed, writes, strict=True)])
+        await project_reviewed_and_scored(
+            session,
+            [(r, e, s, scored) for (r, e, scored), [s] in zip(to_score, sealed, strict=True)],
+        )
+        await project_many(session, unscored)
 
     async def allocate_rounds_due(
         self, session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]
@@ -87,13 +106,33 @@ class ScoringHandlers:
             if isinstance(event, ApplicationReviewed) and event.decision == "ineligible":
                 found_ineligible[event.round_id].append(envelope)
         for round_id in sorted(last_trigger):
-            await allocate_if_due(session, self.store, round_id, last_trigger[round_id], self.actor)
+            trigger = last_trigger[round_id]
+            await allocate_if_due(
+                session, self.store, round_id, trigger, self.actor, self.rounds_known
+            )
             # An ineligible second review (after an upheld objection) of a claim already
             # allocated: the round's money is allocated again without it.
             if found_ineligible[round_id]:
+                ineligible = found_ineligible[round_id]
                 await reallocate(
-                    session, self.store, round_id, found_ineligible[round_id], self.actor
+                    session, self.store, round_id, ineligible, self.actor, self.rounds_known
                 )
+
+
+def _claims_with_heads(event: Table, ids: Sequence[str]) -> Select[Any]:
+    """The claims, each with the head of its stream in scoring's store (what its score is
+    sealed after), in one query rather than two."""
+    head = (
+        select(event.c.aggregate_version, event.c.hash)
+        .where(event.c.aggregate_id == claim.c.application_id)
+        .order_by(event.c.aggregate_version.desc())
+        .limit(1)
+        .lateral()
+    )
+    version, hash_ = head.c.aggregate_version.label("head_version"), head.c.hash.label("head_hash")
+    return (
+        select(claim, version, hash_).outerjoin(head, true()).where(claim.c.application_id.in_(ids))
+    )
 
 
 def _score(row: Any) -> ApplicationScored:

@@ -39,11 +39,17 @@ ALLOCATION_LOCK = 0x5153_4655  # "QSFU"
 
 
 async def allocate_if_due(
-    session: AsyncSession, store: EventStore, round_id: str, trigger: Envelope, actor: Actor
+    session: AsyncSession,
+    store: EventStore,
+    round_id: str,
+    trigger: Envelope,
+    actor: Actor,
+    known: set[str] | None = None,
 ) -> None:
     """Allocate once: the round's row lock makes concurrent instances take turns, and the
-    later one sees the earlier one's commit, so whoever settles the last claim allocates."""
-    round_ = await _locked_round(session, round_id)
+    later one sees the earlier one's commit, so whoever settles the last claim allocates.
+    `known`: rounds whose row this instance saw committed (kept across calls)."""
+    round_ = await _locked_round(session, round_id, known)
     if round_["closed_at"] is None or round_["allocation"] > 0:
         return
     if not await _every_claim_settled(session, round_["application_versions"] or {}):
@@ -59,11 +65,12 @@ async def reallocate(
     round_id: str,
     excluded: list[Envelope],
     actor: Actor,
+    known: set[str] | None = None,
 ) -> None:
     """An allocated round allocated again after `excluded` (second reviews that found
     applications ineligible after upheld objections): only what changes is written, each
     change caused by the review that made it."""
-    round_ = await _locked_round(session, round_id)
+    round_ = await _locked_round(session, round_id, known)
     if round_["allocation"] == 0:
         return  # not allocated yet: the first allocation will leave them out anyway
     rows = await session.execute(
@@ -78,10 +85,22 @@ async def reallocate(
     await _allocate(session, store, round_, cause, current, [e.aggregate_id for e in decided])
 
 
-async def _locked_round(session: AsyncSession, round_id: str) -> Any:
-    await ensure_round(session, round_id)
+async def _locked_round(session: AsyncSession, round_id: str, known: set[str] | None) -> Any:
+    """The round's row, locked; made first unless `known` says it is there. A row is never
+    deleted, so `known` only grows: a round is added once an insert found it committed
+    (and dropped again, should the row not be there after all)."""
+    known = set() if known is None else known
     locked = select(scoring_round).where(scoring_round.c.round_id == round_id).with_for_update()
-    return (await session.execute(locked)).mappings().one()
+    if round_id in known:
+        row = (await session.execute(locked)).mappings().first()
+        if row is not None:
+            return row
+        known.discard(round_id)
+    there_before = await ensure_round(session, round_id)
+    row = (await session.execute(locked)).mappings().one()
+    if there_before:
+        known.add(round_id)
+    return row
 
 
 async def _allocate(

@@ -98,6 +98,20 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
     """What `project` does to each event in turn, with each run of submissions, reviews,
     withdrawals or scores in one statement: a burst costs a few round trips, not one an
     event. The register's loads are copied whole: allocation holds enterprises to them."""
+    for of_claims, grouped in groupby(events, key=lambda pair: type(pair[1]) in CLAIM_EVENTS):
+        stretch = list(grouped)
+        if not of_claims:
+            await _project_runs(session, stretch)
+            continue
+        # Events of different claims touch different rows: a stretch of them is applied
+        # in waves (each claim's first event, then each one's second...), each wave's
+        # events grouped by kind, so alternating submissions and reviews of many claims
+        # cost two statements, not one each, and each claim's events keep their order.
+        for wave in _waves(stretch):
+            await _project_runs(session, sorted(wave, key=lambda pair: KIND_ORDER[type(pair[1])]))
+
+
+async def _project_runs(session: AsyncSession, events: Sequence[tuple[Envelope, Contract]]) -> None:
     for kind, grouped in groupby(events, key=lambda pair: type(pair[1])):
         run = list(grouped)
         if kind.aggregate_type == "register-load":
@@ -119,6 +133,33 @@ async def project_many(session: AsyncSession, events: Sequence[tuple[Envelope, C
         else:
             for envelope, event in run:
                 await project(session, envelope, event)
+
+
+# The events that change one claim's row and nothing else; sorted so a wave's kinds
+# come out in runs (any order would do: a wave holds one event of each claim).
+CLAIM_EVENTS: tuple[type[Contract], ...] = (
+    ApplicationSubmitted,
+    ApplicationReviewed,
+    ApplicationWithdrawn,
+    ApplicationScored,
+)
+KIND_ORDER = {kind: n for n, kind in enumerate(CLAIM_EVENTS)}
+
+
+def _waves(
+    events: Sequence[tuple[Envelope, Contract]],
+) -> list[list[tuple[Envelope, Contract]]]:
+    """The n-th wave holds each claim's n-th event of `events`."""
+    waves: list[list[tuple[Envelope, Contract]]] = []
+    seen: dict[str, int] = {}
+    for pair in events:
+        application_id = getattr(pair[1], "application_id")  # noqa: B009
+        n = seen.get(application_id, 0)
+        seen[application_id] = n + 1
+        if n == len(waves):
+            waves.append([])
+        waves[n].append(pair)
+    return waves
 
 
 def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any]:
@@ -168,8 +209,17 @@ def _state(envelope: Envelope, event: ApplicationReviewed | ApplicationWithdrawn
     }
 
 
-async def ensure_round(session: AsyncSession, round_id: str) -> None:
-    await session.execute(insert(scoring_round).values(round_id=round_id).on_conflict_do_nothing())
+async def ensure_round(session: AsyncSession, round_id: str) -> bool:
+    """Make the round's row if it is not there; whether it was: committed (an insert that
+    meets another transaction's uncommitted row waits for its end) or made earlier in this
+    transaction."""
+    made = await session.execute(
+        insert(scoring_round)
+        .values(round_id=round_id)
+        .on_conflict_do_nothing()
+        .returning(scoring_round.c.round_id)
+    )
+    return made.first() is None
 
 
 def _filing(event: ApplicationSubmitted | ApplicationAmended) -> dict[str, Any]:
@@ -239,6 +289,61 @@ def _scored(envelope: Envelope, event: ApplicationScored) -> dict[str, Any]:
         "b_score": event.score,
         "b_at": envelope.occurred_at,
     }
+
+
+# What CLAIM_STATE for an eligible review, AS_PARTICIPANT, then CLAIM_SCORED for its
+# score leave, in one UPDATE (every right-hand side reads the row as it was): live scoring
+# writes each claim it scores once; a rebuild replays the events through the three.
+_REVIEW_VERSION = bindparam("b_version", type_=claim.c.seen_version.type)
+_REVIEW_IS_NEWER = claim.c.seen_version < _REVIEW_VERSION
+CLAIM_REVIEWED_AND_SCORED = (
+    update(claim)
+    .where(claim.c.application_id == bindparam("b_application_id"))
+    .values(
+        # CLAIM_STATE leaves scored or eligible where the review is newer, the state as it
+        # was where not; CLAIM_SCORED then keeps only a withdrawal.
+        state=case(
+            ((~_REVIEW_IS_NEWER) & (claim.c.state == "withdrawn"), "withdrawn"), else_="scored"
+        ),
+        seen_version=func.greatest(claim.c.seen_version, _REVIEW_VERSION),
+        claim=case(
+            (
+                bindparam("b_participant"),
+                func.jsonb_set(
+                    claim.c.claim, literal_column("'{role}'"), literal_column("'\"participant\"'")
+                ),
+            ),
+            else_=claim.c.claim,
+        ),
+        achievement_key=bindparam("b_achievement_key"),
+        claimed_amount_yuan=bindparam("b_claimed_amount_yuan"),
+        score=bindparam("b_score"),
+        # PostgreSQL's greatest() passes over the NULL of a review that changed nothing.
+        updated_at=func.greatest(
+            claim.c.updated_at,
+            case((_REVIEW_IS_NEWER, bindparam("b_reviewed_at", type_=claim.c.updated_at.type))),
+            bindparam("b_at", type_=claim.c.updated_at.type),
+        ),
+    )
+)
+
+
+async def project_reviewed_and_scored(
+    session: AsyncSession,
+    scorings: Sequence[tuple[Envelope, ApplicationReviewed, Envelope, ApplicationScored]],
+) -> None:
+    """Eligible reviews (envelope, event), each with the score sealed for it (the same)."""
+    rows = [
+        {
+            **_scored(sealed, scored),
+            "b_version": review.aggregate_version,
+            "b_participant": event.lead_decision == "participant",
+            "b_reviewed_at": review.occurred_at,
+        }
+        for review, event, sealed, scored in scorings
+    ]
+    if rows:
+        await session.execute(CLAIM_REVIEWED_AND_SCORED, rows)
 
 
 async def _decided(
