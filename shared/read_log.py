@@ -42,7 +42,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.auth.http import REFUSALS
 from shared.auth.principal import Principal
 from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
@@ -224,7 +223,7 @@ def read_log_router(log: ReadLog) -> APIRouter:
     router = APIRouter(
         prefix="/v1",
         tags=["read-log"],
-        responses={**REFUSALS, **INVALID},
+        responses=INVALID,
         dependencies=[Depends(within_limits)],
     )
 

@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from shared.http.problems import INVALID
 
-from .http import REFUSALS, Caller
+from .http import Caller
 from .revocation import Revocation, revocation_of
 
 
@@ -44,7 +44,7 @@ class Revoked(BaseModel):
     revocation: Revocation
 
 
-router = APIRouter(prefix="/v1", tags=["revocations"], responses={**REFUSALS, **INVALID})
+router = APIRouter(prefix="/v1", tags=["revocations"], responses=INVALID)
 
 
 @router.post("/revocations", status_code=201)
