@@ -46,6 +46,7 @@ from shared.auth.principal import Principal
 from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, problem
+from shared.http.timestamps import Timestamp
 
 TABLE = "read_log"
 
@@ -232,8 +233,8 @@ def read_log_router(log: ReadLog) -> APIRouter:
         record_type: str | None = None,
         record_id: str | None = None,
         subject: str | None = None,
-        since: Annotated[AwareDatetime | None, Query(description="read at or after")] = None,
-        until: Annotated[AwareDatetime | None, Query(description="read before")] = None,
+        since: Annotated[Timestamp | None, Query(description="read at or after")] = None,
+        until: Annotated[Timestamp | None, Query(description="read before")] = None,
         after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # an id: a bigint
         limit: Limit = 100,
     ) -> list[ReadLogEntry]:

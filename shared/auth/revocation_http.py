@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from typing import Self
 
 from fastapi import APIRouter, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.http.problems import INVALID
+from shared.http.timestamps import Timestamp
 
 from .http import Caller
 from .revocation import Revocation, revocation_of
@@ -24,11 +25,11 @@ class RevocationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token_id: str | None = Field(default=None, min_length=1, max_length=200)
-    expires_at: AwareDatetime | None = Field(
+    expires_at: Timestamp | None = Field(
         default=None, description="the token's exp, if known: the list forgets it after"
     )
     subject: str | None = Field(default=None, min_length=1, max_length=200)
-    issued_before: AwareDatetime | None = None
+    issued_before: Timestamp | None = None
     reason: str = Field(min_length=1, max_length=500)
 
     @model_validator(mode="after")
