@@ -26,7 +26,9 @@ class RevocationRequest(BaseModel):
 
     token_id: str | None = Field(default=None, min_length=1, max_length=200)
     expires_at: Timestamp | None = Field(
-        default=None, description="the token's exp, if known: the list forgets it after"
+        default=None,
+        description="the token's exp, if known, as a timestamp (the JWT's exp counts "
+        "seconds: 1782900000 is 2026-07-01T10:00:00Z): the list forgets it after",
     )
     subject: str | None = Field(default=None, min_length=1, max_length=200)
     issued_before: Timestamp | None = None
