@@ -42,11 +42,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.auth.http import REFUSALS
 from shared.auth.principal import Principal
 from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, problem
+from shared.http.timestamps import Timestamp
 
 TABLE = "read_log"
 
@@ -224,7 +224,7 @@ def read_log_router(log: ReadLog) -> APIRouter:
     router = APIRouter(
         prefix="/v1",
         tags=["read-log"],
-        responses={**REFUSALS, **INVALID},
+        responses=INVALID,
         dependencies=[Depends(within_limits)],
     )
 
@@ -233,8 +233,8 @@ def read_log_router(log: ReadLog) -> APIRouter:
         record_type: str | None = None,
         record_id: str | None = None,
         subject: str | None = None,
-        since: Annotated[AwareDatetime | None, Query(description="read at or after")] = None,
-        until: Annotated[AwareDatetime | None, Query(description="read before")] = None,
+        since: Annotated[Timestamp | None, Query(description="read at or after")] = None,
+        until: Annotated[Timestamp | None, Query(description="read before")] = None,
         after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # an id: a bigint
         limit: Limit = 100,
     ) -> list[ReadLogEntry]:

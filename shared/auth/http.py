@@ -16,6 +16,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.http.openapi import install_responses
+from shared.http.problems import problem_response
+
 from .matrix import Access
 from .principal import AuthError, Forbidden, Principal, Unauthenticated
 from .revocation import RevocationFeed
@@ -45,6 +48,8 @@ def install_auth(
     refuses (shared/auth/revocation.py) and the problem+json answer for refusals."""
     app.state.authorization = Authorization(access, verifier, revocations)
     app.add_exception_handler(AuthError, _refused)  # type: ignore[arg-type]
+    # Every route but the public ones takes a token: each says what a refusal of it is.
+    install_responses(app, lambda method, path: {} if access.is_public(method, path) else REFUSALS)
 
 
 async def authorize(
@@ -92,14 +97,18 @@ def _a(role: str) -> str:
 
 AUTHORIZED = Depends(authorize)
 
-# For each protected router's OpenAPI: the refusals every route may answer with.
-_PROBLEM: dict[str, Any] = {"application/problem+json": {}}
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no token, or one failing a check (errors[].rule)", "content": _PROBLEM},
-    403: {"description": "the token's role or binding does not allow this", "content": _PROBLEM},
-    # shared/http/rate_limits.py: the caller's (or, without a token, the address's) limit.
-    429: {"description": "too many requests; retry after Retry-After seconds", "content": _PROBLEM},
-    503: {"description": "the issuer's keys could not be fetched; retry", "content": _PROBLEM},
+# What every route that takes a token may answer, documented on each by `install_auth`.
+_CHALLENGE = {
+    "WWW-Authenticate": {
+        "description": 'the Bearer challenge (RFC 6750), with error="invalid_token" when a '
+        'token came and failed, error="insufficient_scope" on a 403',
+        "schema": {"type": "string"},
+    }
+}
+REFUSALS: dict[str, dict[str, Any]] = {
+    "401": problem_response("no token, or one failing a check (errors[].rule)", headers=_CHALLENGE),
+    "403": problem_response("the token's role or binding does not allow this", headers=_CHALLENGE),
+    "503": problem_response("the issuer's keys, or the revoked tokens, are not known yet; retry"),
 }
 
 

@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from typing import Self
 
 from fastapi import APIRouter, Request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.http.problems import INVALID
+from shared.http.timestamps import Timestamp
 
-from .http import REFUSALS, Caller
+from .http import Caller
 from .revocation import Revocation, revocation_of
 
 
@@ -24,11 +25,13 @@ class RevocationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token_id: str | None = Field(default=None, min_length=1, max_length=200)
-    expires_at: AwareDatetime | None = Field(
-        default=None, description="the token's exp, if known: the list forgets it after"
+    expires_at: Timestamp | None = Field(
+        default=None,
+        description="the token's exp, if known, as a timestamp (the JWT's exp counts "
+        "seconds: 1782900000 is 2026-07-01T10:00:00Z): the list forgets it after",
     )
     subject: str | None = Field(default=None, min_length=1, max_length=200)
-    issued_before: AwareDatetime | None = None
+    issued_before: Timestamp | None = None
     reason: str = Field(min_length=1, max_length=500)
 
     @model_validator(mode="after")
@@ -44,7 +47,7 @@ class Revoked(BaseModel):
     revocation: Revocation
 
 
-router = APIRouter(prefix="/v1", tags=["revocations"], responses={**REFUSALS, **INVALID})
+router = APIRouter(prefix="/v1", tags=["revocations"], responses=INVALID)
 
 
 @router.post("/revocations", status_code=201)

@@ -9,6 +9,8 @@ tests/unit/test_openapi.py lists every id, so that shows in review.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -69,6 +71,31 @@ def install_body_schemas(app: FastAPI, models: list[type[BaseModel]]) -> None:
             for name, schema in found.pop("$defs", {}).items():
                 schemas.setdefault(name, schema)
             schemas[model.__name__] = found
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+# An operation's path and method as the document spells them, to the responses to add.
+ResponsesFor = Callable[[str, str], dict[str, dict[str, Any]]]
+
+
+def install_responses(app: FastAPI, responses_for: ResponsesFor) -> None:
+    """Add to each operation of the app's document the answers `responses_for(METHOD,
+    path)` names for it: those of an app-wide dependency (authorization, the rate
+    limit), which FastAPI documents on no route. Every route the dependency covers then
+    says so, including one added later, and none it does not cover."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                # A copy each: the document is one tree, no node shared between operations.
+                added = responses_for(method.upper(), path)
+                operation["responses"].update(copy.deepcopy(added))
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -15,6 +15,39 @@ from starlette.routing import Match
 PROBLEM_JSON = "application/problem+json"
 # For a route's OpenAPI `responses=`: a refusal in the problem shape.
 PROBLEM: dict[str, Any] = {"content": {PROBLEM_JSON: {}}}
+# The shape itself, for the refusals documented with their body (shared/http/openapi.py's
+# `install_responses`): what a client can rely on in any of them.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["title", "status", "errors"],
+    "properties": {
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "rule", "message"],
+                "properties": {
+                    "field": {"type": "string", "description": "where: a dotted field name"},
+                    "rule": {"type": "string", "description": "the stable code to act on"},
+                    "message": {"type": "string", "description": "for people"},
+                },
+            },
+        },
+    },
+}
+
+
+def problem_response(description: str, **extra: Any) -> dict[str, Any]:
+    """An OpenAPI response: a refusal whose body is the problem shape."""
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        **extra,
+    }
+
+
 # Every route with a body or parameters may answer these; naming 422 here also keeps
 # FastAPI from documenting its own (application/json) validation error, which we never send.
 INVALID: dict[int | str, dict[str, Any]] = {

@@ -30,7 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.auth.http import principal_of
 from shared.auth.principal import Principal
 
-from .problems import problem
+from .openapi import install_responses
+from .problems import problem, problem_response
 from .rate_settings import RateLimitSettings
 from .rate_window import Windows
 
@@ -161,6 +162,22 @@ async def _refused(_: Request, error: RateLimited) -> JSONResponse:
     return problem(429, error.message, [item], headers={"Retry-After": str(error.retry_after)})
 
 
+# The limit is an app-wide dependency, so every operation of every service may answer it.
+TOO_MANY_REQUESTS = problem_response(
+    "too many requests (rule rate_limited): over the limit a minute per token subject, "
+    "or per client address where no token is taken (and a route's own, such as "
+    "objections per objector); retry after Retry-After seconds",
+    headers={
+        "Retry-After": {
+            "description": "seconds until the window ends, when the caller may try again",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+)
+
+
 def install_rate_limits(app: FastAPI, limiter: RateLimiter) -> None:
+    """The app's limiter, its 429 answer, and that answer in every operation's document."""
     app.state.rate_limiter = limiter
     app.add_exception_handler(RateLimited, _refused)  # type: ignore[arg-type]
+    install_responses(app, lambda method, path: {"429": TOO_MANY_REQUESTS})

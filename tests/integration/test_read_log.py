@@ -7,7 +7,7 @@ shows nothing."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import asyncpg
 import httpx
@@ -104,6 +104,18 @@ async def test_a_read_of_contact_and_evidence_is_recorded_and_auditors_find_it(
     assert nul.json()["errors"][0]["rule"] == "null_character"
     beyond = await api.get("/v1/read-log", params={"after": 2**63}, headers=auditor)
     assert beyond.status_code == 422, beyond.text
+    # A time is a timestamp with its zone: not a number (pydantic would read 241 as
+    # 00:04:01 on 1 January 1970), not a day alone, not a time of no zone.
+    for field, wrong in [("until", "241"), ("since", "2026-07-01"), ("until", "2026-07-01T08:00")]:
+        lax = await api.get("/v1/read-log", params={field: wrong}, headers=auditor)
+        assert lax.status_code == 422, (wrong, lax.text)
+        [error] = lax.json()["errors"]
+        assert (error["field"], error["rule"]) == (f"query.{field}", "timestamp_iso8601")
+        assert "ISO 8601" in error["message"]
+    # A timestamp in any zone is taken: an hour ago in Beijing time finds the entry.
+    beijing = datetime.now(UTC).astimezone(timezone(timedelta(hours=8))) - timedelta(hours=1)
+    zoned = await api.get("/v1/read-log", params={"since": beijing.isoformat()}, headers=auditor)
+    assert [e["id"] for e in zoned.json() if e["id"] == entry["id"]] == [entry["id"]]
 
 
 async def test_the_services_own_role_can_neither_change_nor_remove_a_record(

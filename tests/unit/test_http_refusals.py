@@ -220,3 +220,36 @@ async def test_an_industry_code_outside_the_classification_is_refused_at_its_fie
     [error] = answer.json()["errors"]
     assert (error["field"], error["rule"]) == ("enterprise.industry_code", rule)
     assert words in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "role", "field", "wrong"),
+    [
+        ("/v1/rounds", "program_officer", "opens_at", 1767225600),
+        ("/v1/rounds", "program_officer", "opens_at", "2026-01-01"),
+        ("/v1/rounds", "program_officer", "closes_at", "2026-12-31T00:00:00"),
+        ("/v1/revocations", "operator", "issued_before", 0),
+        ("/v1/revocations", "operator", "expires_at", "1767225600"),
+    ],
+    ids=["seconds", "day", "no-zone", "revocation-seconds", "revocation-digits"],
+)
+async def test_a_moment_that_is_no_timestamp_with_its_zone_is_refused_at_its_field(
+    tokens: Tokens, path: str, role: Role, field: str, wrong: Any
+) -> None:
+    """Pydantic alone would read a number as seconds since 1970 and a day as its
+    midnight: a round opening in 1970, a revocation of nothing. Refused, naming why."""
+    valid = {
+        "/v1/rounds": VALID["/v1/rounds"],
+        "/v1/revocations": {"token_id": "jti-1", "reason": "a stolen laptop"},
+    }[path]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=applications_app(tokens)), base_url="http://api"
+    ) as client:
+        body = {**valid, field: wrong}
+        if field == "issued_before":
+            body = {"subject": "officer-li", "issued_before": wrong, "reason": "left"}
+        answer = await client.post(path, json=body, headers=tokens.headers(role))
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["rule"]) == (field, "timestamp_iso8601")
+    assert "ISO 8601 timestamp with its zone" in error["message"]

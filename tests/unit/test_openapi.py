@@ -187,3 +187,28 @@ def test_links_lead_to_operations_and_parameters_that_exist(api: tuple[str, Fast
         assert set(target["parameters"]) <= declared, (source, target)
         if "requestBody" in target:
             assert "requestBody" in operation, (source, target)
+
+
+def test_every_operation_documents_the_refusals_of_its_app_wide_checks(
+    api: tuple[str, FastAPI],
+) -> None:
+    """Every route is under the rate limit: its 429 says when to retry and what the body
+    holds. Every route that takes a token says it may answer 401 (with the challenge)
+    and 403; a public one, which takes none, does not claim to."""
+    _, app = api
+    access = app.state.authorization.access
+    for (method, path), operation in operations(app).items():
+        responses = operation["responses"]
+        too_many = responses.get("429")
+        assert too_many is not None, (method, path)
+        assert too_many["headers"]["Retry-After"]["schema"]["type"] == "integer", (method, path)
+        body = too_many["content"]["application/problem+json"]["schema"]
+        assert body["required"] == ["title", "status", "errors"], (method, path)
+        assert body["properties"]["errors"]["items"]["required"] == ["field", "rule", "message"]
+        if access.is_public(method, path):
+            # (The finance bureau's callback has a 401 of its own: a bad signature.)
+            assert "403" not in responses, (method, path)
+            assert "headers" not in responses.get("401", {}), (method, path)
+        else:
+            assert {"401", "403"} <= set(responses), (method, path)
+            assert "WWW-Authenticate" in responses["401"]["headers"], (method, path)

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.auth.http import REFUSALS, Caller, caller_of
+from shared.auth.http import Caller, caller_of
 from shared.eventstore import Cause
 from shared.http.correlation import current_correlation_id
 from shared.http.limits import within_limits
@@ -41,9 +41,7 @@ from .schemas import (
 )
 
 # Limits run after authorization (an app dependency) and before the body is parsed.
-router = APIRouter(
-    prefix="/v1", responses={**REFUSALS, **INVALID}, dependencies=[Depends(within_limits)]
-)
+router = APIRouter(prefix="/v1", responses=INVALID, dependencies=[Depends(within_limits)])
 
 
 # Dependencies are `async def` though they await nothing: FastAPI runs a plain `def` in
@@ -72,8 +70,9 @@ async def _cause(
     return Cause(actor=caller.actor, correlation_id=x_correlation_id or current_correlation_id())
 
 
-# A route's own refusals besides REFUSALS and INVALID: a name that does not exist (or not
-# for this caller), and a state or an Idempotency-Key that forbids it now.
+# A route's own refusals besides INVALID (install_auth documents authorization's): a name
+# that does not exist (or not for this caller), and a state or an Idempotency-Key that
+# forbids it now.
 MISSING: dict[int | str, dict[str, Any]] = {404: PROBLEM}
 CONFLICT: dict[int | str, dict[str, Any]] = {404: PROBLEM, 409: PROBLEM}
 

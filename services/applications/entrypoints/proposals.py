@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID
 
@@ -26,7 +26,7 @@ from .schemas import Created
 
 router = APIRouter(
     prefix="/v1",
-    responses={**REFUSALS, **INVALID},
+    responses=INVALID,
     dependencies=[Depends(within_limits)],
     tags=["proposals"],
 )

@@ -3,7 +3,7 @@ objection decisions for reviewers; finalisation for the program office."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -13,7 +13,7 @@ from shared.auth.http import Caller
 from shared.envelope import Actor
 from shared.eventstore import Cause
 from shared.http.limits import within_limits
-from shared.http.problems import INVALID, PROBLEM
+from shared.http.problems import INVALID
 from shared.read_log import reads, recorded
 
 from .. import queries
@@ -29,7 +29,6 @@ from .publicity_schemas import (
 )
 
 router = APIRouter(prefix="/v1", responses=INVALID, dependencies=[Depends(within_limits)])
-RATE_LIMITED: dict[int | str, dict[str, Any]] = {404: PROBLEM, 409: PROBLEM, 429: PROBLEM}
 
 
 async def _publicity(request: Request) -> PublicityService:
@@ -79,7 +78,7 @@ async def _list(
 @router.post(
     "/public/rounds/{round_id}/objections",
     status_code=201,
-    responses=RATE_LIMITED,
+    responses=CONFLICT,  # 429, of its limits per address and objector too: every route has it
     tags=["publicity"],
 )
 async def lodge_objection(

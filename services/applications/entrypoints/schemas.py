@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.contracts import values
@@ -19,6 +19,7 @@ from shared.contracts.values import (
     StandardClaim,
     Yuan,
 )
+from shared.http.timestamps import Timestamp
 from shared.rules.industries import industry_code_problem
 from shared.rules.status import AwardStage, Status
 
@@ -34,8 +35,8 @@ class RoundRequest(Body):
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     year: int = Field(ge=2000, le=2100)
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: Timestamp
+    closes_at: Timestamp
     period_start: date
     period_end: date
     budget_yuan: Annotated[Yuan, Field(gt=0)]

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.http.idempotency import IdempotencyKey
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
@@ -22,7 +22,7 @@ from ..views import AttemptView, NotificationView
 log = logging.getLogger(__name__)
 router = APIRouter(
     prefix="/v1",
-    responses={**REFUSALS, **INVALID},
+    responses=INVALID,
     dependencies=[Depends(within_limits)],
     tags=["notifications"],
 )

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
 from shared.read_log import Read, recorded
@@ -20,7 +20,7 @@ from .schemas import MilestoneRequest, PayeeRequest, RepaymentRequest, Revocatio
 
 router = APIRouter(
     prefix="/v1",
-    responses={**REFUSALS, **INVALID},
+    responses=INVALID,
     dependencies=[Depends(within_limits)],
     tags=["payments"],
 )

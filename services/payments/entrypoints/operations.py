@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.http.limits import within_limits
 from shared.http.problems import PROBLEM
 
@@ -17,9 +17,7 @@ from ..bureau_calls import BureauCalls
 from ..views import BureauCallView, ReconciledView
 
 log = logging.getLogger(__name__)
-router = APIRouter(
-    prefix="/v1", responses=REFUSALS, dependencies=[Depends(within_limits)], tags=["payments"]
-)
+router = APIRouter(prefix="/v1", dependencies=[Depends(within_limits)], tags=["payments"])
 
 
 async def _calls(request: Request) -> BureauCalls:  # async: no thread hop

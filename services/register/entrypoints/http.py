@@ -12,7 +12,7 @@ from uuid import UUID
 import orjson
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.eventstore import Cause
 from shared.http.correlation import current_correlation_id
 from shared.http.problems import INVALID, PROBLEM
@@ -23,7 +23,7 @@ from ..domain.errors import InvalidInput
 from ..service import RegisterService, digest
 from .schemas import LOAD_BODY, EnterpriseView, IndustriesView, LoadRequest, LoadView
 
-router = APIRouter(prefix="/v1/register", responses={**REFUSALS, **INVALID}, tags=["register"])
+router = APIRouter(prefix="/v1/register", responses=INVALID, tags=["register"])
 LOAD_ID = re.compile(LoadRequest.model_fields["load_id"].metadata[0].pattern)
 CreditCode = Annotated[str, Path(pattern=r"^[0-9A-Z]{18}$")]
 

@@ -10,7 +10,7 @@ from uuid import UUID
 import orjson
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.eventstore import Cause
 from shared.http.correlation import current_correlation_id
 from shared.http.problems import INVALID, PROBLEM
@@ -30,7 +30,7 @@ from .list_schemas import (
     unit_view,
 )
 
-router = APIRouter(prefix="/v1/official-lists", responses={**REFUSALS, **INVALID}, tags=["lists"])
+router = APIRouter(prefix="/v1/official-lists", responses=INVALID, tags=["lists"])
 ListIdPath = Annotated[
     str, Path(pattern=OfficialListRequest.model_fields["list_id"].metadata[0].pattern)
 ]

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from shared.auth.http import REFUSALS, Caller
+from shared.auth.http import Caller
 from shared.http.limits import within_limits
 from shared.http.problems import INVALID, PROBLEM
 from shared.rules.report.shape import Report, Scope
@@ -20,7 +20,7 @@ from ..service import ReportsService
 
 router = APIRouter(
     prefix="/v1/reports",
-    responses={**REFUSALS, **INVALID},
+    responses=INVALID,
     dependencies=[Depends(within_limits)],
     tags=["reports"],
 )
