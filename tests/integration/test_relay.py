@@ -1,20 +1,28 @@
-"""The outbox relay over real Kafka and PostgreSQL, SIGKILLed at random moments."""
+"""The outbox relay over real Kafka and PostgreSQL: SIGKILLed at random moments, woken
+by commits, two of them relaying one outbox at once, and stopped as a service stops it
+(woken in that very turn, or in the middle of a statement)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import sys
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from uuid import uuid4
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.applications.adapters.tables import backbone
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore, StreamHead
+from shared.kafka import build_broker
+from shared.publishing import BrokerPublisher
+from shared.relay import OutboxRelay
 from shared.topics import Topics
 from tests.support.events import reviewed, submitted
 from tests.support.infrastructure import Infrastructure
@@ -25,15 +33,17 @@ STORE = EventStore("applications", backbone.event)
 AGGREGATES, VERSIONS = 40, 25
 
 
-async def fill_outbox(engine: AsyncEngine) -> int:
+async def fill_outbox(
+    engine: AsyncEngine, aggregates: int = AGGREGATES, versions: int = VERSIONS
+) -> int:
     cause = Cause(actor=Actor(id="reviewer-1", role="reviewer"), correlation_id=uuid4())
-    for _ in range(AGGREGATES):
+    for _ in range(aggregates):
         app = submitted()
         async with engine.begin() as db:
             head = StreamHead()
-            events = [app] + [reviewed(app.application_id, "returned") for _ in range(VERSIONS - 1)]
+            events = [app] + [reviewed(app.application_id, "returned") for _ in range(versions - 1)]
             await STORE.append(db, head, events, cause)
-    return AGGREGATES * VERSIONS
+    return aggregates * versions
 
 
 async def unpublished(engine: AsyncEngine) -> int:
@@ -92,3 +102,158 @@ async def test_killing_the_relay_anywhere_loses_and_reorders_nothing(
     for versions in first_seen.values():
         assert versions == list(range(1, VERSIONS + 1)), "an aggregate's events were reordered"
     assert interrupted >= 1, "the relay was never killed with work left to do"
+
+
+@asynccontextmanager
+async def relaying(
+    engine: AsyncEngine, bootstrap: str, topic: str, slow_poll: float
+) -> AsyncIterator[OutboxRelay]:
+    """A relay running in this process until the block ends."""
+    broker = build_broker(bootstrap, client_id=f"relay-{uuid4().hex[:6]}")
+    await broker.start()
+    relay = OutboxRelay(
+        engine=engine,
+        table=backbone.event,
+        publisher=BrokerPublisher(broker),
+        topic=topic,
+        batch_size=20,
+        most_idle_seconds=slow_poll,
+    )
+    running = asyncio.create_task(relay.run())
+    try:
+        yield relay
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        await broker.stop()
+
+
+async def test_a_commit_wakes_the_relay_without_its_poll(
+    infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
+) -> None:
+    # A slow poll of an hour: only the commit's signal can get these published in time.
+    async with relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600):
+        # Once its first event is out, the relay has nothing left and waits.
+        await fill_outbox(applications_engine, aggregates=1, versions=1)
+        await read_all(infra.kafka_bootstrap, topics.applications, 1, within=30)
+        total = 1 + await fill_outbox(applications_engine)
+        records = await read_all(infra.kafka_bootstrap, topics.applications, total, within=30)
+    assert len({Envelope.decode(r.value).event_id for r in records}) == total
+    assert await unpublished(applications_engine) == 0
+
+
+async def test_events_another_process_wrote_are_found_by_the_slow_poll(
+    infra: Infrastructure, topics: Topics, applications_db: str, applications_engine: AsyncEngine
+) -> None:
+    # The relay's own engine writes nothing: as if another instance or a tool wrote.
+    relay_engine = create_async_engine(applications_db)
+    try:
+        async with relaying(relay_engine, infra.kafka_bootstrap, topics.applications, 0.2):
+            total = await fill_outbox(applications_engine)
+            records = await read_all(infra.kafka_bootstrap, topics.applications, total)
+    finally:
+        await relay_engine.dispose()
+    assert len({Envelope.decode(r.value).event_id for r in records}) == total
+
+
+async def test_two_instances_relaying_at_once_send_each_event_once_and_in_order(
+    infra: Infrastructure, topics: Topics, applications_db: str, applications_engine: AsyncEngine
+) -> None:
+    other_engine = create_async_engine(applications_db)
+    try:
+        async with (
+            relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600),
+            relaying(other_engine, infra.kafka_bootstrap, topics.applications, 3600),
+        ):
+            # Both instances write, each waking its own relay while the other's may be
+            # sending: the row locks make them take turns.
+            written = await asyncio.gather(
+                fill_outbox(applications_engine), fill_outbox(other_engine)
+            )
+            total = sum(written)
+            records = await read_all(infra.kafka_bootstrap, topics.applications, total)
+    finally:
+        await other_engine.dispose()
+    events = [Envelope.decode(record.value) for record in records]
+    assert len(events) == total, "an event was sent twice (or lost)"
+    versions: dict[str, list[int]] = defaultdict(list)
+    for event in events:
+        versions[event.aggregate_id].append(event.aggregate_version)
+    for seen in versions.values():
+        assert seen == list(range(1, VERSIONS + 1)), "an aggregate's events were reordered"
+
+
+@asynccontextmanager
+async def relay_task(
+    engine: AsyncEngine, bootstrap: str, topic: str
+) -> AsyncIterator[tuple[OutboxRelay, asyncio.Task[None]]]:
+    """A relay (slow poll of an hour) and the task running it, for tests that stop it."""
+    broker = build_broker(bootstrap, client_id=f"relay-{uuid4().hex[:6]}")
+    await broker.start()
+    relay = OutboxRelay(
+        engine=engine,
+        table=backbone.event,
+        publisher=BrokerPublisher(broker),
+        topic=topic,
+        most_idle_seconds=3600,
+    )
+    running = asyncio.create_task(relay.run())
+    try:
+        yield relay, running
+    finally:
+        await stopped(running)  # a relay that does not stop fails its test, not hangs it
+        await broker.stop()
+
+
+async def stopped(running: asyncio.Task[None]) -> bool:
+    """Cancel the relay as a stopping service does; whether it stopped (a service's
+    shutdown waits for it, so one that goes on hangs the shutdown)."""
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        await asyncio.wait_for(asyncio.shield(running), 10)
+    return running.cancelled()
+
+
+async def test_a_relay_cancelled_as_a_commit_wakes_it_stops(
+    infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
+) -> None:
+    relaying_one = relay_task(applications_engine, infra.kafka_bootstrap, topics.applications)
+    async with relaying_one as (relay, running):
+        await fill_outbox(applications_engine, aggregates=1, versions=1)
+        # Once its one event is out, the relay has nothing left and waits to be woken.
+        await read_all(infra.kafka_bootstrap, topics.applications, 1, within=30)
+        relay.written.set()  # a commit wakes it in the turn the service stops
+        assert await stopped(running), "the relay went on after it was cancelled"
+
+
+async def test_a_relay_cancelled_in_the_middle_of_a_statement_stops(
+    infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
+) -> None:
+    await fill_outbox(applications_engine, aggregates=1, versions=1)
+    async with applications_engine.connect() as other:
+        # Another instance holds the batch: the relay's read waits on its row locks.
+        await other.execute(select(backbone.event.c.position).with_for_update())
+        relaying_one = relay_task(applications_engine, infra.kafka_bootstrap, topics.applications)
+        async with relaying_one as (_, running):
+            await until_a_statement_waits_on_a_lock(applications_engine)
+            # The driver cancels the statement and the connection is invalidated.
+            assert await stopped(running), "the relay went on after it was cancelled"
+        await other.rollback()
+
+
+async def until_a_statement_waits_on_a_lock(engine: AsyncEngine) -> None:
+    for _ in range(200):
+        # A connection of its own each time: in a transaction, pg_stat_activity answers
+        # the snapshot it took first.
+        async with engine.connect() as db:
+            waiting = await db.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the relay's read never waited on the held rows")
