@@ -10,6 +10,7 @@ of getting an answer to a question it did not ask.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -22,16 +23,32 @@ _ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]
 RULE = "timestamp_iso8601"
 
 
-def _iso_8601(value: Any) -> Any:
-    if isinstance(value, datetime):  # built in Python, not parsed from a client
-        return value
-    if isinstance(value, str) and _ISO_8601.fullmatch(value):
-        return value
-    raise PydanticCustomError(
-        RULE,
-        "should be an ISO 8601 timestamp with its zone, such as 2026-07-01T00:00:00Z, not {given}",
-        {"given": repr(value)[:40]},
-    )
+def only_text_shaped(
+    built: type, shape: re.Pattern[str], rule: str, message: str
+) -> Callable[[Any], Any]:
+    """A validator, run before pydantic's own, that lets through a value built in Python
+    (of type `built`) or a string of `shape`, and refuses anything else under `rule`.
+    `message` may name the value refused as `{given}`."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, built):  # built in Python, not parsed from a client
+            return value
+        if isinstance(value, str) and shape.fullmatch(value):
+            return value
+        raise PydanticCustomError(rule, message, {"given": repr(value)[:40]})
+
+    return check
 
 
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(
+        only_text_shaped(
+            datetime,
+            _ISO_8601,
+            RULE,
+            "should be an ISO 8601 timestamp with its zone, such as 2026-07-01T00:00:00Z, "
+            "not {given}",
+        )
+    ),
+]

@@ -253,3 +253,45 @@ async def test_a_moment_that_is_no_timestamp_with_its_zone_is_refused_at_its_fie
     [error] = answer.json()["errors"]
     assert (error["field"], error["rule"]) == (field, "timestamp_iso8601")
     assert "ISO 8601 timestamp with its zone" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "wrong"),
+    [
+        ("/v1/rounds", "period_start", 1751328000),
+        ("/v1/rounds", "period_end", "2026-06-30T00:00:00Z"),
+        ("/v1/applications", "claim.published_on", "1770681600"),
+        ("/v1/applications", "claim.conferred_on", 1773532800),
+        ("/v1/applications", "claim.accepted_on", "2026-5-20"),
+        ("/v1/applications", "claim.adopted_on", 1775001600),
+    ],
+    ids=["seconds", "moment", "digits", "title-seconds", "unpadded", "adoption-seconds"],
+)
+async def test_a_day_that_is_no_calendar_date_is_refused_at_its_field(
+    tokens: Tokens, path: str, field: str, wrong: Any
+) -> None:
+    """Pydantic alone would read a number as seconds since 1970 and a moment as its day:
+    a claim filed for a day the client never meant. Refused, naming the field and why."""
+    from tests.support.program import CLAIMS, application
+
+    claim_of = {
+        "published_on": "national_standard",
+        "conferred_on": "quality_award",
+        "accepted_on": "pilot",
+        "adopted_on": "adoption",
+    }
+    name = field.removeprefix("claim.")
+    if path == "/v1/rounds":
+        body, headers = {**VALID[path], field: wrong}, tokens.headers("program_officer")
+    else:
+        claim = {**CLAIMS[claim_of[name]], name: wrong}
+        body = application("round-1", "91110108551385082Q", claim)
+        headers = tokens.applicant("91110108551385082Q")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=applications_app(tokens)), base_url="http://api"
+    ) as client:
+        answer = await client.post(path, json=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["rule"]) == (field, "date_iso8601")
+    assert "ISO 8601 calendar date, YYYY-MM-DD such as 2026-07-01" in error["message"]

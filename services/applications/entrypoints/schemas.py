@@ -10,15 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from shared.contracts import values
-from shared.contracts.values import (
-    Claim,
-    Contact,
-    Evidence,
-    PilotProjectClaim,
-    StandardAdoptionClaim,
-    StandardClaim,
-    Yuan,
-)
+from shared.contracts.values import Claim, Contact, Evidence, Yuan
+from shared.http.dates import CalendarDate
 from shared.http.timestamps import Timestamp
 from shared.rules.industries import industry_code_problem
 from shared.rules.status import AwardStage, Status
@@ -37,8 +30,8 @@ class RoundRequest(Body):
     year: int = Field(ge=2000, le=2100)
     opens_at: Timestamp
     closes_at: Timestamp
-    period_start: date
-    period_end: date
+    period_start: CalendarDate
+    period_end: CalendarDate
     budget_yuan: Annotated[Yuan, Field(gt=0)]
     enterprise_cap_yuan: Annotated[Yuan, Field(gt=0)] | None = Field(
         default=None, description="defaults to the policy's enterprise cap"
@@ -59,13 +52,33 @@ class RoundRequest(Body):
     )
 
 
-# The contract's name, so that the API's schema, and clients generated from it, keep it.
+# The claims carry the contracts' names, so that the API's schema, and clients generated
+# from it, keep them; what the API adds is that a day is sent as YYYY-MM-DD only (the
+# events' own parsing stays as it was, so every event recorded still reads).
 class QualityBrandClaim(values.QualityBrandClaim):
     """A quality-brand title the enterprise won or was nominated for, and when."""
 
-    conferred_on: date = Field(
+    conferred_on: CalendarDate = Field(
         description="the day the title was conferred: it must fall in the round's period"
     )
+
+
+class StandardClaim(values.StandardClaim):
+    """A standard the enterprise led or joined the drafting of."""
+
+    published_on: CalendarDate
+
+
+class PilotProjectClaim(values.PilotProjectClaim):
+    """A standardization pilot or demonstration project that passed acceptance."""
+
+    accepted_on: CalendarDate
+
+
+class StandardAdoptionClaim(values.StandardAdoptionClaim):
+    """An international or advanced foreign standard adopted in products or services."""
+
+    adopted_on: CalendarDate
 
 
 # The contract's name, as QualityBrandClaim's: what the API adds is the classification.
@@ -125,11 +138,18 @@ class AmendmentRequest(Body):
         )
 
 
+_CONTRACT_OF: dict[type[Claim], type[Claim]] = {
+    QualityBrandClaim: values.QualityBrandClaim,
+    StandardClaim: values.StandardClaim,
+    PilotProjectClaim: values.PilotProjectClaim,
+    StandardAdoptionClaim: values.StandardAdoptionClaim,
+}
+
+
 def _recorded(claim: Claim) -> Claim:
     """The claim as its event records it (the contract's own type, not the request's)."""
-    if isinstance(claim, QualityBrandClaim):
-        return values.QualityBrandClaim.model_validate(claim.model_dump())
-    return claim
+    contract = _CONTRACT_OF.get(type(claim))
+    return claim if contract is None else contract.model_validate(claim.model_dump())
 
 
 class ApplicationRequest(AmendmentRequest):
