@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
@@ -84,18 +85,36 @@ def install_responses(app: FastAPI, responses_for: ResponsesFor) -> None:
     """Add to each operation of the app's document the answers `responses_for(METHOD,
     path)` names for it: those of an app-wide dependency (authorization, the rate
     limit), which FastAPI documents on no route. Every route the dependency covers then
-    says so, including one added later, and none it does not cover."""
+    says so, including one added later, and none it does not cover.
+
+    Each answer is written once, in `components/responses` (named by its status, such
+    as `TooManyRequests`), and each operation refers to it: written out in every
+    operation, the 401, 403, 429 and 503 made up most of the documents."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         document = generate()
+        shared = document.setdefault("components", {}).setdefault("responses", {})
         for path, item in document["paths"].items():
             for method, operation in item.items():
-                # A copy each: the document is one tree, no node shared between operations.
-                added = responses_for(method.upper(), path)
-                operation["responses"].update(copy.deepcopy(added))
+                for status, response in responses_for(method.upper(), path).items():
+                    name = _component_name(shared, status, response)
+                    operation["responses"][status] = {"$ref": f"#/components/responses/{name}"}
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _component_name(shared: dict[str, Any], status: str, response: dict[str, Any]) -> str:
+    """The name `response` has in `shared`, adding it (a copy: the document is one tree
+    that nothing outside it changes) under its status's phrase, numbered if another
+    answer of that status took the phrase."""
+    phrase = "".join(HTTPStatus(int(status)).phrase.title().split())
+    name, number = phrase, 1
+    while name in shared and shared[name] != response:
+        number += 1
+        name = f"{phrase}{number}"
+    shared.setdefault(name, copy.deepcopy(response))
+    return name

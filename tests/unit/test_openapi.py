@@ -198,7 +198,9 @@ def test_every_operation_documents_the_refusals_of_its_app_wide_checks(
     _, app = api
     access = app.state.authorization.access
     for (method, path), operation in operations(app).items():
-        responses = operation["responses"]
+        responses = {
+            status: resolved(app, response) for status, response in operation["responses"].items()
+        }
         too_many = responses.get("429")
         assert too_many is not None, (method, path)
         assert too_many["headers"]["Retry-After"]["schema"]["type"] == "integer", (method, path)
@@ -212,3 +214,56 @@ def test_every_operation_documents_the_refusals_of_its_app_wide_checks(
         else:
             assert {"401", "403"} <= set(responses), (method, path)
             assert "WWW-Authenticate" in responses["401"]["headers"], (method, path)
+
+
+def resolved(app: FastAPI, response: dict[str, Any]) -> dict[str, Any]:
+    """A response as a client reads it: a `$ref` to components/responses followed."""
+    reference = response.get("$ref")
+    if reference is None:
+        return response
+    prefix = "#/components/responses/"
+    assert reference.startswith(prefix), reference
+    found: dict[str, Any] = app.openapi()["components"]["responses"][reference.removeprefix(prefix)]
+    return found
+
+
+def test_each_app_wide_refusal_is_written_once_and_referred_to(api: tuple[str, FastAPI]) -> None:
+    """Written out in every operation, the 401, 403, 429 and 503 made up most of each
+    document: each is one component, and every operation refers to it."""
+    _, app = api
+    shared = app.openapi()["components"]["responses"]
+    assert {"TooManyRequests", "Unauthorized", "Forbidden", "ServiceUnavailable"} <= set(shared)
+    for (method, path), operation in operations(app).items():
+        assert operation["responses"]["429"] == {
+            "$ref": "#/components/responses/TooManyRequests"
+        }, (method, path)
+        referred = {r.get("$ref") for r in operation["responses"].values()} - {None}
+        assert referred <= {f"#/components/responses/{name}" for name in shared}, (method, path)
+
+
+def test_two_different_answers_of_one_status_keep_their_own_components() -> None:
+    from shared.http.openapi import install_responses
+
+    app = FastAPI()
+
+    @app.get("/a")
+    async def read_a() -> None: ...
+
+    @app.get("/b")
+    async def read_b() -> None: ...
+
+    busy = {"description": "busy"}
+    install_responses(app, lambda method, path: {"503": busy})
+    install_responses(
+        app, lambda method, path: {"503": {"description": "down"}} if path == "/b" else {}
+    )
+    document = app.openapi()
+    assert document["components"]["responses"] == {
+        "ServiceUnavailable": busy,
+        "ServiceUnavailable2": {"description": "down"},
+    }
+    refs = {path: item["get"]["responses"]["503"] for path, item in document["paths"].items()}
+    assert refs == {
+        "/a": {"$ref": "#/components/responses/ServiceUnavailable"},
+        "/b": {"$ref": "#/components/responses/ServiceUnavailable2"},
+    }
