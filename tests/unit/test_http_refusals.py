@@ -15,7 +15,7 @@ import pytest
 
 from shared.auth.principal import Role
 from shared.logs import JsonFormatter
-from tests.support.apps import applications_app, notifications_app
+from tests.support.apps import applications_app, notifications_app, register_app
 from tests.support.tokens import Tokens
 
 
@@ -294,4 +294,37 @@ async def test_a_day_that_is_no_calendar_date_is_refused_at_its_field(
     assert answer.status_code == 422, answer.text
     [error] = answer.json()["errors"]
     assert (error["field"], error["rule"]) == (field, "date_iso8601")
+    assert "ISO 8601 calendar date, YYYY-MM-DD such as 2026-07-01" in error["message"]
+
+
+async def test_a_day_of_an_official_list_that_is_no_calendar_date_is_refused_at_its_field(
+    tokens: Tokens,
+) -> None:
+    """The register's lists reuse the events' entries: the day a title was conferred,
+    sent as seconds since 1970, is refused as any request's day is, not taken."""
+    body = {
+        "list_id": "cq-awards-2026",
+        "kind": "award_winners",
+        "title": "市长质量奖",
+        "entries": [
+            {
+                "kind": "award",
+                "source_document": "渝府[2026]1号",
+                "award": "mayor_quality_award",
+                "tier": "winner",
+                "year": 2026,
+                "conferred_on": 1772323200,
+                "winner": {"name": "重庆冷链物流有限公司"},
+            }
+        ],
+    }
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=register_app(tokens)), base_url="http://api"
+    ) as client:
+        answer = await client.post(
+            "/v1/official-lists", json=body, headers=tokens.headers("platform")
+        )
+    assert answer.status_code == 422, answer.text
+    [error] = answer.json()["errors"]
+    assert (error["field"], error["rule"]) == ("entries.0.conferred_on", "date_iso8601")
     assert "ISO 8601 calendar date, YYYY-MM-DD such as 2026-07-01" in error["message"]

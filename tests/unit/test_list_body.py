@@ -15,6 +15,7 @@ from services.register.domain.matching import Registered
 from services.register.domain.official_list import MAX_LISTED_PROBLEMS, check_list
 from shared.contracts import parse_payload
 from shared.contracts.lists import (
+    AwardEntry,
     OfficialListEntries,
     OfficialListMatched,
     OfficialListReceived,
@@ -96,6 +97,30 @@ def test_every_bad_entry_is_named_by_its_path_and_rule() -> None:
         ("entries.4", "union_tag_invalid"),
         ("entries.5", "model_attributes_type"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        (award({"name": "甲"}, conferred_on=1772323200), "conferred_on"),
+        (award({"name": "甲"}, conferred_on="2026-03-01T00:00:00Z"), "conferred_on"),
+        (pilot({"name": "丙"}) | {"accepted_on": "1775001600"}, "accepted_on"),
+    ],
+    ids=["seconds", "moment", "digits"],
+)
+def test_a_day_that_is_no_calendar_date_is_named_with_its_rule(
+    entry: dict[str, Any], field: str
+) -> None:
+    """Pydantic alone would take each as a day (1 March 2026, 1 April 2026)."""
+    kind = "award_winners" if entry["kind"] == "award" else "pilot_projects"
+    assert problems(body(kind, entry)) == [(f"entries.0.{field}", "date_iso8601")]
+
+
+def test_a_taken_entry_is_the_contracts_own() -> None:
+    """What the events record is the contract's type, whatever the request's was."""
+    [entry] = check_list(body("award_winners", award({"name": "甲"}))).entries
+    assert type(entry) is AwardEntry
+    assert entry.conferred_on == date(2026, 3, 1)
 
 
 def test_a_units_code_is_named_by_its_place_among_the_units() -> None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from shared.contracts import lists
 from shared.contracts.lists import ListEntry, ListKind
 from shared.contracts.register import LoadId
 from shared.contracts.values import Text
+from shared.http.dates import CalendarDate
 from shared.rules.credit_code import credit_code_problem
 
 from .errors import Problem, Problems
@@ -31,7 +33,38 @@ KIND_OF_ENTRIES: dict[str, str] = {
     "pilot_projects": "pilot_project",
 }
 UNITS_FIELD = {"standard": "drafting_units", "award": "winner", "pilot_project": "units"}
-_ENTRY: TypeAdapter[ListEntry] = TypeAdapter(ListEntry)
+
+
+# The entries as a platform sends them: the contracts' (and their names, which the API's
+# schema keeps), with each day taken as YYYY-MM-DD only. The events record the
+# contracts' own types, whose parsing stays as it was so every recorded event reads.
+class StandardEntry(lists.StandardEntry):
+    """A newly published standard. Its drafting units are in the order the foreword names
+    them: the first is the lead drafter, the others participants."""
+
+    published_on: CalendarDate
+
+
+class AwardEntry(lists.AwardEntry):
+    """One winner or nominee of a quality award announcement."""
+
+    conferred_on: CalendarDate
+
+
+class PilotProjectEntry(lists.PilotProjectEntry):
+    """A standardization pilot project that passed acceptance, with its undertaking units
+    (the first the lead undertaker)."""
+
+    accepted_on: CalendarDate
+
+
+SentEntry = Annotated[StandardEntry | AwardEntry | PilotProjectEntry, Field(discriminator="kind")]
+_ENTRY: TypeAdapter[SentEntry] = TypeAdapter(SentEntry)
+_CONTRACT_OF: dict[type[SentEntry], type[ListEntry]] = {
+    StandardEntry: lists.StandardEntry,
+    AwardEntry: lists.AwardEntry,
+    PilotProjectEntry: lists.PilotProjectEntry,
+}
 
 
 class _Head(BaseModel):
@@ -84,10 +117,11 @@ def check_list(body: Any) -> OfficialList:
 def _entry(index: int, raw: Any, expected: str | None, problems: list[Problem]) -> ListEntry | None:
     where = f"entries.{index}"
     try:
-        entry = _ENTRY.validate_python(raw)
+        sent = _ENTRY.validate_python(raw)
     except ValidationError as error:
         problems += [_problem(where, e) for e in error.errors(include_url=False)]
         return None
+    entry = _CONTRACT_OF[type(sent)].model_validate(sent.model_dump())
     bad = False
     if expected is not None and entry.kind != expected:
         bad = True

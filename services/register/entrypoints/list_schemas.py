@@ -8,9 +8,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.lists import CreditCode, ListEntry, ListKind, MatchedBy, MatchOutcome
+from shared.contracts.lists import CreditCode, ListKind, MatchedBy, MatchOutcome
 from shared.contracts.register import LoadId
 from shared.contracts.values import Text
+
+from ..domain.official_list import SentEntry
 
 
 class OfficialListRequest(BaseModel):
@@ -28,7 +30,7 @@ class OfficialListRequest(BaseModel):
         "pilot_projects (pilot_project)"
     )
     title: Text
-    entries: list[ListEntry] = Field(min_length=1, max_length=50_000)
+    entries: list[SentEntry] = Field(min_length=1, max_length=50_000)
 
 
 class MatchedCounts(BaseModel):
