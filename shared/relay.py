@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Table, any_, bindparam, event, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert
 
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
@@ -38,6 +39,19 @@ log = logging.getLogger(__name__)
 
 # What a connection's `info` carries from an INSERT into the event table to its checkin.
 _WROTE_EVENTS = "qsfund_wrote_events"
+# What a compiled statement remembers of whether it inserts into an event table, by the
+# table: worked out once per compiled form (SQLAlchemy caches those), not per execution.
+_INSERTS_INTO = "_qsfund_inserts_into"
+
+
+def inserts_into(statement: Any, table: Table) -> bool:
+    """Whether `statement` inserts into `table`, itself or in any WITH it carries (the
+    applications service writes its events in a CTE of the statement that writes the
+    rows they change: an INSERT into another table, or a SELECT ... FOR UPDATE)."""
+    return any(
+        isinstance(element, Insert) and element.table is table
+        for element in visitors.iterate(statement)
+    )
 
 
 class OutboxRelay:
@@ -90,9 +104,16 @@ class OutboxRelay:
         transaction: whatever wrote them (a session, a bare connection), on this engine."""
         sync_engine = self.engine.sync_engine
 
-        @event.listens_for(sync_engine, "after_execute")
-        def executed(conn: Any, statement: Any, *_: Any) -> None:
-            if isinstance(statement, Insert) and statement.table is self.table:
+        @event.listens_for(sync_engine, "after_cursor_execute")
+        def executed(conn: Any, cursor: Any, sql: str, params: Any, context: Any, *_: Any) -> None:
+            compiled = getattr(context, "compiled", None)
+            if compiled is None or compiled.statement is None:
+                return  # a textual statement: no event table in it that we wrote
+            known: dict[int, bool] = compiled.__dict__.setdefault(_INSERTS_INTO, {})
+            writes = known.get(id(self.table))
+            if writes is None:
+                writes = known[id(self.table)] = inserts_into(compiled.statement, self.table)
+            if writes:
                 conn.info[_WROTE_EVENTS] = True
 
         @event.listens_for(sync_engine, "rollback")

@@ -14,17 +14,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from uuid import uuid4
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.applications.adapters.tables import backbone
 from shared.envelope import Actor, Envelope
-from shared.eventstore import Cause, EventStore, StreamHead
+from shared.eventstore import Cause, EventStore, StreamHead, event_row
 from shared.kafka import build_broker
 from shared.publishing import BrokerPublisher
 from shared.relay import OutboxRelay
 from shared.topics import Topics
-from tests.support.events import reviewed, submitted
+from tests.support.events import reviewed, stream, submitted
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import read_all
 from tests.support.processes import ServiceProcess
@@ -141,6 +141,23 @@ async def test_a_commit_wakes_the_relay_without_its_poll(
         records = await read_all(infra.kafka_bootstrap, topics.applications, total, within=30)
     assert len({Envelope.decode(r.value).event_id for r in records}) == total
     assert await unpublished(applications_engine) == 0
+
+
+async def test_events_written_in_a_with_of_another_statement_wake_the_relay(
+    infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
+) -> None:
+    # The applications service writes its events in a WITH of the statement that writes
+    # the rows they change; with a slow poll of an hour, only their commit's signal can
+    # get them published in time.
+    async with relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600):
+        await fill_outbox(applications_engine, aggregates=1, versions=1)
+        await read_all(infra.kafka_bootstrap, topics.applications, 1, within=30)
+        [envelope] = stream([submitted()])
+        written = insert(backbone.event).values(event_row(envelope)).cte("written_events")
+        async with applications_engine.begin() as db:
+            await db.execute(select(literal(1)).add_cte(written))
+        records = await read_all(infra.kafka_bootstrap, topics.applications, 2, within=30)
+    assert envelope.event_id in {Envelope.decode(r.value).event_id for r in records}
 
 
 async def test_events_another_process_wrote_are_found_by_the_slow_poll(
