@@ -3,10 +3,12 @@ commit the Kafka offsets.
 
 faststream has no Kafka transactions, so exactly-once effect comes from at-least-once
 delivery plus this inbox: a redelivered event finds its id already recorded and
-changes nothing. Records come in batches; each partition's share of a batch is applied
-in one transaction (inbox rows, projection and new events together), the partitions side
-by side. A batch that fails for a reason other than an outage is applied again one event
-at a time, so one bad event is parked alone and the rest still land. Nothing raises into
+changes nothing. Records come in batches (a fetch); a whole batch, every partition's
+share in its partition's order, is applied in one transaction (inbox rows, projection and
+new events together): at a few records a partition a fetch, a transaction a partition
+cost most of the consumers' statements. A batch that fails for a reason other than an
+outage is applied again one event at a time (the partitions side by side, each in its
+order), so one bad event is parked alone and the rest still land. Nothing raises into
 faststream: a broken event is parked in the dead-letter topic and committed past; a
 database outage is waited out without committing, so no commit skips an unapplied event.
 """
@@ -96,6 +98,11 @@ class IdempotentConsumer:
             delivered = await self._decode_or_park(record)
             if delivered is not None:
                 by_partition.setdefault((record.topic, record.partition), []).append(delivered)
+        # Partition after partition: each keeps its order, and no order between
+        # partitions is promised (nor was one before: they were applied side by side).
+        events = [event for lane in by_partition.values() for event in lane]
+        if len(events) > 1 and await self._apply_together(events):
+            return
         await asyncio.gather(*(self._consume_lane(lane) for lane in by_partition.values()))
 
     async def _decode_or_park(self, record: Any) -> Delivered | None:
@@ -109,11 +116,10 @@ class IdempotentConsumer:
             return None
 
     async def _consume_lane(self, events: list[Delivered]) -> None:
-        """One partition's share: in order, in one transaction if all goes well."""
+        """One partition's share of a batch that failed together: one event at a time."""
         async with self.lanes:
-            if len(events) == 1 or not await self._apply_together(events):
-                for event in events:
-                    await self._apply_alone(event)
+            for event in events:
+                await self._apply_alone(event)
 
     async def _apply_together(self, events: list[Delivered]) -> bool:
         """True once the whole lane is applied; False if it must go one event at a time."""
