@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, bindparam, column, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.dml import ReturningInsert
 
 from shared.contracts import Contract, UnknownEventType, UnknownSchemaVersion, parse_payload
 from shared.deadletter import DeadLetters
@@ -73,6 +74,24 @@ def backoff(failures: int) -> float:
     return min(0.1 * 2.0**failures, 5.0)
 
 
+def _recording(inbox: Table) -> ReturningInsert[Any]:
+    """The inbox rows of a batch, each column one array unnested by PostgreSQL: one
+    statement text (one prepared statement a connection) whatever the batch's size, where
+    a multi-row VALUES is a text, parsed and planned anew, for each size."""
+    columns = [inbox.c.event_id, inbox.c.topic, inbox.c.partition, inbox.c.offset]
+    arrays = [
+        bindparam(name, type_=ARRAY(c.type))
+        for name, c in zip(("event_ids", "topics", "partitions", "offsets"), columns, strict=True)
+    ]
+    rows = func.unnest(*arrays).table_valued(*(column(c.name, c.type) for c in columns))
+    return (
+        insert(inbox)
+        .from_select([c.name for c in columns], select(rows.render_derived()))
+        .on_conflict_do_nothing()
+        .returning(inbox.c.event_id)
+    )
+
+
 class IdempotentConsumer:
     def __init__(
         self,
@@ -90,6 +109,7 @@ class IdempotentConsumer:
         self.apply = apply
         self.dead_letters = dead_letters
         self.lanes = asyncio.Semaphore(partition_concurrency)
+        self._record = _recording(inbox)
 
     async def consume_batch(self, records: Sequence[Any]) -> None:
         """Apply a batch exactly once in effect; returns when all of it may be committed."""
@@ -192,19 +212,14 @@ class IdempotentConsumer:
         first: dict[Any, Delivered] = {}
         for event in events:  # a relay that crashed mid-batch may have sent one twice
             first.setdefault(event.envelope.event_id, event)
-        # Parameters apart from the statement, so its compiled form is cached whatever
-        # the batch's size; SQLAlchemy sends them as one multi-row INSERT.
         inserted = await session.execute(
-            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id),
-            [
-                {
-                    "event_id": event_id,
-                    "topic": event.record.topic,
-                    "partition": event.record.partition,
-                    "offset": event.record.offset,
-                }
-                for event_id, event in first.items()
-            ],
+            self._record,
+            {
+                "event_ids": list(first),
+                "topics": [event.record.topic for event in first.values()],
+                "partitions": [event.record.partition for event in first.values()],
+                "offsets": [event.record.offset for event in first.values()],
+            },
         )
         new = set(inserted.scalars())
         return [event for event_id, event in first.items() if event_id in new]

@@ -26,8 +26,8 @@ class FakeSessions:
     async def begin(self) -> AsyncIterator[Any]:
         self.begun += 1
 
-        async def execute(_: Any, rows: list[dict[str, Any]]) -> Any:
-            return SimpleNamespace(scalars=lambda: [row["event_id"] for row in rows])
+        async def execute(_: Any, columns: dict[str, list[Any]]) -> Any:
+            return SimpleNamespace(scalars=lambda: columns["event_ids"])
 
         yield SimpleNamespace(execute=execute)
 
