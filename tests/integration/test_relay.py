@@ -174,6 +174,25 @@ async def test_events_another_process_wrote_are_found_by_the_slow_poll(
     assert len({Envelope.decode(r.value).event_id for r in records}) == total
 
 
+async def test_a_relay_publishes_while_requests_hold_every_connection_of_the_pool(
+    infra: Infrastructure, topics: Topics, applications_db: str, applications_engine: AsyncEngine
+) -> None:
+    # The service's pool is one connection, held throughout as by a request; the relay
+    # on it must still publish (within the pool's timeout it would not have had one).
+    service_engine = create_async_engine(applications_db, pool_size=1, max_overflow=0)
+    try:
+        async with (
+            service_engine.connect() as held,
+            relaying(service_engine, infra.kafka_bootstrap, topics.applications, 0.2),
+        ):
+            await held.execute(text("SELECT 1"))
+            total = await fill_outbox(applications_engine, aggregates=2, versions=3)
+            records = await read_all(infra.kafka_bootstrap, topics.applications, total, within=10)
+    finally:
+        await service_engine.dispose()
+    assert len({Envelope.decode(r.value).event_id for r in records}) == total
+
+
 async def test_two_instances_relaying_at_once_send_each_event_once_and_in_order(
     infra: Infrastructure, topics: Topics, applications_db: str, applications_engine: AsyncEngine
 ) -> None:
