@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Table, bindparam, column, func, select
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
 
 from shared.contracts import Contract, UnknownEventType, UnknownSchemaVersion, parse_payload
+from shared.db import as_arrays, insert_unnested
 from shared.deadletter import DeadLetters
 from shared.envelope import Envelope
 from shared.logs import correlation_id
@@ -74,21 +74,14 @@ def backoff(failures: int) -> float:
     return min(0.1 * 2.0**failures, 5.0)
 
 
+INBOX_COLUMNS = ("event_id", "topic", "partition", "offset")
+
+
 def _recording(inbox: Table) -> ReturningInsert[Any]:
-    """The inbox rows of a batch, each column one array unnested by PostgreSQL: one
-    statement text (one prepared statement a connection) whatever the batch's size, where
-    a multi-row VALUES is a text, parsed and planned anew, for each size."""
-    columns = [inbox.c.event_id, inbox.c.topic, inbox.c.partition, inbox.c.offset]
-    arrays = [
-        bindparam(name, type_=ARRAY(c.type))
-        for name, c in zip(("event_ids", "topics", "partitions", "offsets"), columns, strict=True)
-    ]
-    rows = func.unnest(*arrays).table_valued(*(column(c.name, c.type) for c in columns))
+    """The inbox rows of a batch in one statement text whatever the batch's size (a
+    multi-row VALUES is a text, parsed and planned anew, for each size)."""
     return (
-        insert(inbox)
-        .from_select([c.name for c in columns], select(rows.render_derived()))
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
+        insert_unnested(inbox, INBOX_COLUMNS).on_conflict_do_nothing().returning(inbox.c.event_id)
     )
 
 
@@ -212,15 +205,16 @@ class IdempotentConsumer:
         first: dict[Any, Delivered] = {}
         for event in events:  # a relay that crashed mid-batch may have sent one twice
             first.setdefault(event.envelope.event_id, event)
-        inserted = await session.execute(
-            self._record,
+        rows = [
             {
-                "event_ids": list(first),
-                "topics": [event.record.topic for event in first.values()],
-                "partitions": [event.record.partition for event in first.values()],
-                "offsets": [event.record.offset for event in first.values()],
-            },
-        )
+                "event_id": event_id,
+                "topic": event.record.topic,
+                "partition": event.record.partition,
+                "offset": event.record.offset,
+            }
+            for event_id, event in first.items()
+        ]
+        inserted = await session.execute(self._record, as_arrays(INBOX_COLUMNS, rows))
         new = set(inserted.scalars())
         return [event for event_id, event in first.items() if event_id in new]
 

@@ -27,7 +27,7 @@ class FakeSessions:
         self.begun += 1
 
         async def execute(_: Any, columns: dict[str, list[Any]]) -> Any:
-            return SimpleNamespace(scalars=lambda: columns["event_ids"])
+            return SimpleNamespace(scalars=lambda: columns["event_id"])
 
         yield SimpleNamespace(execute=execute)
 

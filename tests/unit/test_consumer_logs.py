@@ -22,7 +22,7 @@ class FakeSession:
     """The inbox insert: every event id is new."""
 
     async def execute(self, _: Any, columns: dict[str, list[Any]]) -> Any:
-        return SimpleNamespace(scalars=lambda: columns["event_ids"])
+        return SimpleNamespace(scalars=lambda: columns["event_id"])
 
 
 class FakeSessions:
