@@ -28,6 +28,7 @@ from shared.contracts.scoring import (
     ProposedAwardWithdrawn,
     RoundAllocated,
 )
+from shared.db import as_arrays, insert_unnested
 from shared.envelope import Envelope
 from shared.register_copy import record_register
 
@@ -118,7 +119,7 @@ async def _project_runs(session: AsyncSession, events: Sequence[tuple[Envelope, 
             await record_register(session, register, run)
         elif kind is ApplicationSubmitted:
             rows = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
-            await session.execute(insert(claim), rows)
+            await session.execute(CLAIMS_SUBMITTED, as_arrays(SUBMITTED_COLUMNS, rows))
         elif kind in (ApplicationReviewed, ApplicationWithdrawn):
             states = [
                 _state(e, ev)
@@ -160,6 +161,22 @@ def _waves(
             waves.append([])
         waves[n].append(pair)
     return waves
+
+
+SUBMITTED_COLUMNS = (
+    "application_id",
+    "round_id",
+    "policy_version",
+    "credit_code",
+    "industry",
+    "industry_code",
+    "claim",
+    "state",
+    "seen_version",
+    "updated_at",
+)
+# A run of submissions in one execution (an executemany was one a claim).
+CLAIMS_SUBMITTED = insert_unnested(claim, SUBMITTED_COLUMNS)
 
 
 def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any]:
