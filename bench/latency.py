@@ -36,6 +36,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 
 from bench.cpu import CORES, CpuMeter
+from bench.dbstats import DatabaseMeter
 from bench.load import Api, Filings, client, open_round
 from bench.profiling import profiled
 from bench.stack import BenchStack, bench_stack
@@ -161,16 +162,25 @@ class Run:
 
 
 async def run_at(
-    rate: float, stack: BenchStack, filings: Filings, api: Api, watcher: ScoredWatcher
+    rate: float,
+    stack: BenchStack,
+    filings: Filings,
+    api: Api,
+    watcher: ScoredWatcher,
+    server_url: str,
 ) -> Run:
     count = int(rate * SECONDS)
     print(f"\nlatency: {count:,} applications at {rate:,.0f}/s for {SECONDS:.0f} s, open loop")
+    # Statements an application at a steady rate, to set beside `bench pipeline`'s closed
+    # loop: what PostgreSQL does differently when work trickles in rather than queues.
+    databases = await DatabaseMeter(server_url, stack.databases).start()
     meter = CpuMeter({**stack.pids(), "bench (HTTP client)": os.getpid()}).start()
     with profiled(f"latency-{rate:.0f}", stack.pids()):
         due, created, reviewed, worst_lag, achieved = await paced(filings, api, rate, count)
     meter.stop()
-    print(f"filed at {achieved:,.0f}/s (HTTP 201s over the schedule) of {rate:,.0f}/s offered")
     await watcher.wait_for(set(created), within=DRAIN_SECONDS)
+    await databases.stop()
+    print(f"filed at {achieved:,.0f}/s (HTTP 201s over the schedule) of {rate:,.0f}/s offered")
     scored = sum(1 for i in created if i in watcher.on_topic)
     print(
         f"scored {scored:,} of {count:,}; "
@@ -204,6 +214,8 @@ async def run_at(
         print(f"({filings.retried} requests sent again after the server closed the connection)")
     print("CPU while the load ran:")
     print("\n".join(meter.lines()))
+    print("each application cost, until scored (PostgreSQL's counts):")
+    print("\n".join(databases.per_unit(count, "an application")))
     return run
 
 
@@ -222,7 +234,7 @@ async def bench_latency(bootstrap: str, server_url: str) -> None:
         try:
             rate = RATE
             for _ in range(1 + STEPS_DOWN):
-                runs.append(await run_at(rate, stack, filings, api, watcher))
+                runs.append(await run_at(rate, stack, filings, api, watcher, server_url))
                 if runs[-1].sustained:
                     break
                 rate = max(1.0, round(STEP_DOWN * runs[-1].achieved))

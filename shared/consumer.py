@@ -3,10 +3,12 @@ commit the Kafka offsets.
 
 faststream has no Kafka transactions, so exactly-once effect comes from at-least-once
 delivery plus this inbox: a redelivered event finds its id already recorded and
-changes nothing. Records come in batches; each partition's share of a batch is applied
-in one transaction (inbox rows, projection and new events together), the partitions side
-by side. A batch that fails for a reason other than an outage is applied again one event
-at a time, so one bad event is parked alone and the rest still land. Nothing raises into
+changes nothing. Records come in batches (a fetch); a whole batch, every partition's
+share in its partition's order, is applied in one transaction (inbox rows, projection and
+new events together): at a few records a partition a fetch, a transaction a partition
+cost most of the consumers' statements. A batch that fails for a reason other than an
+outage is applied again one event at a time (the partitions side by side, each in its
+order), so one bad event is parked alone and the rest still land. Nothing raises into
 faststream: a broken event is parked in the dead-letter topic and committed past; a
 database outage is waited out without committing, so no commit skips an unapplied event.
 """
@@ -23,11 +25,12 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Table
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql.dml import ReturningInsert
 
 from shared.contracts import Contract, UnknownEventType, UnknownSchemaVersion, parse_payload
+from shared.db import as_arrays, insert_unnested
 from shared.deadletter import DeadLetters
 from shared.envelope import Envelope
 from shared.logs import correlation_id
@@ -71,6 +74,17 @@ def backoff(failures: int) -> float:
     return min(0.1 * 2.0**failures, 5.0)
 
 
+INBOX_COLUMNS = ("event_id", "topic", "partition", "offset")
+
+
+def _recording(inbox: Table) -> ReturningInsert[Any]:
+    """The inbox rows of a batch in one statement text whatever the batch's size (a
+    multi-row VALUES is a text, parsed and planned anew, for each size)."""
+    return (
+        insert_unnested(inbox, INBOX_COLUMNS).on_conflict_do_nothing().returning(inbox.c.event_id)
+    )
+
+
 class IdempotentConsumer:
     def __init__(
         self,
@@ -88,6 +102,7 @@ class IdempotentConsumer:
         self.apply = apply
         self.dead_letters = dead_letters
         self.lanes = asyncio.Semaphore(partition_concurrency)
+        self._record = _recording(inbox)
 
     async def consume_batch(self, records: Sequence[Any]) -> None:
         """Apply a batch exactly once in effect; returns when all of it may be committed."""
@@ -96,6 +111,11 @@ class IdempotentConsumer:
             delivered = await self._decode_or_park(record)
             if delivered is not None:
                 by_partition.setdefault((record.topic, record.partition), []).append(delivered)
+        # Partition after partition: each keeps its order, and no order between
+        # partitions is promised (nor was one before: they were applied side by side).
+        events = [event for lane in by_partition.values() for event in lane]
+        if len(events) > 1 and await self._apply_together(events):
+            return
         await asyncio.gather(*(self._consume_lane(lane) for lane in by_partition.values()))
 
     async def _decode_or_park(self, record: Any) -> Delivered | None:
@@ -109,11 +129,10 @@ class IdempotentConsumer:
             return None
 
     async def _consume_lane(self, events: list[Delivered]) -> None:
-        """One partition's share: in order, in one transaction if all goes well."""
+        """One partition's share of a batch that failed together: one event at a time."""
         async with self.lanes:
-            if len(events) == 1 or not await self._apply_together(events):
-                for event in events:
-                    await self._apply_alone(event)
+            for event in events:
+                await self._apply_alone(event)
 
     async def _apply_together(self, events: list[Delivered]) -> bool:
         """True once the whole lane is applied; False if it must go one event at a time."""
@@ -186,20 +205,16 @@ class IdempotentConsumer:
         first: dict[Any, Delivered] = {}
         for event in events:  # a relay that crashed mid-batch may have sent one twice
             first.setdefault(event.envelope.event_id, event)
-        # Parameters apart from the statement, so its compiled form is cached whatever
-        # the batch's size; SQLAlchemy sends them as one multi-row INSERT.
-        inserted = await session.execute(
-            insert(self.inbox).on_conflict_do_nothing().returning(self.inbox.c.event_id),
-            [
-                {
-                    "event_id": event_id,
-                    "topic": event.record.topic,
-                    "partition": event.record.partition,
-                    "offset": event.record.offset,
-                }
-                for event_id, event in first.items()
-            ],
-        )
+        rows = [
+            {
+                "event_id": event_id,
+                "topic": event.record.topic,
+                "partition": event.record.partition,
+                "offset": event.record.offset,
+            }
+            for event_id, event in first.items()
+        ]
+        inserted = await session.execute(self._record, as_arrays(INBOX_COLUMNS, rows))
         new = set(inserted.scalars())
         return [event for event_id, event in first.items() if event_id in new]
 

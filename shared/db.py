@@ -3,9 +3,12 @@ outbox) and its inbox of events already applied."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Column,
     DateTime,
@@ -18,8 +21,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    bindparam,
+    column,
     func,
+    select,
 )
+from sqlalchemy.dialects.postgresql import Insert, insert
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,3 +83,20 @@ def backbone_tables(metadata: MetaData) -> BackboneTables:
         Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
     return BackboneTables(event=event, inbox=inbox)
+
+
+def insert_unnested(table: Table, names: Sequence[str]) -> Insert:
+    """An INSERT of many rows, each column one array parameter (named as the column)
+    unnested by PostgreSQL: one statement text, so one prepared statement a connection,
+    whatever the number of rows, and one execution for all of them, where an executemany
+    is an execution a row and a multi-row VALUES a text (parsed and planned anew) for
+    each number of rows. `as_arrays` makes its parameters."""
+    columns = [table.c[name] for name in names]
+    arrays = [bindparam(c.name, type_=ARRAY(c.type)) for c in columns]
+    rows = func.unnest(*arrays).table_valued(*(column(c.name, c.type) for c in columns))
+    return insert(table).from_select(list(names), select(rows.render_derived()))
+
+
+def as_arrays(names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """The parameters of `insert_unnested(table, names)` that insert these rows."""
+    return {name: [row[name] for row in rows] for name in names}

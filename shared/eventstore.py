@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared.clock import system_clock
 from shared.contracts import Contract
+from shared.db import as_arrays, insert_unnested
 from shared.envelope import GENESIS_HASH, Actor, Envelope, seal
 
 
@@ -59,6 +60,8 @@ class EventStore:
         self.table = table
         # Stamps each event's occurred_at: the same clock the service decides by.
         self.clock = clock
+        # One execution for a batch's events, where an executemany was one an event.
+        self._insert = insert_unnested(table, EVENT_COLUMNS)
 
     async def stream(self, db: Connectable, aggregate_id: str) -> list[Envelope]:
         rows = await db.execute(
@@ -108,7 +111,7 @@ class EventStore:
         if not rows:
             return sealed
         try:
-            await db.execute(insert(self.table), rows)
+            await db.execute(self._insert, as_arrays(EVENT_COLUMNS, rows))
         except IntegrityError as error:
             raise stale_error(writes, sealed) from error
         return sealed
@@ -166,6 +169,19 @@ def _stale(
         return f"{stream} changed since version {head.version} was read"
     streams = ", ".join(f"{first.aggregate_type} {first.aggregate_id}" for _, first in named)
     return f"one of {streams} changed since its head was read"
+
+
+EVENT_COLUMNS = (
+    "event_id",
+    "aggregate_type",
+    "aggregate_id",
+    "aggregate_version",
+    "event_type",
+    "schema_version",
+    "occurred_at",
+    "hash",
+    "body",
+)
 
 
 def event_row(envelope: Envelope) -> dict[str, object]:

@@ -5,7 +5,8 @@ inserted into the event table wakes it as its connection goes back to the pool (
 the commit, so the relay's next statement sees the rows). Events written by another
 process (another instance of the service, an operator's tool) are found by a slow poll,
 one cheap statement outside any transaction; a relay that finds work keeps going until
-a batch comes back short.
+a batch comes back short. Running, it reads and marks on a connection of its own, never
+waiting behind the service's requests for one of their pool.
 
 A batch is read `FOR UPDATE` in position order, sent, every send acknowledged
 (idempotent producer, acks=all), and only then marked published in the same
@@ -28,7 +29,8 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Table, any_, bindparam, event, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert
 
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
@@ -38,6 +40,19 @@ log = logging.getLogger(__name__)
 
 # What a connection's `info` carries from an INSERT into the event table to its checkin.
 _WROTE_EVENTS = "qsfund_wrote_events"
+# What a compiled statement remembers of whether it inserts into an event table, by the
+# table: worked out once per compiled form (SQLAlchemy caches those), not per execution.
+_INSERTS_INTO = "_qsfund_inserts_into"
+
+
+def inserts_into(statement: Any, table: Table) -> bool:
+    """Whether `statement` inserts into `table`, itself or in any WITH it carries (the
+    applications service writes its events in a CTE of the statement that writes the
+    rows they change: an INSERT into another table, or a SELECT ... FOR UPDATE)."""
+    return any(
+        isinstance(element, Insert) and element.table is table
+        for element in visitors.iterate(statement)
+    )
 
 
 class OutboxRelay:
@@ -65,8 +80,9 @@ class OutboxRelay:
         self.written = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: int | None = None
-        # Reads outside a transaction: a poll that finds nothing is one statement.
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        # What the relay reads and marks on: the service's engine until `run` gives it a
+        # connection of its own.
+        self._work = engine
         t = table
         self._pending = (
             select(t.c.position, t.c.aggregate_id, t.c.event_type, t.c.body)
@@ -90,9 +106,16 @@ class OutboxRelay:
         transaction: whatever wrote them (a session, a bare connection), on this engine."""
         sync_engine = self.engine.sync_engine
 
-        @event.listens_for(sync_engine, "after_execute")
-        def executed(conn: Any, statement: Any, *_: Any) -> None:
-            if isinstance(statement, Insert) and statement.table is self.table:
+        @event.listens_for(sync_engine, "after_cursor_execute")
+        def executed(conn: Any, cursor: Any, sql: str, params: Any, context: Any, *_: Any) -> None:
+            compiled = getattr(context, "compiled", None)
+            if compiled is None or compiled.statement is None:
+                return  # a textual statement: no event table in it that we wrote
+            known: dict[int, bool] = compiled.__dict__.setdefault(_INSERTS_INTO, {})
+            writes = known.get(id(self.table))
+            if writes is None:
+                writes = known[id(self.table)] = inserts_into(compiled.statement, self.table)
+            if writes:
                 conn.info[_WROTE_EVENTS] = True
 
         @event.listens_for(sync_engine, "rollback")
@@ -119,7 +142,7 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; the number of events published (0 if there were none)."""
-        async with self.engine.begin() as conn:
+        async with self._work.begin() as conn:
             rows = (await conn.execute(self._pending)).all()
             if not rows:
                 return 0
@@ -137,12 +160,16 @@ class OutboxRelay:
         EVENTS_PUBLISHED.labels(self.topic).inc(len(rows))
         return len(rows)
 
+    def _autocommit(self) -> AsyncEngine:
+        """Reads outside a transaction: a poll that finds nothing is one statement."""
+        return self._work.execution_options(isolation_level="AUTOCOMMIT")
+
     async def any_pending(self) -> bool:
-        async with self._autocommit.connect() as conn:
+        async with self._autocommit().connect() as conn:
             return (await conn.scalar(self._any_pending)) is not None
 
     async def count_backlog(self) -> int:
-        async with self._autocommit.connect() as conn:
+        async with self._autocommit().connect() as conn:
             backlog = await conn.scalar(
                 select(func.count()).where(self.table.c.published_at.is_(None))
             )
@@ -150,7 +177,17 @@ class OutboxRelay:
         return int(backlog or 0)
 
     async def run(self) -> None:
-        """Relay until cancelled, backing off while the database or broker is away."""
+        """Relay until cancelled, on a connection of its own: on the service's pool it
+        waited behind the requests for one whenever they kept all of it busy (a second and
+        more at a steady 100 filings a second), while the events it had to send waited."""
+        self._work = create_async_engine(self.engine.url, pool_size=1, max_overflow=0)
+        try:
+            await self._relay()
+        finally:
+            work, self._work = self._work, self.engine
+            await work.dispose()
+
+    async def _relay(self) -> None:
         loop = self._loop = asyncio.get_running_loop()
         self._thread = threading.get_ident()
         task = asyncio.current_task()

@@ -15,7 +15,8 @@ class KafkaSettings(BaseSettings):
     qsfund_topic_namespace: str = "qsfund"
     # Records fetched and settled together; their offsets are committed once per batch.
     consumer_batch_size: int = Field(500, ge=1, le=10_000)
-    # Partitions of one batch applied side by side, each in its own transaction.
+    # A batch is one transaction; one that fails is applied an event at a time, this many
+    # partitions side by side.
     consumer_partition_concurrency: int = Field(4, ge=1, le=64)
 
     @property

@@ -14,17 +14,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from uuid import uuid4
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.applications.adapters.tables import backbone
 from shared.envelope import Actor, Envelope
-from shared.eventstore import Cause, EventStore, StreamHead
+from shared.eventstore import Cause, EventStore, StreamHead, event_row
 from shared.kafka import build_broker
 from shared.publishing import BrokerPublisher
 from shared.relay import OutboxRelay
 from shared.topics import Topics
-from tests.support.events import reviewed, submitted
+from tests.support.events import reviewed, stream, submitted
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import read_all
 from tests.support.processes import ServiceProcess
@@ -143,6 +143,23 @@ async def test_a_commit_wakes_the_relay_without_its_poll(
     assert await unpublished(applications_engine) == 0
 
 
+async def test_events_written_in_a_with_of_another_statement_wake_the_relay(
+    infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
+) -> None:
+    # The applications service writes its events in a WITH of the statement that writes
+    # the rows they change; with a slow poll of an hour, only their commit's signal can
+    # get them published in time.
+    async with relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600):
+        await fill_outbox(applications_engine, aggregates=1, versions=1)
+        await read_all(infra.kafka_bootstrap, topics.applications, 1, within=30)
+        [envelope] = stream([submitted()])
+        written = insert(backbone.event).values(event_row(envelope)).cte("written_events")
+        async with applications_engine.begin() as db:
+            await db.execute(select(literal(1)).add_cte(written))
+        records = await read_all(infra.kafka_bootstrap, topics.applications, 2, within=30)
+    assert envelope.event_id in {Envelope.decode(r.value).event_id for r in records}
+
+
 async def test_events_another_process_wrote_are_found_by_the_slow_poll(
     infra: Infrastructure, topics: Topics, applications_db: str, applications_engine: AsyncEngine
 ) -> None:
@@ -154,6 +171,25 @@ async def test_events_another_process_wrote_are_found_by_the_slow_poll(
             records = await read_all(infra.kafka_bootstrap, topics.applications, total)
     finally:
         await relay_engine.dispose()
+    assert len({Envelope.decode(r.value).event_id for r in records}) == total
+
+
+async def test_a_relay_publishes_while_requests_hold_every_connection_of_the_pool(
+    infra: Infrastructure, topics: Topics, applications_db: str, applications_engine: AsyncEngine
+) -> None:
+    # The service's pool is one connection, held throughout as by a request; the relay
+    # on it must still publish (within the pool's timeout it would not have had one).
+    service_engine = create_async_engine(applications_db, pool_size=1, max_overflow=0)
+    try:
+        async with (
+            service_engine.connect() as held,
+            relaying(service_engine, infra.kafka_bootstrap, topics.applications, 0.2),
+        ):
+            await held.execute(text("SELECT 1"))
+            total = await fill_outbox(applications_engine, aggregates=2, versions=3)
+            records = await read_all(infra.kafka_bootstrap, topics.applications, total, within=10)
+    finally:
+        await service_engine.dispose()
     assert len({Envelope.decode(r.value).event_id for r in records}) == total
 
 

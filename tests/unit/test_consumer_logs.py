@@ -21,8 +21,8 @@ from tests.support.events import reviewed, stream, submitted
 class FakeSession:
     """The inbox insert: every event id is new."""
 
-    async def execute(self, _: Any, rows: list[dict[str, Any]]) -> Any:
-        return SimpleNamespace(scalars=lambda: [row["event_id"] for row in rows])
+    async def execute(self, _: Any, columns: dict[str, list[Any]]) -> Any:
+        return SimpleNamespace(scalars=lambda: columns["event_id"])
 
 
 class FakeSessions:

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, literal_column, select, update
+from sqlalchemy import ARRAY, Boolean, bindparam, case, column, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from shared.contracts.scoring import (
     ProposedAwardWithdrawn,
     RoundAllocated,
 )
+from shared.db import as_arrays, insert_unnested
 from shared.envelope import Envelope
 from shared.register_copy import record_register
 
@@ -118,7 +119,7 @@ async def _project_runs(session: AsyncSession, events: Sequence[tuple[Envelope, 
             await record_register(session, register, run)
         elif kind is ApplicationSubmitted:
             rows = [_submitted(e, ev) for e, ev in run if isinstance(ev, ApplicationSubmitted)]
-            await session.execute(insert(claim), rows)
+            await session.execute(CLAIMS_SUBMITTED, as_arrays(SUBMITTED_COLUMNS, rows))
         elif kind in (ApplicationReviewed, ApplicationWithdrawn):
             states = [
                 _state(e, ev)
@@ -160,6 +161,22 @@ def _waves(
             waves.append([])
         waves[n].append(pair)
     return waves
+
+
+SUBMITTED_COLUMNS = (
+    "application_id",
+    "round_id",
+    "policy_version",
+    "credit_code",
+    "industry",
+    "industry_code",
+    "claim",
+    "state",
+    "seen_version",
+    "updated_at",
+)
+# A run of submissions in one execution (an executemany was one a claim).
+CLAIMS_SUBMITTED = insert_unnested(claim, SUBMITTED_COLUMNS)
 
 
 def _submitted(envelope: Envelope, event: ApplicationSubmitted) -> dict[str, Any]:
@@ -291,38 +308,53 @@ def _scored(envelope: Envelope, event: ApplicationScored) -> dict[str, Any]:
     }
 
 
+_SCORING_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("application_id", claim.c.application_id.type),
+    ("version", claim.c.seen_version.type),
+    ("participant", Boolean()),
+    ("achievement_key", claim.c.achievement_key.type),
+    ("claimed_amount_yuan", claim.c.claimed_amount_yuan.type),
+    ("score", claim.c.score.type),
+    ("reviewed_at", claim.c.updated_at.type),
+    ("at", claim.c.updated_at.type),
+)
 # What CLAIM_STATE for an eligible review, AS_PARTICIPANT, then CLAIM_SCORED for its
 # score leave, in one UPDATE (every right-hand side reads the row as it was): live scoring
 # writes each claim it scores once; a rebuild replays the events through the three.
-_REVIEW_VERSION = bindparam("b_version", type_=claim.c.seen_version.type)
-_REVIEW_IS_NEWER = claim.c.seen_version < _REVIEW_VERSION
+# One row a claim, each column one array parameter unnested by PostgreSQL: a batch's
+# claims in one execution (an executemany was one a claim).
+_SCORINGS = func.unnest(
+    *(bindparam(f"b_{name}", type_=ARRAY(kind)) for name, kind in _SCORING_COLUMNS)
+).table_valued(*(column(name, kind) for name, kind in _SCORING_COLUMNS))
+_SCORING = _SCORINGS.render_derived(name="scoring")
+_REVIEW_IS_NEWER = claim.c.seen_version < _SCORING.c.version
 CLAIM_REVIEWED_AND_SCORED = (
     update(claim)
-    .where(claim.c.application_id == bindparam("b_application_id"))
+    .where(claim.c.application_id == _SCORING.c.application_id)
     .values(
         # CLAIM_STATE leaves scored or eligible where the review is newer, the state as it
         # was where not; CLAIM_SCORED then keeps only a withdrawal.
         state=case(
             ((~_REVIEW_IS_NEWER) & (claim.c.state == "withdrawn"), "withdrawn"), else_="scored"
         ),
-        seen_version=func.greatest(claim.c.seen_version, _REVIEW_VERSION),
+        seen_version=func.greatest(claim.c.seen_version, _SCORING.c.version),
         claim=case(
             (
-                bindparam("b_participant"),
+                _SCORING.c.participant,
                 func.jsonb_set(
                     claim.c.claim, literal_column("'{role}'"), literal_column("'\"participant\"'")
                 ),
             ),
             else_=claim.c.claim,
         ),
-        achievement_key=bindparam("b_achievement_key"),
-        claimed_amount_yuan=bindparam("b_claimed_amount_yuan"),
-        score=bindparam("b_score"),
+        achievement_key=_SCORING.c.achievement_key,
+        claimed_amount_yuan=_SCORING.c.claimed_amount_yuan,
+        score=_SCORING.c.score,
         # PostgreSQL's greatest() passes over the NULL of a review that changed nothing.
         updated_at=func.greatest(
             claim.c.updated_at,
-            case((_REVIEW_IS_NEWER, bindparam("b_reviewed_at", type_=claim.c.updated_at.type))),
-            bindparam("b_at", type_=claim.c.updated_at.type),
+            case((_REVIEW_IS_NEWER, _SCORING.c.reviewed_at)),
+            _SCORING.c.at,
         ),
     )
 )
@@ -343,7 +375,10 @@ async def project_reviewed_and_scored(
         for review, event, sealed, scored in scorings
     ]
     if rows:
-        await session.execute(CLAIM_REVIEWED_AND_SCORED, rows)
+        await session.execute(
+            CLAIM_REVIEWED_AND_SCORED,
+            {f"b_{name}": [row[f"b_{name}"] for row in rows] for name, _ in _SCORING_COLUMNS},
+        )
 
 
 async def _decided(
