@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from shared.auth.http import Authorization
+from shared.auth.revocation import RevocationFeed
 from shared.http.liveness import Liveness
 from shared.logs import configure_logging
 from shared.metrics import watch_consumer_lag
@@ -109,6 +111,7 @@ def health_router() -> APIRouter:
     async def ready(request: Request) -> JSONResponse:
         readiness: Readiness | None = getattr(request.app.state, "readiness", None)
         problems = await readiness.problems() if readiness else ["starting"]
+        problems += _revocations_problems(request.app)
         status = 503 if problems else 200
         return JSONResponse({"ready": not problems, "problems": problems}, status_code=status)
 
@@ -117,6 +120,19 @@ def health_router() -> APIRouter:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+def _revocations_problems(app: FastAPI) -> list[str]:
+    authorization: Authorization | None = getattr(app.state, "authorization", None)
+    return revocations_problems(authorization.revocations if authorization else None)
+
+
+def revocations_problems(feed: RevocationFeed | None) -> list[str]:
+    """Until the instance has read which tokens are revoked it answers every request
+    with a token 503, so it is not ready: an orchestrator sends it no traffic yet."""
+    if feed is not None and feed.started and not feed.caught_up.is_set():
+        return ["revocations: not yet read"]
+    return []
 
 
 def serve(app: FastAPI, host: str, port: int) -> None:

@@ -22,6 +22,7 @@ from tests.support.events import stream
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
 from tests.support.program import CLAIMS, Program, application
+from tests.support.readiness import until_ready
 from tests.support.tokens import Tokens
 
 FRAUD, DOUBLE, CLEAN = credit_codes(seed=14, count=3)
@@ -57,6 +58,7 @@ async def program(
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://apps") as api,
     ):
+        await until_ready(api)
         yield Program(api, tokens), database
 
 

@@ -19,6 +19,7 @@ from tests.support.credit_codes import credit_codes
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
 from tests.support.program import CLAIMS, Program
+from tests.support.readiness import until_ready
 from tests.support.tokens import Tokens
 
 pytestmark = pytest.mark.integration
@@ -44,6 +45,7 @@ async def service(
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://apps") as api,
     ):
+        await until_ready(api)
         yield api, database
 
 

@@ -36,6 +36,7 @@ from tests.support.events import stream
 from tests.support.infrastructure import Infrastructure
 from tests.support.kafka import produce
 from tests.support.program import CLAIMS, Program
+from tests.support.readiness import until_ready
 from tests.support.tokens import Tokens
 
 pytestmark = pytest.mark.integration
@@ -73,7 +74,10 @@ async def services(
             base_url="http://apps",
             headers=tokens.headers("auditor"),
         ) as api,
+        httpx.AsyncClient(transport=httpx.ASGITransport(scoring), base_url="http://scoring") as ops,
     ):
+        await until_ready(api)
+        await until_ready(ops)
         yield Program(api, tokens), scoring_db
 
 

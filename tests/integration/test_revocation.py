@@ -32,6 +32,7 @@ from services.reports.bootstrap import build_app as build_reports
 from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
+from tests.support.readiness import until_ready
 from tests.support.tokens import Tokens
 
 pytestmark = pytest.mark.integration
@@ -71,6 +72,7 @@ async def services(
             clients[name] = await stack.enter_async_context(
                 httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url=f"http://{name}")
             )
+            await until_ready(clients[name])
         yield clients
 
 

@@ -14,6 +14,7 @@ from shared.topics import Topics
 from tests.support.databases import fresh_database
 from tests.support.infrastructure import Infrastructure
 from tests.support.program import Program
+from tests.support.readiness import until_ready
 from tests.support.tokens import Tokens
 
 
@@ -42,4 +43,5 @@ async def applications_running(
             headers=tokens.headers("auditor"),
         ) as api,
     ):
+        await until_ready(api)
         yield Program(api, tokens), database
