@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
+from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from services.applications.adapters.driver import transaction
+from services.applications.adapters.projections import write_submissions
 from services.applications.adapters.tables import application, application_history, backbone
 from services.applications.handlers import ApplicationsService, head_of
 from shared.envelope import Actor, Envelope
@@ -86,3 +89,35 @@ async def test_a_stale_head_is_refused_and_nothing_of_the_write_is_stored(
 
     bodies, history, status = await stored(applications_engine, first.application_id)
     assert (len(bodies), history, status) == (2, 2, "eligible")
+
+
+async def test_a_submission_written_on_the_driver_is_stored_exactly_as_sealed(
+    applications_engine: AsyncEngine,
+) -> None:
+    """The intake's path (adapters/driver.py): the statement's JSON parameters encoded as
+    SQLAlchemy's would be, the event byte for byte, its history and its row."""
+    apps = service(applications_engine)
+    first = submitted()
+    named = first.enterprise.model_copy(update={"name": 'Chongqing "Jinyu" 检测 Co. \\ 1'})
+    first = first.model_copy(update={"enterprise": named})
+    [sealed] = apps.store.seal_each([(StreamHead(), [first], CAUSE)])
+    dialect = applications_engine.dialect
+    async with transaction(applications_engine) as driver:
+        await write_submissions(driver, dialect, [(sealed[0], first)])
+
+    bodies, history, status = await stored(applications_engine, first.application_id)
+    assert bodies == [sealed[0].encode().decode("utf-8")]
+    assert Envelope.decode(bodies[0]) == sealed[0]
+    assert (history, status) == (1, "submitted")
+    async with applications_engine.connect() as conn:
+        row = (
+            await conn.execute(select(application).where(application.c.id == first.application_id))
+        ).one()
+    assert (row.enterprise_name, row.claim) == (named.name, first.claim.model_dump(mode="json"))
+    assert row.submitted_at == sealed[0].occurred_at
+
+    # The same event again (its id and version 1 taken): refused, and nothing more stored.
+    with pytest.raises(UniqueViolationError):
+        async with transaction(applications_engine) as driver:
+            await write_submissions(driver, dialect, [(sealed[0], first)])
+    assert await stored(applications_engine, first.application_id) == (bodies, 1, "submitted")
