@@ -13,7 +13,7 @@ from shared.auth.principal import Principal
 from shared.eventstore import Connectable
 from shared.rules.status import award_stage, list_stage
 
-from .adapters.driver import CompiledRead
+from .adapters.driver import Compiled
 from .adapters.tables import (
     application,
     application_history,
@@ -104,7 +104,7 @@ _ROUND_VIEW = select(
     .scalar_subquery()
     .label("figures"),
 ).where(funding_round.c.id == bindparam("round_id"))
-_ROUND_VIEW_READ = CompiledRead(_ROUND_VIEW)
+_ROUND_VIEW_READ = Compiled(_ROUND_VIEW)
 
 
 async def round_view(db: Connectable, round_id: str) -> dict[str, Any]:

@@ -4,14 +4,24 @@ head must still be refused with nothing of it written."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import pytest
+from asyncpg.exceptions import LockNotAvailableError, UniqueViolationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from services.applications.adapters.tables import application, application_history, backbone
+from services.applications.adapters.driver import transaction
+from services.applications.adapters.intake_facts import intake_facts
+from services.applications.adapters.projections import write_submissions
+from services.applications.adapters.tables import (
+    application,
+    application_history,
+    backbone,
+    funding_round,
+)
 from services.applications.handlers import ApplicationsService, head_of
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, ConcurrencyError, EventStore, StreamHead
@@ -86,3 +96,71 @@ async def test_a_stale_head_is_refused_and_nothing_of_the_write_is_stored(
 
     bodies, history, status = await stored(applications_engine, first.application_id)
     assert (len(bodies), history, status) == (2, 2, "eligible")
+
+
+async def test_a_submission_written_on_the_driver_is_stored_exactly_as_sealed(
+    applications_engine: AsyncEngine,
+) -> None:
+    """The intake's path (adapters/driver.py): the statement's JSON parameters encoded as
+    SQLAlchemy's would be, the event byte for byte, its history and its row."""
+    apps = service(applications_engine)
+    first = submitted()
+    named = first.enterprise.model_copy(update={"name": 'Chongqing "Jinyu" 检测 Co. \\ 1'})
+    first = first.model_copy(update={"enterprise": named})
+    [sealed] = apps.store.seal_each([(StreamHead(), [first], CAUSE)])
+    dialect = applications_engine.dialect
+    async with transaction(applications_engine) as driver:
+        await write_submissions(driver, dialect, [(sealed[0], first)])
+
+    bodies, history, status = await stored(applications_engine, first.application_id)
+    assert bodies == [sealed[0].encode().decode("utf-8")]
+    assert Envelope.decode(bodies[0]) == sealed[0]
+    assert (history, status) == (1, "submitted")
+    async with applications_engine.connect() as conn:
+        row = (
+            await conn.execute(select(application).where(application.c.id == first.application_id))
+        ).one()
+    assert (row.enterprise_name, row.claim) == (named.name, first.claim.model_dump(mode="json"))
+    assert row.submitted_at == sealed[0].occurred_at
+
+    # The same event again (its id and version 1 taken): refused, and nothing more stored.
+    with pytest.raises(UniqueViolationError):
+        async with transaction(applications_engine) as driver:
+            await write_submissions(driver, dialect, [(sealed[0], first)])
+    assert await stored(applications_engine, first.application_id) == (bodies, 1, "submitted")
+
+
+async def test_a_submission_on_the_driver_holds_its_round_until_it_commits(
+    applications_engine: AsyncEngine,
+) -> None:
+    """Its read locks the round FOR SHARE inside the transaction (a read on the driver
+    before a BEGIN would lock nothing): a closing's FOR UPDATE cannot take the round
+    until the submission commits."""
+    now = datetime.now(UTC)
+    round_id = str(uuid4())
+    async with applications_engine.begin() as conn:
+        await conn.execute(
+            funding_round.insert().values(
+                id=round_id,
+                name="2026",
+                year=2026,
+                opens_at=now,
+                closes_at=now,
+                period_start=date(2025, 7, 1),
+                period_end=date(2026, 6, 30),
+                budget_yuan=1_000_000,
+                enterprise_cap_yuan=1_000_000,
+                policy_version="2026.2",
+                created_at=now,
+            )
+        )
+    closing = select(funding_round.c.id).where(funding_round.c.id == round_id)
+    async with transaction(applications_engine) as driver:
+        facts = await intake_facts(driver, applications_engine.dialect, round_id, "X")
+        assert facts.round.id == round_id
+        with pytest.raises(DBAPIError) as refused:
+            async with applications_engine.begin() as conn:
+                await conn.execute(closing.with_for_update(nowait=True))
+        assert isinstance(getattr(refused.value.orig, "__cause__", None), LockNotAvailableError)
+    async with applications_engine.begin() as conn:
+        assert (await conn.execute(closing.with_for_update(nowait=True))).scalar() == round_id

@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import JSON, Boolean, bindparam, exists, func, select, text, type_coerce
+from sqlalchemy.engine import Dialect
 
 from shared.contracts.payments import AwardRevoked
 from shared.contracts.register import RegisteredEnterprise
-from shared.eventstore import Connectable
 
 from ..domain.errors import NotFound
 from ..domain.rounds import FundingRound
+from .driver import Compiled, Driver
 from .tables import award_revocation, funding_round, register
 
 _CODE = bindparam("credit_code", type_=award_revocation.c.credit_code.type)
@@ -29,7 +30,7 @@ _RECORD = (
     .scalar_subquery()
 )
 # FOR SHARE OF the round alone: submissions share it, a closing (FOR UPDATE) excludes them.
-_FACTS = (
+_FACTS = Compiled(
     select(
         funding_round,
         type_coerce(_REVOKED, JSON).label("revoked"),
@@ -39,6 +40,7 @@ _FACTS = (
     .where(funding_round.c.id == bindparam("round_id", type_=funding_round.c.id.type))
     .with_for_update(read=True, of=funding_round)
 )
+_ROUND_FIELDS = [c.name for c in funding_round.columns if c.name != "created_at"]
 _RECORD_FIELDS = set(RegisteredEnterprise.model_fields)
 
 
@@ -50,13 +52,16 @@ class IntakeFacts:
     record: RegisteredEnterprise | None  # None where the register does not hold it
 
 
-async def intake_facts(session: Connectable, round_id: str, credit_code: str) -> IntakeFacts:
-    """The round locked FOR SHARE with the enterprise's facts; NotFound for no round."""
-    found = await session.execute(_FACTS, {"round_id": round_id, "credit_code": credit_code})
-    row = found.mappings().first()
+async def intake_facts(
+    driver: Driver, dialect: Dialect, round_id: str, credit_code: str
+) -> IntakeFacts:
+    """The round locked FOR SHARE with the enterprise's facts; NotFound for no round. On
+    the driver (adapters/driver.py), in a transaction begun: the lock is held to its end."""
+    params = {"round_id": round_id, "credit_code": credit_code}
+    row = await _FACTS.first_on(driver, dialect, params)
     if row is None:
         raise NotFound("round_id", "exists", f"no funding round {round_id}")
-    fields = {c.name: row[c.name] for c in funding_round.columns if c.name != "created_at"}
+    fields = {name: row[name] for name in _ROUND_FIELDS}
     record = row["record"]
     return IntakeFacts(
         round=FundingRound(**fields),

@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import ARRAY, any_, bindparam, func, insert, select, update
+from sqlalchemy.engine import Dialect
 
 from shared.contracts import Contract
 from shared.contracts.applications import (
@@ -24,6 +25,7 @@ from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
 
 from .application_row import fold, lead_key
+from .driver import Compiled, Driver
 from .proposal_projection import project_proposals, record_list_entries
 from .recordset import json_rows, recordset
 from .revocations import record_revocations
@@ -158,6 +160,23 @@ async def write_applications(
     append would."""
     rows = [event_row(envelope) for envelope, _ in written]
     await _fold_applications(session, list(written), {"events": json_rows(rows)})
+
+
+_SUBMIT_WITH_EVENTS = Compiled(_FIRST["submit", True])
+
+
+async def write_submissions(
+    driver: Driver, dialect: Dialect, written: Sequence[tuple[Envelope, ApplicationSubmitted]]
+) -> None:
+    """`write_applications` of submissions alone, on the driver (adapters/driver.py): the
+    events, their history and the new rows in one statement. A unique key refusing them
+    raises asyncpg's UniqueViolationError."""
+    params = {
+        "history": json_rows(_history(e) for e, _ in written),
+        "events": json_rows(event_row(e) for e, _ in written),
+        "submitted": json_rows(_submitted(e, event) for e, event in written),
+    }
+    await _SUBMIT_WITH_EVENTS.execute_on(driver, dialect, params)
 
 
 async def _fold_applications(
