@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -137,6 +138,11 @@ def revocations_problems(feed: RevocationFeed | None) -> list[str]:
 
 def serve(app: FastAPI, host: str, port: int) -> None:
     configure_logging()
+    # What import and build made (routes, schemas, tables, modules: most of the heap)
+    # lives as long as the process: kept out of the collector's generations, so that the
+    # collections requests and events trigger walk only what they allocate. In the
+    # applications service it took a submission from about 1.6 to 1.3 ms of CPU.
+    gc.freeze()
     # Named, not "auto": a missing uvloop or httptools fails the start instead of quietly
     # raising the CPU each request costs.
     uvicorn.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -257,9 +256,4 @@ def main() -> None:
                 projection_topics(settings.topics),
             )
         )
-    app = build_app(settings)
-    # What import and build made (routes, schemas, tables, modules: most of the heap)
-    # lives as long as the process: kept out of the collector's generations, so that the
-    # collections requests trigger walk only what requests allocate.
-    gc.freeze()
-    serve(app, settings.applications_host, settings.applications_port)
+    serve(build_app(settings), settings.applications_host, settings.applications_port)
