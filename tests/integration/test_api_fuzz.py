@@ -28,6 +28,7 @@ from hypothesis.errors import Unsatisfiable
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.result import Ok
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
@@ -71,6 +72,21 @@ CHECKS = [
     response_schema_conformance,
     negative_data_rejection,
 ]
+# What counts as invalid data refused: schemathesis' list, and 413. A body drawn past a
+# route's size limit (256 KiB for most) is refused before it is read, as each route
+# documents; schemathesis would count that 413 as invalid data taken.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "negative_data_rejection": {
+                "expected-statuses": [
+                    *("400", "401", "403", "404", "405", "406", "409", "413", "415"),
+                    *("422", "428", "429", "5xx"),
+                ]
+            }
+        }
+    }
+)
 # Whose token each operation is called with: the first role here its row allows.
 PREFERRED: tuple[Role, ...] = (
     "platform",
@@ -214,7 +230,7 @@ def fuzz(
 def test_the_whole_api_survives_its_own_document(
     service: Service, tokens: Tokens, watch: Watch
 ) -> None:
-    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app, config=CONFIG)
     results = list(schema.get_all_operations())
     operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert operations, "the document lists operations"
@@ -252,7 +268,7 @@ def test_sequences_along_the_links_survive(sequenced: Service, tokens: Tokens) -
     # A listing of proposals takes no id and always answers: the cases, drawn the same
     # way each run, would start every sequence there and never reach a round or a
     # filing of their own (the whole-API test above still fuzzes it).
-    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app).exclude(
+    schema = schemathesis.openapi.from_asgi("/openapi.json", service.app, config=CONFIG).exclude(
         operation_id="listProposals"
     )
     name = service.name

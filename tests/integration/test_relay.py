@@ -107,8 +107,8 @@ async def test_killing_the_relay_anywhere_loses_and_reorders_nothing(
 @asynccontextmanager
 async def relaying(
     engine: AsyncEngine, bootstrap: str, topic: str, slow_poll: float
-) -> AsyncIterator[OutboxRelay]:
-    """A relay running in this process until the block ends."""
+) -> AsyncIterator[tuple[OutboxRelay, asyncio.Task[None]]]:
+    """A relay running in this process until the block ends, and the task running it."""
     broker = build_broker(bootstrap, client_id=f"relay-{uuid4().hex[:6]}")
     await broker.start()
     relay = OutboxRelay(
@@ -121,11 +121,9 @@ async def relaying(
     )
     running = asyncio.create_task(relay.run())
     try:
-        yield relay
+        yield relay, running
     finally:
-        running.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running
+        await stopped(running)  # a relay that does not stop fails its test, not hangs it
         await broker.stop()
 
 
@@ -220,28 +218,6 @@ async def test_two_instances_relaying_at_once_send_each_event_once_and_in_order(
         assert seen == list(range(1, VERSIONS + 1)), "an aggregate's events were reordered"
 
 
-@asynccontextmanager
-async def relay_task(
-    engine: AsyncEngine, bootstrap: str, topic: str
-) -> AsyncIterator[tuple[OutboxRelay, asyncio.Task[None]]]:
-    """A relay (slow poll of an hour) and the task running it, for tests that stop it."""
-    broker = build_broker(bootstrap, client_id=f"relay-{uuid4().hex[:6]}")
-    await broker.start()
-    relay = OutboxRelay(
-        engine=engine,
-        table=backbone.event,
-        publisher=BrokerPublisher(broker),
-        topic=topic,
-        most_idle_seconds=3600,
-    )
-    running = asyncio.create_task(relay.run())
-    try:
-        yield relay, running
-    finally:
-        await stopped(running)  # a relay that does not stop fails its test, not hangs it
-        await broker.stop()
-
-
 async def stopped(running: asyncio.Task[None]) -> bool:
     """Cancel the relay as a stopping service does; whether it stopped (a service's
     shutdown waits for it, so one that goes on hangs the shutdown)."""
@@ -254,8 +230,8 @@ async def stopped(running: asyncio.Task[None]) -> bool:
 async def test_a_relay_cancelled_as_a_commit_wakes_it_stops(
     infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
 ) -> None:
-    relaying_one = relay_task(applications_engine, infra.kafka_bootstrap, topics.applications)
-    async with relaying_one as (relay, running):
+    one = relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600)
+    async with one as (relay, running):
         await fill_outbox(applications_engine, aggregates=1, versions=1)
         # Once its one event is out, the relay has nothing left and waits to be woken.
         await read_all(infra.kafka_bootstrap, topics.applications, 1, within=30)
@@ -270,8 +246,8 @@ async def test_a_relay_cancelled_in_the_middle_of_a_statement_stops(
     async with applications_engine.connect() as other:
         # Another instance holds the batch: the relay's read waits on its row locks.
         await other.execute(select(backbone.event.c.position).with_for_update())
-        relaying_one = relay_task(applications_engine, infra.kafka_bootstrap, topics.applications)
-        async with relaying_one as (_, running):
+        one = relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600)
+        async with one as (_, running):
             await until_a_statement_waits_on_a_lock(applications_engine)
             # The driver cancels the statement and the connection is invalidated.
             assert await stopped(running), "the relay went on after it was cancelled"

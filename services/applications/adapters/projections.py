@@ -19,7 +19,7 @@ from shared.contracts.publicity import (
     ObjectionLodged,
 )
 from shared.envelope import Envelope
-from shared.eventstore import Connectable, event_row
+from shared.eventstore import EVENT_COLUMNS, Connectable, event_row
 from shared.register_copy import record_register
 from shared.rules.claims import claim_record
 from shared.rules.status import derive_status
@@ -82,17 +82,6 @@ _NEW = recordset("submitted", [application.c[name] for name in SUBMITTED_COLUMNS
 SUBMIT = insert(application).from_select(SUBMITTED_COLUMNS, select(_NEW)).add_cte(HISTORY)
 # Our own events, when they are written with the rows they change (write_applications):
 # another WITH of that first statement, so the event costs no statement of its own either.
-EVENT_COLUMNS = (
-    "event_id",
-    "aggregate_type",
-    "aggregate_id",
-    "aggregate_version",
-    "event_type",
-    "schema_version",
-    "occurred_at",
-    "hash",
-    "body",
-)
 _EVENTS = recordset("events", [backbone.event.c[name] for name in EVENT_COLUMNS])
 EVENTS = insert(backbone.event).from_select(EVENT_COLUMNS, select(_EVENTS)).cte("written_events")
 _LOCK = (
