@@ -214,7 +214,11 @@ asyncio.run(ask())
 
 def test_payments_is_ready_and_reaches_the_finance_stand_in(stack: ComposeStack) -> None:
     with httpx.Client(base_url=stack.url("payments"), timeout=10) as payments:
-        assert payments.get("/ready").status_code == 200
+        # Healthy (alive) first; ready once it has also read which tokens are revoked.
+        deadline = time.monotonic() + 60
+        while (ready := payments.get("/ready")).status_code != 200:
+            assert time.monotonic() < deadline, ready.text
+            time.sleep(0.5)
     asked = stack.exec("payments", "python", "-c", ASK_THE_BUREAU)
     assert asked.returncode == 0, asked.stdout + asked.stderr
     assert asked.stdout.strip() == "NotThere", asked.stdout + asked.stderr

@@ -10,6 +10,7 @@ import httpx
 
 from tests.e2e.conftest import Stack
 from tests.support.program import Program
+from tests.support.readiness import until_ready
 from tests.support.tokens import Tokens
 
 
@@ -36,11 +37,12 @@ async def until(read: Callable[[], Awaitable[float | None]], wanted: float) -> f
 
 
 async def test_every_service_is_live_and_ready(stack: Stack) -> None:
-    async with httpx.AsyncClient(timeout=10) as client:
-        for service in [stack.applications, *stack.scoring, stack.notifications]:
-            assert (await client.get(f"{service.url}/health")).status_code == 200
-            ready = await client.get(f"{service.url}/ready")
-            assert ready.status_code == 200, ready.text
+    for service in [stack.applications, *stack.scoring, stack.notifications]:
+        async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+            assert (await client.get("/health")).status_code == 200
+            # Live at once; ready once it has read which tokens are revoked.
+            await until_ready(client)
+            ready = await client.get("/ready")
             assert ready.json() == {"ready": True, "problems": []}
 
 
