@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Table, any_, bindparam, event, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert
 
@@ -53,6 +53,13 @@ def inserts_into(statement: Any, table: Table) -> bool:
         isinstance(element, Insert) and element.table is table
         for element in visitors.iterate(statement)
     )
+
+
+def events_written(conn: AsyncConnection) -> None:
+    """Say that `conn`'s transaction wrote events where SQLAlchemy's execution does not
+    see them (statements sent to the asyncpg connection underneath): the relay is woken
+    as the connection goes back to the pool, as for events written through SQLAlchemy."""
+    conn.info[_WROTE_EVENTS] = True
 
 
 class OutboxRelay:

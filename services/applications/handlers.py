@@ -18,6 +18,7 @@ from shared.contracts.values import Enterprise
 from shared.envelope import Envelope
 from shared.eventstore import Cause, Connectable, EventStore, StreamHead, stale_error
 from shared.register_copy import enterprise_record, register_in_use
+from shared.relay import events_written
 
 from .adapters import repository
 from .adapters.driver import Driver, driver_of, transaction
@@ -90,7 +91,7 @@ class ApplicationsService:
         check_filing(caller, command.filing)
         application_id = self.new_id()
         dialect = self.engine.dialect
-        async with self._on_driver(key, application_id) as driver:
+        async with self._writing_events_on_driver(key, application_id) as driver:
             # Shares the round's row lock with other submissions, excludes a closing.
             code = command.filing.enterprise.credit_code
             facts = await intake_facts(driver, dialect, command.round_id, code)
@@ -170,17 +171,19 @@ class ApplicationsService:
             yield session
 
     @asynccontextmanager
-    async def _on_driver(self, key: Key, answer_id: str) -> AsyncIterator[Driver]:
-        """`_begin`'s transaction for statements on the driver (adapters/driver.py). A
-        request without a key runs on the driver alone (SQLAlchemy's execution cost a
-        submission about 0.25 ms); a key's claim is SQLAlchemy's, and begins the
-        transaction the driver's statements then run in."""
+    async def _writing_events_on_driver(self, key: Key, answer_id: str) -> AsyncIterator[Driver]:
+        """`_begin`'s transaction for statements on the driver (adapters/driver.py) that
+        write events. A request without a key runs on the driver alone (SQLAlchemy's
+        execution cost a submission about 0.25 ms); a key's claim is SQLAlchemy's, and
+        begins the transaction the driver's statements then run in. Either way the relay
+        is told of the events: it sees only what SQLAlchemy executes."""
         if key is None:
-            async with transaction(self.engine) as driver:
+            async with transaction(self.engine, writes_events=True) as driver:
                 yield driver
             return
         async with self._begin(key, answer_id) as session:
             yield await driver_of(session)
+            events_written(session)  # a rollback takes it back
 
     def transaction(self, key: Key, answer_id: str) -> AbstractAsyncContextManager[AsyncConnection]:
         """A command's transaction, with its Idempotency-Key: how a confirmed proposal

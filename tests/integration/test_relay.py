@@ -17,6 +17,8 @@ from uuid import uuid4
 from sqlalchemy import func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from services.applications.adapters.driver import transaction
+from services.applications.adapters.projections import write_submissions
 from services.applications.adapters.tables import backbone
 from shared.envelope import Actor, Envelope
 from shared.eventstore import Cause, EventStore, StreamHead, event_row
@@ -33,16 +35,18 @@ STORE = EventStore("applications", backbone.event)
 AGGREGATES, VERSIONS = 40, 25
 
 
+CAUSE = Cause(actor=Actor(id="reviewer-1", role="reviewer"), correlation_id=uuid4())
+
+
 async def fill_outbox(
     engine: AsyncEngine, aggregates: int = AGGREGATES, versions: int = VERSIONS
 ) -> int:
-    cause = Cause(actor=Actor(id="reviewer-1", role="reviewer"), correlation_id=uuid4())
     for _ in range(aggregates):
         app = submitted()
         async with engine.begin() as db:
             head = StreamHead()
             events = [app] + [reviewed(app.application_id, "returned") for _ in range(versions - 1)]
-            await STORE.append(db, head, events, cause)
+            await STORE.append(db, head, events, CAUSE)
     return aggregates * versions
 
 
@@ -154,6 +158,23 @@ async def test_events_written_in_a_with_of_another_statement_wake_the_relay(
         written = insert(backbone.event).values(event_row(envelope)).cte("written_events")
         async with applications_engine.begin() as db:
             await db.execute(select(literal(1)).add_cte(written))
+        records = await read_all(infra.kafka_bootstrap, topics.applications, 2, within=30)
+    assert envelope.event_id in {Envelope.decode(r.value).event_id for r in records}
+
+
+async def test_events_written_on_the_driver_underneath_wake_the_relay(
+    infra: Infrastructure, topics: Topics, applications_engine: AsyncEngine
+) -> None:
+    # The intake writes a submission on the asyncpg connection itself, where the relay's
+    # watch of SQLAlchemy's executions does not see it; with a slow poll of an hour, only
+    # the transaction's word can get it published in time.
+    async with relaying(applications_engine, infra.kafka_bootstrap, topics.applications, 3600):
+        await fill_outbox(applications_engine, aggregates=1, versions=1)
+        await read_all(infra.kafka_bootstrap, topics.applications, 1, within=30)
+        app = submitted()
+        [[envelope]] = STORE.seal_each([(StreamHead(), [app], CAUSE)])
+        async with transaction(applications_engine, writes_events=True) as driver:
+            await write_submissions(driver, applications_engine.dialect, [(envelope, app)])
         records = await read_all(infra.kafka_bootstrap, topics.applications, 2, within=30)
     assert envelope.event_id in {Envelope.decode(r.value).event_id for r in records}
 

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from shared.relay import events_written
+
 
 class Driver(Protocol):
     """What these statements use of an asyncpg connection (asyncpg ships no types)."""
@@ -33,13 +35,17 @@ async def driver_of(conn: AsyncConnection) -> Any:
 
 
 @asynccontextmanager
-async def transaction(engine: AsyncEngine) -> AsyncIterator[Driver]:
+async def transaction(engine: AsyncEngine, *, writes_events: bool = False) -> AsyncIterator[Driver]:
     """A transaction on the driver alone, READ COMMITTED as SQLAlchemy's are begun here:
-    only Compiled statements may run in it (SQLAlchemy's own would not see it)."""
+    only Compiled statements may run in it (SQLAlchemy's own would not see it).
+    `writes_events`: the outbox relay, which watches SQLAlchemy's executions for them, is
+    told, and woken once the connection goes back to the pool."""
     async with engine.connect() as conn:
         driver = await driver_of(conn)
         async with driver.transaction(isolation="read_committed"):
             yield driver
+        if writes_events:
+            events_written(conn)
 
 
 class Compiled:
